@@ -1,0 +1,271 @@
+"""How long creating a municipality takes: Samla's template clone against plain migrations.
+
+Run from the repository root:
+
+    .venv/bin/python benchmarks/provision.py --count 50 --migrate-count 5
+
+It works in a scratch database of its own (`samla_bench_<pid>`, on the server of
+DATABASE_URL, else on the embedded PostgreSQL), runs `samla upgrade` there, times
+`--count` calls of `tenants.services.provision_municipality`, then `--migrate-count`
+creations the plain django-tenants way (`auto_create_schema`: CREATE SCHEMA and
+`migrate_schemas --tenant`), and drops the scratch database at the end, also on failure.
+
+Only `name=value` lines go to stdout (the unit is the last part of the name); logs go to
+stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import logging
+import math
+import os
+import signal
+import statistics
+import sys
+import time
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+if str(REPO_ROOT) not in sys.path:
+    sys.path.insert(0, str(REPO_ROOT))
+
+log = logging.getLogger("benchmarks.provision")
+
+
+# Statistics ----------------------------------------------------------------------------
+
+
+def percentile(values: Sequence[float], fraction: float) -> float:
+    """Nearest-rank percentile (p95 of 50 values is the 48th smallest)."""
+    ordered = sorted(values)
+    rank = max(1, math.ceil(fraction * len(ordered)))
+    return ordered[rank - 1]
+
+
+def summary(prefix: str, values: Sequence[float]) -> dict[str, float | int]:
+    return {
+        f"{prefix}_s_median": statistics.median(values),
+        f"{prefix}_s_p95": percentile(values, 0.95),
+        f"{prefix}_s_max": max(values),
+        f"{prefix}_s_min": min(values),
+        f"{prefix}_count": len(values),
+    }
+
+
+# Names ---------------------------------------------------------------------------------
+
+
+def org_numbers(start: int = 91_000_000) -> Iterator[str]:
+    """Organisation numbers with a valid MOD11 check digit, in ascending order."""
+    from tenants.validators import org_number_check_digit
+
+    prefix = start
+    while True:
+        first_eight = f"{prefix:08d}"
+        digit = org_number_check_digit(first_eight)
+        if digit is not None:
+            yield first_eight + str(digit)
+        prefix += 1
+
+
+# The scratch database ------------------------------------------------------------------
+
+
+def with_database(url: str, name: str) -> str:
+    """The same server URL with another database name (query, e.g. ?host=…, kept)."""
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, parts.fragment))
+
+
+def server_url() -> str:
+    """A URL of the server to work on: DATABASE_URL, else the embedded PostgreSQL."""
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        return url
+    from samla.database import start_embedded_postgres
+
+    # Keeps the embedded server running for as long as this process lives.
+    return start_embedded_postgres()
+
+
+def admin_execute(url: str, sql: str) -> None:
+    import psycopg
+
+    with psycopg.connect(with_database(url, "postgres"), autocommit=True) as conn:
+        conn.execute(sql)
+
+
+@contextlib.contextmanager
+def scratch_database(url: str, name: str) -> Iterator[str]:
+    admin_execute(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin_execute(url, f'CREATE DATABASE "{name}"')
+    log.info("Created scratch database %s", name)
+    try:
+        yield with_database(url, name)
+    finally:
+        with contextlib.suppress(Exception):
+            from django.db import connections
+
+            connections.close_all()
+        admin_execute(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        log.info("Dropped scratch database %s", name)
+
+
+# Timed work ----------------------------------------------------------------------------
+
+
+def timed(action: Callable[[], Any]) -> float:
+    started = time.perf_counter()
+    action()
+    return time.perf_counter() - started
+
+
+def provision_samla_way(count: int, numbers: Iterator[str]) -> list[float]:
+    from tenants.services import provision_municipality
+
+    durations = []
+    for index in range(count):
+        fields = {
+            "name": f"Målekommune {index}",
+            "slug": f"maal-{index}",
+            "org_number": next(numbers),
+            "county": "Innlandet",
+        }
+        durations.append(timed(lambda fields=fields: provision_municipality(**fields)))
+        log.info("provision %d: %.3f s", index, durations[-1])
+    return durations
+
+
+def provision_migrate_way(count: int, numbers: Iterator[str]) -> list[float]:
+    """What django-tenants does with auto_create_schema and no base schema."""
+    from django.db import connection
+
+    from samla.urls_helpers import municipality_host
+    from tenants.models import Domain, Municipality
+
+    def create(index: int, org_number: str) -> None:
+        slug = f"migrert-{index}"
+        municipality = Municipality(
+            schema_name=slug.replace("-", "_"),
+            name=f"Migrert kommune {index}",
+            slug=slug,
+            org_number=org_number,
+        )
+        # TenantMixin.save: the row, then CREATE SCHEMA and migrate_schemas --tenant.
+        municipality.auto_create_schema = True
+        municipality.save(verbosity=0)
+        Domain.objects.create(domain=municipality_host(slug), tenant=municipality, is_primary=True)
+        connection.set_schema_to_public()
+
+    durations = []
+    for index in range(count):
+        number = next(numbers)
+        durations.append(timed(lambda index=index, number=number: create(index, number)))
+        log.info("migrate %d: %.3f s", index, durations[-1])
+    return durations
+
+
+def tables_in(schema: str) -> int:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_tables WHERE schemaname = %s", [schema])
+        return cursor.fetchone()[0]
+
+
+def force_clone_schema() -> None:
+    """Make provisioning take django-tenants' clone_schema path, to compare the two."""
+    from tenants import services
+
+    def refuse(*args: Any, **kwargs: Any) -> list[str]:
+        raise services._NotCopyable("--via-clone-schema")
+
+    services._copy_statements = refuse
+
+
+def run(count: int, migrate_count: int, via_clone_schema: bool) -> dict[str, float | int]:
+    import django
+    from django.core.management import call_command
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "samla.settings.test")
+    django.setup()
+    if via_clone_schema:
+        force_clone_schema()
+
+    started = time.perf_counter()
+    call_command("upgrade", verbosity=0)
+    upgrade_s = time.perf_counter() - started
+    log.info("upgrade: %.1f s", upgrade_s)
+
+    numbers = org_numbers()
+    samla = provision_samla_way(count, numbers)
+    migrated = provision_migrate_way(migrate_count, numbers)
+
+    from tenants.models import Municipality
+    from tenants.services import template_schema
+
+    first = Municipality.objects.get(slug="maal-0")
+    results: dict[str, float | int] = {
+        "upgrade_s": upgrade_s,
+        "provision_via_clone_schema": int(via_clone_schema),
+    }
+    results.update(summary("provision", samla))
+    results["provision_first_s"] = samla[0]
+    # The template stays the same; what grows is the database (one schema per call).
+    head, tail = samla[:10], samla[-10:]
+    results["provision_first10_s_median"] = statistics.median(head)
+    results["provision_last10_s_median"] = statistics.median(tail)
+    results["provision_growth_x"] = statistics.median(tail) / statistics.median(head)
+    if migrated:
+        results.update(summary("migrate_provision", migrated))
+        results["speedup_x"] = statistics.median(migrated) / statistics.median(samla)
+    else:
+        results["migrate_provision_count"] = 0
+    results["template_tables"] = tables_in(template_schema())
+    results["tenant_tables"] = tables_in(first.schema_name)
+    results["municipalities_total"] = Municipality.objects.without_public().count()
+    return results
+
+
+def format_value(value: float | int) -> str:
+    return str(value) if isinstance(value, int) else f"{value:.4f}"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=50, help="Samla provisions to time")
+    parser.add_argument(
+        "--migrate-count", type=int, default=5, help="plain django-tenants creations to time"
+    )
+    parser.add_argument(
+        "--via-clone-schema",
+        action="store_true",
+        help="provision through django-tenants' clone_schema function (the fallback path)",
+    )
+    args = parser.parse_args(argv)
+    if args.count < 1 or args.migrate_count < 0:
+        parser.error("--count must be at least 1 and --migrate-count at least 0")
+
+    logging.basicConfig(stream=sys.stderr, level=logging.INFO, format="%(message)s")
+    # A terminated run still drops its database (the finally clauses run).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+
+    url = server_url()
+    name = f"samla_bench_{os.getpid()}"
+    real_stdout = sys.stdout
+    # Anything Django or a library prints goes to stderr: stdout is for the figures.
+    with contextlib.redirect_stdout(sys.stderr), scratch_database(url, name) as scratch_url:
+        os.environ["DATABASE_URL"] = scratch_url
+        results = run(args.count, args.migrate_count, args.via_clone_schema)
+    for key, value in results.items():
+        print(f"{key}={format_value(value)}", file=real_stdout)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

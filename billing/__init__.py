@@ -1,0 +1,1 @@
+"""Consultancies, their programme packages, orders and Stripe invoices."""

@@ -1,0 +1,1 @@
+"""Shared content in Wagtail: network, gathering programme, tool and method pages (CMS issue)."""

@@ -1,0 +1,1 @@
+"""Learning networks and competence bases, and (later) progress across municipalities."""

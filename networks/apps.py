@@ -1,0 +1,9 @@
+"""App config for networks."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class NetworksConfig(AppConfig):
+    name = "networks"
+    verbose_name = _("Læringsnettverk")

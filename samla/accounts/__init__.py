@@ -1,0 +1,1 @@
+"""Global user accounts and the rows that give them roles."""

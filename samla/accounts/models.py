@@ -1,0 +1,145 @@
+"""Users are global (public schema); what they may do is given by role rows."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class User(AbstractUser):
+    """A person with one login for every municipality, network and consultancy."""
+
+    class Meta:
+        verbose_name = _("bruker")
+        verbose_name_plural = _("brukere")
+
+    @property
+    def display_name(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class MunicipalityRole(models.TextChoices):
+    LEADER = "leader", _("Prosjektleder")
+    EDITOR = "editor", _("Redaktør")
+    VIEWER = "viewer", _("Leser")
+    CONSULTANT = "consultant", _("Konsulent")
+
+
+class MembershipQuerySet(models.QuerySet["MunicipalityMembership"]):
+    def active(self, on: datetime.date | None = None) -> MembershipQuerySet:
+        on = on or timezone.localdate()
+        return self.filter(Q(valid_until__isnull=True) | Q(valid_until__gte=on))
+
+
+class MunicipalityMembership(models.Model):
+    """A user's role in one municipality. A consultant's ends on a given date."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    municipality = models.ForeignKey(
+        "tenants.Municipality", on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("rolle"), max_length=20, choices=MunicipalityRole.choices)
+    valid_until = models.DateField(_("gyldig til"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("kommunemedlemskap")
+        verbose_name_plural = _("kommunemedlemskap")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "municipality"], name="one_membership_per_municipality"
+            ),
+            models.CheckConstraint(
+                condition=~Q(role=MunicipalityRole.CONSULTANT) | Q(valid_until__isnull=False),
+                name="consultant_membership_has_end_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.municipality} ({self.get_role_display()})"
+
+
+class CoordinatorRole(models.Model):
+    """A user coordinates one learning network or one competence base."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="coordinator_roles")
+    network = models.ForeignKey(
+        "networks.LearningNetwork",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="coordinators",
+    )
+    competence_base = models.ForeignKey(
+        "networks.CompetenceBase",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="coordinators",
+    )
+
+    class Meta:
+        verbose_name = _("koordinatorrolle")
+        verbose_name_plural = _("koordinatorroller")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(network__isnull=False) & Q(competence_base__isnull=True))
+                | (Q(network__isnull=True) & Q(competence_base__isnull=False)),
+                name="coordinator_of_network_xor_competence_base",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "network"], name="one_coordinator_role_per_network"
+            ),
+            models.UniqueConstraint(
+                fields=["user", "competence_base"],
+                name="one_coordinator_role_per_competence_base",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.network or self.competence_base}"
+
+
+class ConsultancyMembership(models.Model):
+    """A user works for a consultancy."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="consultancy_roles")
+    consultancy = models.ForeignKey(
+        "billing.Consultancy", on_delete=models.CASCADE, related_name="members"
+    )
+
+    class Meta:
+        verbose_name = _("konsulentmedlemskap")
+        verbose_name_plural = _("konsulentmedlemskap")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "consultancy"], name="one_membership_per_consultancy"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.consultancy}"
+
+
+class PlatformOperator(models.Model):
+    """A user who runs the platform: creates municipalities, watches health.
+
+    Operating the platform gives no access to a municipality's own data.
+    """
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="operator_role")
+    granted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("driftsoperatør")
+        verbose_name_plural = _("driftsoperatører")
+
+    def __str__(self) -> str:
+        return str(self.user)

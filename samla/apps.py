@@ -1,0 +1,8 @@
+"""The project package as an app, so its templates, commands and translations are found."""
+
+from django.apps import AppConfig
+
+
+class SamlaConfig(AppConfig):
+    name = "samla"
+    verbose_name = "Samla"

@@ -1,0 +1,143 @@
+"""The demo: municipalities, networks and users from the seed plans in ../shared/seeds/.
+
+Idempotent: running it again keeps what is there and adds what is missing. Later issues
+add each municipality's plans, networks' gatherings and consultancies' packages.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from billing.models import Consultancy
+from networks.models import CompetenceBase, LearningNetwork, Organiser
+from samla.accounts.models import (
+    ConsultancyMembership,
+    CoordinatorRole,
+    MunicipalityMembership,
+    MunicipalityRole,
+    PlatformOperator,
+    User,
+)
+from tenants.models import Municipality
+from tenants.services import ensure_public_tenant, provision_municipality
+
+DEMO_PASSWORD = "samla-demo"  # noqa: S105 (documented demo password)
+
+
+@dataclass(frozen=True)
+class DemoMunicipality:
+    slug: str
+    name: str
+    org_number: str
+    county: str
+
+
+MUNICIPALITIES = [
+    DemoMunicipality("nordre-land", "Nordre Land", "964950768", "Innlandet"),
+    DemoMunicipality("nesseby", "Unjárga/Nesseby", "964994102", "Finnmark"),
+    DemoMunicipality("larvik", "Larvik", "940029899", "Vestfold"),
+    DemoMunicipality("steinkjer", "Steinkjer", "944889116", "Trøndelag"),
+    DemoMunicipality("leka", "Leka", "945962151", "Trøndelag"),
+    DemoMunicipality("bindal", "Bindal", "964983194", "Nordland"),
+    DemoMunicipality("vikna", "Vikna", "938587418", "Trøndelag"),
+    DemoMunicipality("naeroy", "Nærøy", "964983135", "Trøndelag"),
+]
+
+NETWORKS = [
+    (
+        "ks-trondelag-samhandling",
+        "Styrket kvalitet i samhandlingen for utsatte barn og unge",
+        Organiser.KS,
+        "Trøndelag",
+        ["steinkjer", "leka", "bindal", "vikna", "naeroy"],
+    ),
+    (
+        "sf-finnmark-0-24",
+        "0–24-samarbeidet i Finnmark",
+        Organiser.COUNTY_GOVERNOR,
+        "Finnmark",
+        ["nesseby"],
+    ),
+    (
+        "bti-innlandet-vestfold",
+        "Bedre tverrfaglig innsats (BTI)",
+        Organiser.BOTH,
+        "Innlandet og Vestfold",
+        ["nordre-land", "larvik"],
+    ),
+]
+COMPETENCE_BASES = [
+    ("namdalen", "Kompetansebase Namdalen", ["leka", "bindal", "vikna", "naeroy"]),
+    ("innherred", "Kompetansebase Innherred", ["steinkjer"]),
+]
+
+
+def _user(username: str, first_name: str, last_name: str = "", **extra: object) -> User:
+    user, _created = User.objects.get_or_create(
+        username=username, defaults={"first_name": first_name, "last_name": last_name, **extra}
+    )
+    user.set_password(DEMO_PASSWORD)
+    user.save(update_fields=["password"])
+    return user
+
+
+def load_demo() -> list[tuple[str, str]]:
+    """Create what the demo needs; return (login, where) pairs to print."""
+    ensure_public_tenant()
+    municipalities: dict[str, Municipality] = {}
+    for demo in MUNICIPALITIES:
+        existing = Municipality.objects.filter(slug=demo.slug).first()
+        municipalities[demo.slug] = existing or provision_municipality(
+            name=demo.name, slug=demo.slug, org_number=demo.org_number, county=demo.county
+        )
+    logins: list[tuple[str, str]] = []
+    with transaction.atomic():
+        for slug, municipality in municipalities.items():
+            leader = _user(f"leder.{slug}", "Prosjektleder", municipality.name)
+            MunicipalityMembership.objects.get_or_create(
+                user=leader, municipality=municipality, defaults={"role": MunicipalityRole.LEADER}
+            )
+            logins.append((leader.username, slug))
+        networks = {}
+        for slug, name, organiser, region, members in NETWORKS:
+            network, _ = LearningNetwork.objects.get_or_create(
+                slug=slug, defaults={"name": name, "organiser": organiser, "region": region}
+            )
+            network.municipalities.add(*(municipalities[m] for m in members))
+            networks[slug] = network
+        bases = {}
+        for slug, name, members in COMPETENCE_BASES:
+            base, _ = CompetenceBase.objects.get_or_create(slug=slug, defaults={"name": name})
+            base.municipalities.add(*(municipalities[m] for m in members))
+            bases[slug] = base
+
+        ks = _user("koordinator.ks-trondelag", "Koordinator", "KS Trøndelag")
+        CoordinatorRole.objects.get_or_create(user=ks, network=networks["ks-trondelag-samhandling"])
+        CoordinatorRole.objects.get_or_create(user=ks, competence_base=bases["namdalen"])
+        sf = _user("koordinator.sf-finnmark", "Koordinator", "Statsforvalteren i Finnmark")
+        CoordinatorRole.objects.get_or_create(user=sf, network=networks["sf-finnmark-0-24"])
+        logins += [(ks.username, "nettverk"), (sf.username, "nettverk")]
+
+        consultancy, _ = Consultancy.objects.get_or_create(
+            slug="samarbeid-sor", defaults={"name": "Samarbeid Sør", "org_number": "912660680"}
+        )
+        consultant = _user("konsulent.samarbeid-sor", "Konsulent", "Samarbeid Sør")
+        ConsultancyMembership.objects.get_or_create(user=consultant, consultancy=consultancy)
+        MunicipalityMembership.objects.get_or_create(
+            user=consultant,
+            municipality=municipalities["larvik"],
+            defaults={
+                "role": MunicipalityRole.CONSULTANT,
+                "valid_until": timezone.localdate() + datetime.timedelta(days=365),
+            },
+        )
+        logins.append((consultant.username, "larvik"))
+
+        operator = _user("admin", "Driftsoperatør", is_staff=True)
+        PlatformOperator.objects.get_or_create(user=operator)
+        logins.append((operator.username, "drift"))
+    return logins

@@ -1,0 +1,1 @@
+"""Settings, split by where Samla runs: base (shared), dev, test, production."""

@@ -1,0 +1,14 @@
+"""URL map of the public host: landing, login, tokens, health, API schema."""
+
+from django.urls import include, path
+
+from samla import views
+from samla.accounts import api as accounts_api
+from samla.urls_common import common_patterns
+
+urlpatterns = [
+    path("", views.landing, name="home"),
+    path("api/auth/token/", accounts_api.ObtainTokenView.as_view(), name="api-token"),
+    *common_patterns,
+    path("i18n/", include("django.conf.urls.i18n")),
+]

@@ -1,0 +1,12 @@
+"""URL map of a municipality's host: everything here is that municipality's own."""
+
+from django.urls import include, path
+
+from samla import views
+from samla.urls_common import common_patterns
+
+urlpatterns = [
+    path("", views.municipality_home, name="home"),
+    path("api/plans/", include("tenants.plans.urls")),
+    *common_patterns,
+]

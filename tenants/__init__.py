@@ -1,0 +1,1 @@
+"""The municipality registry (public schema) and, as sub-apps, what lives in each one's schema."""

@@ -1,0 +1,64 @@
+"""`samla municipality create|list|check`: the operator's tool for municipalities."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from samla.tasks import run_for_municipality
+from samla.urls_helpers import municipality_url
+from tenants.models import Municipality
+from tenants.services import provision_municipality
+from tenants.tasks import check_schema
+
+
+class Command(BaseCommand):
+    help = "Opprett, list og kontroller kommuner."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        create = sub.add_parser("create", help="Opprett en kommune med eget skjema og adresse.")
+        create.add_argument("--name", required=True)
+        create.add_argument("--slug", required=True)
+        create.add_argument("--org-number", required=True, dest="org_number")
+        create.add_argument("--county", default="")
+        sub.add_parser("list", help="List kommunene.")
+        check = sub.add_parser("check", help="Kontroller skjemaet til en kommune mot malen.")
+        check.add_argument("slug")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        action = options["action"]
+        if action == "create":
+            try:
+                municipality = provision_municipality(
+                    name=options["name"],
+                    slug=options["slug"],
+                    org_number=options["org_number"],
+                    county=options["county"],
+                )
+            except ValidationError as exc:
+                lines = [
+                    f"{field}: {msg}" for field, msgs in exc.message_dict.items() for msg in msgs
+                ]
+                raise CommandError("\n".join(lines)) from exc
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Opprettet {municipality.name} ({municipality_url(municipality)})"
+                )
+            )
+        elif action == "list":
+            for m in Municipality.objects.without_public().order_by("name"):
+                self.stdout.write(f"{m.slug:20} {m.org_number} {m.name:30} {municipality_url(m)}")
+        elif action == "check":
+            municipality = (
+                Municipality.objects.without_public().filter(slug=options["slug"]).first()
+            )
+            if municipality is None:
+                raise CommandError(f"Fant ingen kommune med kortnavnet «{options['slug']}».")
+            result = run_for_municipality(municipality, check_schema)
+            missing = result["missing_tables"]
+            if missing:
+                raise CommandError(f"Mangler tabeller: {', '.join(missing)}")
+            self.stdout.write(self.style.SUCCESS("Skjemaet er i orden."))

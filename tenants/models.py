@@ -1,0 +1,74 @@
+"""The tenant registry: municipalities, their host names and their schema checks."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_tenants.models import DomainMixin, TenantMixin
+
+
+class MunicipalityQuerySet(models.QuerySet["Municipality"]):
+    def without_public(self) -> MunicipalityQuerySet:
+        """Real municipalities: not the row django-tenants keeps for the public schema."""
+        return self.exclude(schema_name="public")
+
+
+class Municipality(TenantMixin):
+    """One municipality: one PostgreSQL schema, one workspace, one host."""
+
+    name = models.CharField(_("navn"), max_length=100)
+    slug = models.SlugField(_("kortnavn"), max_length=63, unique=True)
+    org_number = models.CharField(_("organisasjonsnummer"), max_length=9, unique=True)
+    county = models.CharField(_("fylke"), max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = MunicipalityQuerySet.as_manager()
+
+    # Schemas are created by tenants.services.provision_municipality (cloned from the
+    # template in the same transaction as the rows), never as a side effect of save().
+    auto_create_schema = False
+    auto_drop_schema = False
+
+    class Meta:
+        verbose_name = _("kommune")
+        verbose_name_plural = _("kommuner")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_public(self) -> bool:
+        from django_tenants.utils import get_public_schema_name
+
+        return self.schema_name == get_public_schema_name()
+
+
+class Domain(DomainMixin):
+    """A host name that routes to one municipality (or to the public schema)."""
+
+    class Meta:
+        verbose_name = _("domene")
+        verbose_name_plural = _("domener")
+
+
+class SchemaCheck(models.Model):
+    """The result of comparing a municipality's schema with the template, run by a task."""
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="schema_checks"
+    )
+    checked_at = models.DateTimeField(auto_now_add=True)
+    schema_name = models.CharField(max_length=63)
+    missing_tables = models.JSONField(default=list)
+    note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-checked_at"]
+
+    def __str__(self) -> str:
+        return f"{self.schema_name} {self.checked_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def ok(self) -> bool:
+        return not self.missing_tables

@@ -1,0 +1,1 @@
+"""Per-municipality plans (tenant schema); filled by the plans issue."""

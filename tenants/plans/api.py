@@ -1,0 +1,439 @@
+"""The plans API on a municipality's host: `/api/plans/` and every part of a plan.
+
+Each view resolves the plan (and the object) through `access`, validates the request
+with a serializer and calls one service. Service refusals become 400 with field errors,
+a stale `version` becomes 409 with the current object, another plan's id becomes 404.
+Reading needs membership; writing needs the leader or editor role; approving a plan,
+submitting a report and deleting a whole plan need the leader.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.generics import GenericAPIView
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+
+from samla.accounts.access import LEADER_ROLES, WRITE_ROLES
+from samla.accounts.permissions import HasRole
+from tenants.plans import access, services
+from tenants.plans import serializers as s
+from tenants.plans.models import (
+    Activity,
+    Body,
+    BudgetLine,
+    DecisionPoint,
+    Goal,
+    Measure,
+    Meeting,
+    MeetingSeries,
+    Milestone,
+    Phase,
+    Plan,
+    Risk,
+    StatusReport,
+    SuccessFactor,
+)
+from tenants.plans.services import StaleVersion, stale_message
+
+
+def call_service(func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """Run a service; its ValidationError becomes DRF's 400 with the same field keys."""
+    try:
+        return func(*args, **kwargs)
+    except DjangoValidationError as exc:
+        if hasattr(exc, "error_dict"):
+            detail = {
+                (api_settings.NON_FIELD_ERRORS_KEY if key == NON_FIELD_ERRORS else key): messages
+                for key, messages in exc.message_dict.items()
+            }
+        else:
+            detail = {api_settings.NON_FIELD_ERRORS_KEY: exc.messages}
+        raise serializers.ValidationError(detail) from exc
+
+
+def _split_version(validated: dict[str, Any]) -> tuple[dict[str, Any], int | None]:
+    data = dict(validated)
+    return data, data.pop("version", None)
+
+
+class ListSchema(AutoSchema):
+    """Document GET on a list view as a list (these are not DRF's ListAPIView)."""
+
+    def _is_list_view(self, serializer: Any = None) -> bool:
+        return self.method == "GET"
+
+
+class PlansView(GenericAPIView):
+    """Membership to read, leader or editor to write."""
+
+    permission_classes = [HasRole]
+    write_roles: ClassVar[frozenset[str]] = WRITE_ROLES
+    # Serializer output is built by hand here; no pagination or filtering backends.
+    pagination_class = None
+    filter_backends: ClassVar[list] = []
+
+    def conflict(self, exc: StaleVersion) -> Response:
+        return Response(
+            {"detail": stale_message(), "current": self.get_serializer(exc.current).data},
+            status=status.HTTP_409_CONFLICT,
+        )
+
+
+class PlanList(PlansView):
+    """The municipality's plans; a new plan starts as a draft."""
+
+    queryset = Plan.objects.all()
+    serializer_class = s.PlanSerializer
+    schema = ListSchema()
+
+    def get(self, request: Request) -> Response:
+        return Response(self.get_serializer(self.get_queryset(), many=True).data)
+
+    def post(self, request: Request) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data, _version = _split_version(serializer.validated_data)
+        plan = call_service(services.create_plan, request.user, data)
+        return Response(self.get_serializer(plan).data, status=status.HTTP_201_CREATED)
+
+
+class PlanScoped(PlansView):
+    """A view under `/api/plans/{plan_id}/`: the plan is resolved before the method."""
+
+    plan: Plan
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        # Before method dispatch: a wrong plan id is 404 whatever the method.
+        self.plan = access.get_plan_for(kwargs["plan_id"])
+
+
+class PlanDetail(PlanScoped):
+    """One plan. Changing it names the `version` edited; deleting it needs the leader."""
+
+    queryset = Plan.objects.all()
+    serializer_class = s.PlanSerializer
+
+    @property
+    def write_roles(self) -> frozenset[str]:  # type: ignore[override]
+        return LEADER_ROLES if self.request.method == "DELETE" else WRITE_ROLES
+
+    def get(self, request: Request, plan_id: int) -> Response:
+        return Response(self.get_serializer(self.plan).data)
+
+    def put(self, request: Request, plan_id: int) -> Response:
+        return self._change(request, partial=False)
+
+    def patch(self, request: Request, plan_id: int) -> Response:
+        return self._change(request, partial=True)
+
+    def delete(self, request: Request, plan_id: int) -> Response:
+        call_service(services.delete_plan, self.plan, request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    def _change(self, request: Request, *, partial: bool) -> Response:
+        serializer = self.get_serializer(self.plan, data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        data, version = _split_version(serializer.validated_data)
+        try:
+            plan = call_service(
+                services.update_plan, self.plan, request.user, data, version=version
+            )
+        except StaleVersion as exc:
+            return self.conflict(exc)
+        return Response(self.get_serializer(plan).data)
+
+
+class PlanApprove(PlanScoped):
+    """The project leader approves a draft plan (by whom, on which date)."""
+
+    queryset = Plan.objects.all()
+    serializer_class = s.PlanSerializer
+    write_roles = LEADER_ROLES
+
+    @extend_schema(request=s.ApproveSerializer, responses=s.PlanSerializer)
+    def post(self, request: Request, plan_id: int) -> Response:
+        given = s.ApproveSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        try:
+            plan = call_service(
+                services.approve_plan, self.plan, request.user, **given.validated_data
+            )
+        except StaleVersion as exc:
+            return self.conflict(exc)
+        return Response(self.get_serializer(plan).data)
+
+
+# Parts of a plan ------------------------------------------------------------------------
+
+
+class PartList(PlanScoped):
+    """List a part of the plan, or create one (`create_service(plan, user, data)`)."""
+
+    create_service: ClassVar[Callable[..., Any]]
+    schema = ListSchema()
+
+    def get_queryset(self) -> Any:
+        return self.queryset.all().filter(plan=self.plan)  # type: ignore[union-attr]
+
+    def get(self, request: Request, plan_id: int) -> Response:
+        return Response(self.get_serializer(self.get_queryset(), many=True).data)
+
+    def post(self, request: Request, plan_id: int) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data, _version = _split_version(serializer.validated_data)
+        obj = call_service(type(self).create_service, self.plan, request.user, data)
+        return Response(self.get_serializer(obj).data, status=status.HTTP_201_CREATED)
+
+
+class PartDetail(PlanScoped):
+    """Read, change (naming the `version` edited) or delete one part of the plan."""
+
+    lookup: ClassVar[Callable[..., Any]]
+    update_service: ClassVar[Callable[..., Any]]
+    delete_service: ClassVar[Callable[..., Any]]
+    object: Any
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        self.object = type(self).lookup(self.plan, kwargs["pk"])
+
+    def get(self, request: Request, plan_id: int, pk: int) -> Response:
+        return Response(self.get_serializer(self.object).data)
+
+    def put(self, request: Request, plan_id: int, pk: int) -> Response:
+        return self._change(request, partial=False)
+
+    def patch(self, request: Request, plan_id: int, pk: int) -> Response:
+        return self._change(request, partial=True)
+
+    def delete(self, request: Request, plan_id: int, pk: int) -> Response:
+        call_service(type(self).delete_service, self.object, request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    def _change(self, request: Request, *, partial: bool) -> Response:
+        serializer = self.get_serializer(self.object, data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        data, version = _split_version(serializer.validated_data)
+        try:
+            obj = call_service(
+                type(self).update_service, self.object, request.user, data, version=version
+            )
+        except StaleVersion as exc:
+            return self.conflict(exc)
+        return Response(self.get_serializer(obj).data)
+
+
+class PhaseList(PartList):
+    queryset = Phase.objects.all()
+    serializer_class = s.PhaseSerializer
+    create_service = services.create_phase
+
+
+class PhaseDetail(PartDetail):
+    queryset = Phase.objects.all()
+    serializer_class = s.PhaseSerializer
+    lookup = access.get_phase_for
+    update_service = services.update_phase
+    delete_service = services.delete_phase
+
+
+class GoalList(PartList):
+    queryset = Goal.objects.all()
+    serializer_class = s.GoalSerializer
+    create_service = services.create_goal
+
+
+class GoalDetail(PartDetail):
+    queryset = Goal.objects.all()
+    serializer_class = s.GoalSerializer
+    lookup = access.get_goal_for
+    update_service = services.update_goal
+    delete_service = services.delete_goal
+
+
+class MeasureList(PartList):
+    queryset = Measure.objects.prefetch_related("goals")
+    serializer_class = s.MeasureSerializer
+    create_service = services.create_measure
+
+
+class MeasureDetail(PartDetail):
+    queryset = Measure.objects.all()
+    serializer_class = s.MeasureSerializer
+    lookup = access.get_measure_for
+    update_service = services.update_measure
+    delete_service = services.delete_measure
+
+
+class MilestoneList(PartList):
+    queryset = Milestone.objects.all()
+    serializer_class = s.MilestoneSerializer
+    create_service = services.create_milestone
+
+
+class MilestoneDetail(PartDetail):
+    queryset = Milestone.objects.all()
+    serializer_class = s.MilestoneSerializer
+    lookup = access.get_milestone_for
+    update_service = services.update_milestone
+    delete_service = services.delete_milestone
+
+
+class DecisionPointList(PartList):
+    queryset = DecisionPoint.objects.all()
+    serializer_class = s.DecisionPointSerializer
+    create_service = services.create_decision_point
+
+
+class DecisionPointDetail(PartDetail):
+    queryset = DecisionPoint.objects.all()
+    serializer_class = s.DecisionPointSerializer
+    lookup = access.get_decision_point_for
+    update_service = services.update_decision_point
+    delete_service = services.delete_decision_point
+
+
+class ActivityList(PartList):
+    queryset = Activity.objects.prefetch_related("milestones")
+    serializer_class = s.ActivitySerializer
+    create_service = services.create_activity
+
+
+class ActivityDetail(PartDetail):
+    queryset = Activity.objects.all()
+    serializer_class = s.ActivitySerializer
+    lookup = access.get_activity_for
+    update_service = services.update_activity
+    delete_service = services.delete_activity
+
+
+class RiskList(PartList):
+    queryset = Risk.objects.all()
+    serializer_class = s.RiskSerializer
+    create_service = services.create_risk
+
+
+class RiskDetail(PartDetail):
+    queryset = Risk.objects.all()
+    serializer_class = s.RiskSerializer
+    lookup = access.get_risk_for
+    update_service = services.update_risk
+    delete_service = services.delete_risk
+
+
+class SuccessFactorList(PartList):
+    queryset = SuccessFactor.objects.prefetch_related("risks")
+    serializer_class = s.SuccessFactorSerializer
+    create_service = services.create_success_factor
+
+
+class SuccessFactorDetail(PartDetail):
+    queryset = SuccessFactor.objects.all()
+    serializer_class = s.SuccessFactorSerializer
+    lookup = access.get_success_factor_for
+    update_service = services.update_success_factor
+    delete_service = services.delete_success_factor
+
+
+class BudgetLineList(PartList):
+    queryset = BudgetLine.objects.all()
+    serializer_class = s.BudgetLineSerializer
+    create_service = services.create_budget_line
+
+
+class BudgetLineDetail(PartDetail):
+    queryset = BudgetLine.objects.all()
+    serializer_class = s.BudgetLineSerializer
+    lookup = access.get_budget_line_for
+    update_service = services.update_budget_line
+    delete_service = services.delete_budget_line
+
+
+class BodyList(PartList):
+    """Bodies with their members; members are written with the body, in one transaction."""
+
+    queryset = Body.objects.prefetch_related("members")
+    serializer_class = s.BodySerializer
+    create_service = services.create_body
+
+
+class BodyDetail(PartDetail):
+    queryset = Body.objects.all()
+    serializer_class = s.BodySerializer
+    lookup = access.get_body_for
+    update_service = services.update_body
+    delete_service = services.delete_body
+
+
+class MeetingSeriesList(PartList):
+    queryset = MeetingSeries.objects.all()
+    serializer_class = s.MeetingSeriesSerializer
+    create_service = services.create_meeting_series
+
+
+class MeetingSeriesDetail(PartDetail):
+    queryset = MeetingSeries.objects.all()
+    serializer_class = s.MeetingSeriesSerializer
+    lookup = access.get_meeting_series_for
+    update_service = services.update_meeting_series
+    delete_service = services.delete_meeting_series
+
+
+class MeetingList(PartList):
+    queryset = Meeting.objects.all()
+    serializer_class = s.MeetingSerializer
+    create_service = services.create_meeting
+
+
+class MeetingDetail(PartDetail):
+    queryset = Meeting.objects.all()
+    serializer_class = s.MeetingSerializer
+    lookup = access.get_meeting_for
+    update_service = services.update_meeting
+    delete_service = services.delete_meeting
+
+
+class StatusReportList(PartList):
+    queryset = StatusReport.objects.all()
+    serializer_class = s.StatusReportSerializer
+    create_service = services.create_status_report
+
+
+class StatusReportDetail(PartDetail):
+    """A report; once submitted it can neither change nor be deleted."""
+
+    queryset = StatusReport.objects.all()
+    serializer_class = s.StatusReportSerializer
+    lookup = access.get_status_report_for
+    update_service = services.update_status_report
+    delete_service = services.delete_status_report
+
+
+class StatusReportSubmit(StatusReportDetail):
+    """The project leader submits a report: its snapshot of the plan is frozen."""
+
+    write_roles = LEADER_ROLES
+    http_method_names: ClassVar[list[str]] = ["post", "options"]
+
+    @extend_schema(request=s.SubmitSerializer, responses=s.StatusReportSerializer)
+    def post(self, request: Request, plan_id: int, pk: int) -> Response:
+        given = s.SubmitSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        try:
+            report = call_service(
+                services.submit_status_report, self.object, request.user, **given.validated_data
+            )
+        except StaleVersion as exc:
+            return self.conflict(exc)
+        return Response(self.get_serializer(report).data)

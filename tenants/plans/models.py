@@ -1,0 +1,591 @@
+"""A municipality's project plans and their parts (tenant schema, app label `plans`).
+
+Every editable row carries `version` (optimistic concurrency: a save names the version it
+edited, services refuse stale ones) and `updated_at`. Ranges are enforced twice: by the
+services with Norwegian field errors, and by CheckConstraints as the last line.
+
+People who are not users (members of a body, owners of a risk) are plain text. A body
+member may name a Samla user by `user_id`, a plain integer rather than a foreign key:
+users live in the public schema, and a foreign key (even without a database constraint)
+makes Django's deletion collector look for members in the public schema when a user is
+deleted, which fails there ("relation does not exist"). The services check the id
+against the municipality's memberships instead.
+"""
+
+from __future__ import annotations
+
+from django.contrib.postgres.fields import ArrayField
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Upper
+from django.utils.translation import gettext_lazy as _
+
+from tenants.plans.validators import validate_no_national_id
+
+NAME_LIMIT = 200
+CODE_LIMIT = 12
+TEXT_LIMIT = 4_000
+LONG_TEXT_LIMIT = 20_000
+
+
+def short_text(verbose_name: str, *, max_length: int = NAME_LIMIT, blank: bool = True):  # type: ignore[no-untyped-def]
+    return models.CharField(
+        verbose_name, max_length=max_length, blank=blank, validators=[validate_no_national_id]
+    )
+
+
+def long_text(verbose_name: str, *, limit: int = TEXT_LIMIT, blank: bool = True):  # type: ignore[no-untyped-def]
+    # A TextField's max_length is not enforced by Django: the validator does it.
+    return models.TextField(
+        verbose_name,
+        blank=blank,
+        validators=[MaxLengthValidator(limit), validate_no_national_id],
+    )
+
+
+class Versioned(models.Model):
+    """Optimistic concurrency and change time for every editable row."""
+
+    version = models.PositiveIntegerField(_("versjon"), default=1, editable=False)
+    created_at = models.DateTimeField(_("opprettet"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("sist endret"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class PlanStatus(models.TextChoices):
+    DRAFT = "draft", _("Utkast")
+    APPROVED = "approved", _("Godkjent")
+    ACTIVE = "active", _("Aktiv")
+    COMPLETED = "completed", _("Avsluttet")
+    ARCHIVED = "archived", _("Arkivert")
+
+
+class Plan(Versioned):
+    """A project plan (prosjektplan) with its frame, owners and text sections."""
+
+    title = short_text(_("tittel"), blank=False)
+    number = short_text(_("prosjektnummer"), max_length=50)
+    case_number = short_text(_("saksnummer"), max_length=50)
+    owner = short_text(_("prosjekteier"))
+    sponsor = short_text(_("prosjektansvarlig"))
+    leaders = ArrayField(
+        models.CharField(max_length=NAME_LIMIT),
+        verbose_name=_("prosjektledere"),
+        default=list,
+        blank=True,
+        validators=[validate_no_national_id],
+        size=10,
+    )
+    start = models.DateField(_("start"))
+    end = models.DateField(_("slutt"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=PlanStatus.choices, default=PlanStatus.DRAFT
+    )
+    approved_on = models.DateField(_("godkjent dato"), null=True, blank=True)
+    approved_by = short_text(_("godkjent av"))
+    background = long_text(_("bakgrunn"), limit=LONG_TEXT_LIMIT)
+    purpose = long_text(_("formål"), limit=LONG_TEXT_LIMIT)
+    target_group = long_text(_("målgruppe"), limit=LONG_TEXT_LIMIT)
+    scope = long_text(_("rammer, omfang og avgrensning"), limit=LONG_TEXT_LIMIT)
+    references = long_text(_("henvisninger til planer og lover"), limit=LONG_TEXT_LIMIT)
+
+    class Meta:
+        verbose_name = _("prosjektplan")
+        verbose_name_plural = _("prosjektplaner")
+        ordering = ["-start", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gte=F("start")), name="plans_plan_end_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Phase(Versioned):
+    """A phase of the plan (e.g. mapping, routines, anchoring, evaluation); one is current."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="phases")
+    order = models.PositiveSmallIntegerField(_("rekkefølge"), default=1)
+    name = short_text(_("navn"), blank=False)
+    description = long_text(_("beskrivelse"))
+    start = models.DateField(_("start"), null=True, blank=True)
+    end = models.DateField(_("slutt"), null=True, blank=True)
+    is_current = models.BooleanField(_("nåværende fase"), default=False)
+
+    class Meta:
+        verbose_name = _("fase")
+        verbose_name_plural = _("faser")
+        ordering = ["order", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan"], condition=Q(is_current=True), name="plans_one_current_phase"
+            ),
+            models.CheckConstraint(
+                condition=Q(start__isnull=True) | Q(end__isnull=True) | Q(end__gte=F("start")),
+                name="plans_phase_end_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class GoalLevel(models.TextChoices):
+    VISION = "vision", _("Visjon")
+    MAIN = "main", _("Hovedmål")
+    IMPACT = "impact", _("Effektmål")
+    OUTCOME = "outcome", _("Resultatmål")
+    WORK = "work", _("Arbeidsmål")
+    SUB = "sub", _("Delmål")
+
+
+class Goal(Versioned):
+    """A goal on one level, optionally under a parent goal and with an indicator."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="goals")
+    level = models.CharField(_("nivå"), max_length=20, choices=GoalLevel.choices)
+    text = long_text(_("mål"), blank=False)
+    due = models.DateField(_("frist"), null=True, blank=True)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("overordnet mål"),
+    )
+    baseline = models.DecimalField(
+        _("utgangsverdi"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    target = models.DecimalField(
+        _("målverdi"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    current = models.DecimalField(
+        _("nåverdi"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    unit = short_text(_("enhet"), max_length=50)
+    period = short_text(_("periode"), max_length=50)
+
+    class Meta:
+        verbose_name = _("mål")
+        verbose_name_plural = _("mål")
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(parent=F("id")), name="plans_goal_not_own_parent"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+
+class Measure(Versioned):
+    """A measure (tiltak) towards one or more goals."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="measures")
+    goals = models.ManyToManyField(Goal, blank=True, related_name="measures", verbose_name=_("mål"))
+    text = long_text(_("tiltak"), blank=False)
+    responsible = short_text(_("ansvarlig"))
+
+    class Meta:
+        verbose_name = _("tiltak")
+        verbose_name_plural = _("tiltak")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+
+class MilestoneStatus(models.TextChoices):
+    PLANNED = "planned", _("Planlagt")
+    IN_PROGRESS = "in_progress", _("Pågår")
+    DONE = "done", _("Nådd")
+    MISSED = "missed", _("Ikke nådd")
+
+
+class Milestone(Versioned):
+    """A dated checkpoint (MP1 …) with a measurable criterion."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="milestones")
+    code = short_text(_("nummer"), max_length=CODE_LIMIT, blank=False)
+    title = short_text(_("milepæl"), blank=False)
+    due = models.DateField(_("dato"))
+    criterion = long_text(_("målbart resultat"))
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=MilestoneStatus.choices,
+        default=MilestoneStatus.PLANNED,
+    )
+    done_on = models.DateField(_("nådd dato"), null=True, blank=True)
+    evidence = long_text(_("dokumentasjon"))
+    responsible = short_text(_("ansvarlig"))
+
+    class Meta:
+        verbose_name = _("milepæl")
+        verbose_name_plural = _("milepæler")
+        ordering = ["due", "code", "id"]
+        constraints = [
+            models.UniqueConstraint(F("plan"), Upper("code"), name="plans_milestone_code_per_plan"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+
+class DecisionPoint(Versioned):
+    """A dated decision (BP1 …) by the owner or steering group, with its basis."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="decision_points")
+    code = short_text(_("nummer"), max_length=CODE_LIMIT, blank=False)
+    title = short_text(_("beslutningspunkt"), blank=False)
+    due = models.DateField(_("dato"))
+    basis = long_text(_("beslutningsgrunnlag"))
+    decision = long_text(_("beslutning"))
+    decided_on = models.DateField(_("besluttet dato"), null=True, blank=True)
+    decided_by = short_text(_("besluttet av"))
+
+    class Meta:
+        verbose_name = _("beslutningspunkt")
+        verbose_name_plural = _("beslutningspunkter")
+        ordering = ["due", "code", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                F("plan"), Upper("code"), name="plans_decision_point_code_per_plan"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+
+class ActivityStatus(models.TextChoices):
+    PLANNED = "planned", _("Planlagt")
+    IN_PROGRESS = "in_progress", _("Pågår")
+    DONE = "done", _("Fullført")
+    CANCELLED = "cancelled", _("Avlyst")
+
+
+class Activity(Versioned):
+    """A main activity (HA01 …) and the months it runs: one row of the activity plan."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="activities")
+    code = short_text(_("nummer"), max_length=CODE_LIMIT, blank=False)
+    name = short_text(_("navn"), blank=False)
+    purpose = long_text(_("hensikt"))
+    tasks = long_text(_("oppgaver"), limit=LONG_TEXT_LIMIT)
+    result = long_text(_("resultat"))
+    milestones = models.ManyToManyField(
+        Milestone, blank=True, related_name="activities", verbose_name=_("milepæler")
+    )
+    start_month = models.DateField(_("første måned"))
+    end_month = models.DateField(_("siste måned"))
+    responsible = short_text(_("ansvarlig"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=ActivityStatus.choices, default=ActivityStatus.PLANNED
+    )
+
+    class Meta:
+        verbose_name = _("hovedaktivitet")
+        verbose_name_plural = _("hovedaktiviteter")
+        ordering = ["start_month", "code", "id"]
+        constraints = [
+            models.UniqueConstraint(F("plan"), Upper("code"), name="plans_activity_code_per_plan"),
+            models.CheckConstraint(
+                condition=Q(end_month__gte=F("start_month")), name="plans_activity_end_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(start_month__day=1) & Q(end_month__day=1),
+                name="plans_activity_months_are_first_days",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class RiskStatus(models.TextChoices):
+    OPEN = "open", _("Åpen")
+    MONITORED = "monitored", _("Følges med")
+    CLOSED = "closed", _("Lukket")
+
+
+SCALE_MESSAGE = _("Bruk en verdi fra 1 til 5.")
+SCALE_VALIDATORS = [
+    MinValueValidator(1, message=SCALE_MESSAGE),
+    MaxValueValidator(5, message=SCALE_MESSAGE),
+]
+NEGATIVE_AMOUNT_MESSAGE = _("Beløpet kan ikke være negativt.")
+
+
+class Risk(Versioned):
+    """A risk: likelihood (S) × consequence (K) = score (RF), with a measure and an owner."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="risks")
+    title = short_text(_("risikofaktor"), max_length=300, blank=False)
+    likelihood = models.PositiveSmallIntegerField(_("sannsynlighet"), validators=SCALE_VALIDATORS)
+    consequence = models.PositiveSmallIntegerField(_("konsekvens"), validators=SCALE_VALIDATORS)
+    score = models.GeneratedField(
+        expression=F("likelihood") * F("consequence"),
+        output_field=models.PositiveSmallIntegerField(),
+        db_persist=True,
+        verbose_name=_("risikofaktor (S×K)"),
+    )
+    measure = long_text(_("tiltak"))
+    owner = short_text(_("ansvarlig"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=RiskStatus.choices, default=RiskStatus.OPEN
+    )
+
+    class Meta:
+        verbose_name = _("risiko")
+        verbose_name_plural = _("risikoer")
+        ordering = ["-score", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(likelihood__gte=1, likelihood__lte=5), name="plans_risk_likelihood_1_5"
+            ),
+            models.CheckConstraint(
+                condition=Q(consequence__gte=1, consequence__lte=5),
+                name="plans_risk_consequence_1_5",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class SuccessFactor(Versioned):
+    """A critical success factor (KSF) with its priority, sub-points and linked risks."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="success_factors")
+    priority = models.PositiveSmallIntegerField(
+        _("prioritet"), default=1, validators=[MinValueValidator(1), MaxValueValidator(99)]
+    )
+    text = short_text(_("suksessfaktor"), max_length=500, blank=False)
+    sub_points = ArrayField(
+        models.CharField(max_length=500),
+        verbose_name=_("underpunkter"),
+        default=list,
+        blank=True,
+        validators=[validate_no_national_id],
+        size=30,
+    )
+    measure = long_text(_("risikoreduserende tiltak"))
+    risks = models.ManyToManyField(
+        Risk, blank=True, related_name="success_factors", verbose_name=_("risikoer")
+    )
+
+    class Meta:
+        verbose_name = _("kritisk suksessfaktor")
+        verbose_name_plural = _("kritiske suksessfaktorer")
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(priority__gte=1), name="plans_success_factor_priority"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class BudgetKind(models.TextChoices):
+    COST = "cost", _("Kostnad")
+    FUNDING = "funding", _("Finansiering")
+    GRANT = "grant", _("Tildeling")
+
+
+class BudgetLine(Versioned):
+    """A cost, funding or grant line in NOK (exact decimals) for one period."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="budget_lines")
+    kind = models.CharField(_("type"), max_length=20, choices=BudgetKind.choices)
+    label = short_text(_("post"), blank=False)
+    amount = models.DecimalField(
+        _("beløp (kr)"),
+        max_digits=12,
+        decimal_places=2,
+        validators=[MinValueValidator(0, message=NEGATIVE_AMOUNT_MESSAGE)],
+    )
+    period = short_text(_("periode"), max_length=50)
+    settled = models.BooleanField(_("avklart"), default=True)
+
+    class Meta:
+        verbose_name = _("budsjettlinje")
+        verbose_name_plural = _("budsjettlinjer")
+        ordering = ["kind", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gte=0), name="plans_budget_amount_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label}: {self.amount}"
+
+
+class BodyKind(models.TextChoices):
+    STEERING = "steering", _("Styringsgruppe")
+    PROJECT = "project", _("Prosjektgruppe")
+    WORKING = "working", _("Arbeidsgruppe")
+    REFERENCE = "reference", _("Referansegruppe")
+    RESOURCE = "resource", _("Ressursgruppe")
+    OTHER = "other", _("Annen gruppe")
+
+
+class Body(Versioned):
+    """A body of the plan's organisation with its mandate; its members are rows."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="bodies")
+    kind = models.CharField(_("type"), max_length=20, choices=BodyKind.choices)
+    name = short_text(_("navn"), blank=False)
+    mandate = long_text(_("mandat"), limit=LONG_TEXT_LIMIT)
+    order = models.PositiveSmallIntegerField(_("rekkefølge"), default=1)
+
+    class Meta:
+        verbose_name = _("gruppe")
+        verbose_name_plural = _("grupper")
+        ordering = ["order", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class BodyMember(Versioned):
+    """A member of a body: a person by name, optionally a Samla user (see module docstring)."""
+
+    body = models.ForeignKey(Body, on_delete=models.CASCADE, related_name="members")
+    name = short_text(_("navn"), blank=False)
+    title = short_text(_("stilling"))
+    unit = short_text(_("enhet"))
+    role = short_text(_("rolle"))
+    user_id = models.PositiveIntegerField(_("bruker-id"), null=True, blank=True)
+    order = models.PositiveSmallIntegerField(_("rekkefølge"), default=1)
+
+    class Meta:
+        verbose_name = _("medlem")
+        verbose_name_plural = _("medlemmer")
+        ordering = ["order", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MeetingSeries(Versioned):
+    """A body's recurring meeting: the meeting plan (møteplan) row."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="meeting_series")
+    body = models.ForeignKey(
+        Body,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="meeting_series",
+        verbose_name=_("gruppe"),
+    )
+    name = short_text(_("navn"), blank=False)
+    frequency = short_text(_("hyppighet"))
+    agenda = long_text(_("agenda"))
+    participants = long_text(_("deltakere"))
+
+    class Meta:
+        verbose_name = _("møteserie")
+        verbose_name_plural = _("møteserier")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Meeting(Versioned):
+    """A held meeting with its minutes: attendees, decisions and actions."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="meetings")
+    series = models.ForeignKey(
+        MeetingSeries,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="meetings",
+        verbose_name=_("møteserie"),
+    )
+    body = models.ForeignKey(
+        Body,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="meetings",
+        verbose_name=_("gruppe"),
+    )
+    title = short_text(_("tittel"), blank=False)
+    held_on = models.DateField(_("dato"))
+    agenda = long_text(_("agenda"))
+    attendees = ArrayField(
+        models.CharField(max_length=NAME_LIMIT),
+        verbose_name=_("til stede"),
+        default=list,
+        blank=True,
+        validators=[validate_no_national_id],
+        size=100,
+    )
+    decisions = ArrayField(
+        models.CharField(max_length=TEXT_LIMIT),
+        verbose_name=_("vedtak"),
+        default=list,
+        blank=True,
+        validators=[validate_no_national_id],
+        size=100,
+    )
+    # [{"text": "...", "owner": "...", "due": "YYYY-MM-DD" | null, "done": false}, ...]
+    actions = models.JSONField(_("oppfølgingspunkter"), default=list, blank=True)
+    notes = long_text(_("referat"), limit=LONG_TEXT_LIMIT)
+
+    class Meta:
+        verbose_name = _("møte")
+        verbose_name_plural = _("møter")
+        ordering = ["-held_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.title} {self.held_on:%d.%m.%Y}"
+
+
+class ReportKind(models.TextChoices):
+    STATUS = "status", _("Statusrapport")
+    FINAL = "final", _("Sluttrapport")
+    INTERIM_REVIEW = "interim_review", _("Underveisvurdering")
+    FINAL_REVIEW = "final_review", _("Sluttvurdering")
+
+
+class StatusReport(Versioned):
+    """A report to the steering group; submitting it freezes a snapshot of the plan."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="status_reports")
+    kind = models.CharField(
+        _("type"), max_length=20, choices=ReportKind.choices, default=ReportKind.STATUS
+    )
+    date = models.DateField(_("dato"))
+    summary = long_text(_("framdrift"), limit=LONG_TEXT_LIMIT)
+    economy = long_text(_("økonomi"))
+    risks = long_text(_("risiko"))
+    snapshot = models.JSONField(_("øyeblikksbilde"), default=dict, blank=True, editable=False)
+    submitted_at = models.DateTimeField(_("sendt inn"), null=True, blank=True, editable=False)
+    submitted_by = models.CharField(
+        _("sendt inn av"), max_length=NAME_LIMIT, blank=True, editable=False
+    )
+
+    class Meta:
+        verbose_name = _("statusrapport")
+        verbose_name_plural = _("statusrapporter")
+        ordering = ["-date", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.date:%d.%m.%Y}"
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.submitted_at is not None

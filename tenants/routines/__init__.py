@@ -1,0 +1,1 @@
+"""Per-municipality routines (tenant schema); filled by the routines issue."""

@@ -1,0 +1,10 @@
+"""App config for collaboration routines (tenant schema)."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class RoutinesConfig(AppConfig):
+    name = "tenants.routines"
+    label = "routines"
+    verbose_name = _("Samhandlingsrutiner")

@@ -1,0 +1,236 @@
+"""A real Samla server in a thread, headless Chromium driving it, and axe-core checking it.
+
+The server uses the test database the rest of the suite made (pytest-django's live_server
+needs transactional_db, whose flush truncates across every schema: not with
+django-tenants). What the pages show must therefore be committed: the browser users are
+created for this package only and deleted afterwards, with the sessions and login
+records the server wrote for them.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.contrib.sessions.models import Session
+from django.contrib.staticfiles.handlers import StaticFilesHandler
+from django.core.servers.basehttp import ThreadedWSGIServer
+from django.db import connections
+from django.test import override_settings
+from django.test.testcases import LiveServerThread
+from playwright.sync_api import Browser, BrowserContext, Response, sync_playwright
+from playwright.sync_api import Page as BrowserPage
+
+from samla.accounts.models import MunicipalityMembership, User
+from samla.assets import AXE_SCRIPT
+from tenants.models import Municipality
+from tests.browser.pages import ANONYMOUS, BROWSER_USERS, PASSWORD, PUBLIC, Page
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SHOTS = Path("/tmp/shots")
+LOCKED_OUT_USERNAME = "nettleser.sperret"
+MISTYPED_USERNAME = "nettleser.feilskrevet"
+FAILING_IMPACTS = {"serious", "critical"}
+
+
+class _JoiningWSGIServer(ThreadedWSGIServer):
+    """Request threads are joined on close, so none holds a database connection after."""
+
+    daemon_threads = False
+
+
+class _ServerThread(LiveServerThread):
+    server_class = _JoiningWSGIServer
+
+
+@dataclass(frozen=True)
+class SamlaServer:
+    port: int
+
+    def host(self, name: str) -> str:
+        """The host name of "public" or of a municipality's slug."""
+        return "localhost" if name == PUBLIC else f"{name}.localhost"
+
+    def url(self, host: str, path: str = "/") -> str:
+        return f"http://{self.host(host)}:{self.port}{path}"
+
+
+def _require_chromium() -> None:
+    if CHROMIUM.exists():
+        return
+    message = f"{CHROMIUM} is missing: run `make browser-deps` (Debian's chromium package)."
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(message, pytrace=False)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="package")
+def browser() -> Iterator[Browser]:
+    _require_chromium()
+    # Playwright's sync API keeps an event loop running in this thread. Django's
+    # async-safety check mistakes that for async code (the ORM calls here are
+    # synchronous), and while it runs this thread's database connections are kept apart
+    # from the usual ones (asgiref's Local): those are closed before the loop ends, or
+    # they would hold the test database open.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            yield chromium
+            connections.close_all()
+            chromium.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture(scope="package")
+def browser_users(django_db_setup, django_db_blocker) -> Iterator[dict[str, User]]:  # type: ignore[no-untyped-def]
+    """The users of pages.BROWSER_USERS, committed, and everything they leave, deleted."""
+    usernames = [u.username for u in BROWSER_USERS.values()]
+    usernames += [LOCKED_OUT_USERNAME, MISTYPED_USERNAME]
+    with django_db_blocker.unblock():
+        User.objects.filter(username__in=usernames).delete()  # left by an interrupted run
+        sessions_before = set(Session.objects.values_list("session_key", flat=True))
+        users = {}
+        for key, spec in BROWSER_USERS.items():
+            user = User.objects.create_user(
+                username=spec.username,
+                password=PASSWORD,
+                first_name=spec.first_name,
+                last_name=spec.last_name,
+            )
+            MunicipalityMembership.objects.create(
+                user=user,
+                municipality=Municipality.objects.get(slug=spec.municipality),
+                role=spec.role,
+            )
+            users[key] = user
+    yield users
+    with django_db_blocker.unblock():
+        User.objects.filter(username__in=usernames).delete()
+        Session.objects.exclude(session_key__in=sessions_before).delete()
+        for model in (AccessAttempt, AccessFailureLog, AccessLog):
+            model.objects.filter(username__in=usernames).delete()
+
+
+@pytest.fixture(scope="package")
+def samla_server(browser, browser_users) -> Iterator[SamlaServer]:  # type: ignore[no-untyped-def]
+    """Samla on 127.0.0.1 with a free port, static files served from the finders."""
+    thread = _ServerThread("127.0.0.1", StaticFilesHandler, port=0)
+    thread.daemon = True
+    thread.start()
+    thread.is_ready.wait(timeout=10)
+    if thread.error:
+        raise thread.error
+    overrides = override_settings(SAMLA_PORT=str(thread.port))
+    overrides.enable()
+    try:
+        yield SamlaServer(thread.port)
+    finally:
+        overrides.disable()
+        # The browser's kept-alive connections end with its contexts, which the tests close.
+        thread.terminate()
+
+
+@pytest.fixture
+def context(browser: Browser) -> Iterator[BrowserContext]:
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, locale="nb-NO")
+    ctx.set_default_timeout(10_000)
+    yield ctx
+    ctx.close()
+
+
+def submit_login(page: BrowserPage, username: str, password: str) -> Response:
+    """Fill in the login form on the page and send it; the response to that."""
+    page.get_by_label("Brukernavn").fill(username)
+    page.get_by_label("Passord").fill(password)
+    with page.expect_navigation() as navigation:
+        page.get_by_role("button", name="Logg inn").click()
+    response = navigation.value
+    assert response is not None
+    return response
+
+
+def log_in(page: BrowserPage, server: SamlaServer, host: str, username: str) -> Response:
+    """Log in through the login form on the host, as a person would."""
+    page.goto(server.url(host, "/accounts/login/"))
+    return submit_login(page, username, PASSWORD)
+
+
+def lock_out(page: BrowserPage, server: SamlaServer, host: str, limit: int) -> Response:
+    """Fail to log in until axes locks the user name out; the response that says so."""
+    page.goto(server.url(host, "/accounts/login/"))
+    response = submit_login(page, LOCKED_OUT_USERNAME, "feil-passord")
+    for _ in range(limit - 1):
+        if response.status == 429:
+            break
+        response = submit_login(page, LOCKED_OUT_USERNAME, "feil-passord")
+    return response
+
+
+def mistype_password(page: BrowserPage, server: SamlaServer, host: str) -> Response:
+    page.goto(server.url(host, "/accounts/login/"))
+    return submit_login(page, MISTYPED_USERNAME, "feil-passord")
+
+
+def open_page(
+    page: BrowserPage, server: SamlaServer, entry: Page, axes_failure_limit: int
+) -> Response:
+    """Reach the page of a walk entry, logging in first if it is seen by a user."""
+    if entry.who != ANONYMOUS:
+        log_in(page, server, entry.host, BROWSER_USERS[entry.who].username)
+    reach: dict[str, Callable[[], Response | None]] = {
+        "get": lambda: page.goto(server.url(entry.host, entry.path)),
+        "lock-out": lambda: lock_out(page, server, entry.host, axes_failure_limit),
+        "wrong-password": lambda: mistype_password(page, server, entry.host),
+    }
+    response = reach[entry.reach]()
+    assert response is not None
+    return response
+
+
+def run_axe(page: BrowserPage) -> list[dict[str, Any]]:
+    """axe-core's violations on the page as it is now."""
+    page.add_script_tag(path=str(AXE_SCRIPT))
+    results = page.evaluate("async () => await axe.run(document)")
+    return results["violations"]
+
+
+def describe_violations(violations: list[dict[str, Any]]) -> str:
+    lines = []
+    for violation in violations:
+        lines.append(f"{violation['id']} ({violation['impact']}): {violation['help']}")
+        lines.append(f"  {violation['helpUrl']}")
+        for node in violation["nodes"]:
+            lines.append(f"  - {' '.join(map(str, node['target']))}: {node['html'][:160]}")
+    return "\n".join(lines)
+
+
+def serious_violations(violations: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [v for v in violations if v["impact"] in FAILING_IMPACTS]
+
+
+def screenshot(page: BrowserPage, name: str) -> Path:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    path = SHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path

@@ -1,0 +1,1 @@
+"""Tests of a municipality's project plans: models, services and the API."""

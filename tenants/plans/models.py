@@ -589,3 +589,45 @@ class StatusReport(Versioned):
     @property
     def is_submitted(self) -> bool:
         return self.submitted_at is not None
+
+
+class ChangeAction(models.TextChoices):
+    CREATE = "create", _("Opprettet")
+    UPDATE = "update", _("Endret")
+    DELETE = "delete", _("Slettet")
+    RESTORE = "restore", _("Gjenopprettet")
+
+
+class Change(models.Model):
+    """One recorded change of a plan or one of its parts: who, when, what before and after.
+
+    Written by the services in the same transaction as the change. `plan_id` and `user_id`
+    are plain integers: a plan's history outlives the plan, and users live in the public
+    schema (see the module docstring). `before`/`after` are the row as JSON (`None` for the
+    side that did not exist), with the ids of its many-to-many links.
+    """
+
+    plan_id = models.PositiveIntegerField(_("plan"))
+    object_type = models.CharField(_("type"), max_length=40)
+    object_id = models.PositiveIntegerField(_("id"))
+    object_label = models.CharField(_("objekt"), max_length=300)
+    action = models.CharField(_("handling"), max_length=10, choices=ChangeAction.choices)
+    user_id = models.PositiveIntegerField(_("bruker-id"), null=True, blank=True)
+    user_name = models.CharField(_("endret av"), max_length=NAME_LIMIT, blank=True)
+    at = models.DateTimeField(_("tidspunkt"), auto_now_add=True)
+    before = models.JSONField(_("før"), null=True, blank=True)
+    after = models.JSONField(_("etter"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("endring")
+        verbose_name_plural = _("endringer")
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["plan_id", "object_type", "object_id", "-at"], name="plans_change_object"
+            ),
+            models.Index(fields=["plan_id", "-at"], name="plans_change_plan"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.object_label}"

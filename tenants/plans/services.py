@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from samla.accounts.access import active_membership
 from samla.accounts.models import MunicipalityMembership, MunicipalityRole
+from tenants.plans import history
 from tenants.plans.models import (
     NAME_LIMIT,
     TEXT_LIMIT,
@@ -35,6 +36,7 @@ from tenants.plans.models import (
     BodyMember,
     BudgetKind,
     BudgetLine,
+    ChangeAction,
     DecisionPoint,
     Goal,
     Measure,
@@ -122,7 +124,7 @@ class Rules:
     arrays: Mapping[str, tuple[int, int]] = field(default_factory=dict)  # item limit, max items
     cleaners: Mapping[str, Callable[[Any, Errors], Any]] = field(default_factory=dict)
     check: Callable[[Plan, Any, Errors], None] | None = None
-    before_save: Callable[[Plan, Any], None] | None = None
+    before_save: Callable[[Plan, Any, AbstractBaseUser], None] | None = None
 
     @property
     def editable(self) -> frozenset[str]:
@@ -267,7 +269,7 @@ def _lock_current(obj: V, version: int | None) -> V:
     return current
 
 
-def _create(plan: Plan, rules: Rules, data: Data) -> Any:
+def _create(plan: Plan, rules: Rules, data: Data, user: AbstractBaseUser) -> Any:
     with transaction.atomic():
         plan = _lock_plan(plan)
         obj = rules.model(plan=plan)  # type: ignore[misc]
@@ -275,36 +277,44 @@ def _create(plan: Plan, rules: Rules, data: Data) -> Any:
         many = _apply(plan, obj, rules, data, errors)
         _validate(plan, obj, rules, errors)
         if rules.before_save is not None:
-            rules.before_save(plan, obj)
+            rules.before_save(plan, obj, user)
         _save(obj)
         for name, rows in many.items():
             getattr(obj, name).set(rows)
+        history.record_created(obj, user)
         return obj
 
 
-def _update(obj: V, rules: Rules, data: Data, version: int | None) -> V:
+def _update(obj: V, rules: Rules, data: Data, version: int | None, user: AbstractBaseUser) -> V:
     with transaction.atomic():
         plan = _lock_plan(obj.plan)  # type: ignore[attr-defined]
         current = _lock_current(obj, version)
         current.plan = plan  # type: ignore[attr-defined]
+        before = history.snapshot(current)
         errors: Errors = {}
         many = _apply(plan, current, rules, data, errors)
         _validate(plan, current, rules, errors)
         if rules.before_save is not None:
-            rules.before_save(plan, current)
+            rules.before_save(plan, current, user)
         current.version += 1
         _save(current)
         for name, rows in many.items():
             getattr(current, name).set(rows)
         if any(f.generated for f in current._meta.fields):
             current.refresh_from_db(fields=[f.name for f in current._meta.fields if f.generated])
+        history.record_updated(current, user, before)
         return current
 
 
-def _delete(obj: Versioned) -> None:
+def _delete(obj: Versioned, user: AbstractBaseUser) -> None:
     with transaction.atomic():
         _lock_plan(obj.plan)  # type: ignore[attr-defined]
-        obj.delete()
+        _delete_recorded(obj, user)
+
+
+def _delete_recorded(obj: models.Model, user: AbstractBaseUser) -> None:
+    history.record(obj, user, ChangeAction.DELETE, before=history.snapshot(obj))
+    obj.delete()
 
 
 def _code_taken(plan: Plan, obj: Any, errors: Errors) -> None:
@@ -409,6 +419,7 @@ def create_plan(user: AbstractBaseUser, data: Data) -> Plan:
         _check_plan_frame(plan, errors)
         _raise_if(errors)
         _save(plan)
+        history.record_created(plan, user)
         return plan
 
 
@@ -416,6 +427,7 @@ def update_plan(plan: Plan, user: AbstractBaseUser, data: Data, *, version: int 
     """Change a plan's frame, texts or status (not approval: see approve_plan)."""
     with transaction.atomic():
         current = _lock_current(plan, version)
+        before = history.snapshot(current)
         old_status = current.status
         errors: Errors = {}
         _apply(current, current, PLAN_RULES, data, errors)
@@ -427,12 +439,13 @@ def update_plan(plan: Plan, user: AbstractBaseUser, data: Data, *, version: int 
             current.approved_on, current.approved_by = None, ""  # re-opened: approve again
         current.version += 1
         _save(current)
+        history.record_updated(current, user, before)
         return current
 
 
 def delete_plan(plan: Plan, user: AbstractBaseUser) -> None:
     with transaction.atomic():
-        _lock_plan(plan).delete()
+        _delete_recorded(_lock_plan(plan), user)
 
 
 def approve_plan(
@@ -450,6 +463,7 @@ def approve_plan(
         current = Plan.objects.select_for_update().get(pk=plan.pk)
         if version is not None and current.version != version:
             raise StaleVersion(current)
+        before = history.snapshot(current)
         errors: Errors = {}
         if current.status != PlanStatus.DRAFT:
             _add(
@@ -465,6 +479,7 @@ def approve_plan(
         _raise_if(errors)
         current.version += 1
         _save(current)
+        history.record_updated(current, user, before)
         return current
 
 
@@ -475,12 +490,16 @@ def _check_phase(plan: Plan, phase: Phase, errors: Errors) -> None:
     _end_not_before_start(phase, "start", "end", errors, _("Slutt kan ikke være før start."))
 
 
-def _one_current_phase(plan: Plan, phase: Phase) -> None:
-    if phase.is_current:
-        # Unset the others first: the partial unique constraint allows one current phase.
-        plan.phases.filter(is_current=True).exclude(pk=phase.pk).update(
-            is_current=False, version=models.F("version") + 1, updated_at=timezone.now()
-        )
+def _one_current_phase(plan: Plan, phase: Phase, user: AbstractBaseUser) -> None:
+    if not phase.is_current:
+        return
+    # Unset the others first: the partial unique constraint allows one current phase.
+    for other in plan.phases.select_for_update().filter(is_current=True).exclude(pk=phase.pk):
+        before = history.snapshot(other)
+        other.is_current = False
+        other.version += 1
+        _save(other)
+        history.record_updated(other, user, before)
 
 
 PHASE_RULES = Rules(
@@ -493,15 +512,15 @@ PHASE_RULES = Rules(
 
 def create_phase(plan: Plan, user: AbstractBaseUser, data: Data) -> Phase:
     """A phase; made current, it takes over from the phase that was."""
-    return _create(plan, PHASE_RULES, data)
+    return _create(plan, PHASE_RULES, data, user)
 
 
 def update_phase(phase: Phase, user: AbstractBaseUser, data: Data, *, version: int | None) -> Phase:
-    return _update(phase, PHASE_RULES, data, version)
+    return _update(phase, PHASE_RULES, data, version, user)
 
 
 def delete_phase(phase: Phase, user: AbstractBaseUser) -> None:
-    _delete(phase)
+    _delete(phase, user)
 
 
 # Goals and measures -------------------------------------------------------------------
@@ -530,11 +549,11 @@ MEASURE_RULES = Rules(Measure, frozenset({"text", "responsible"}), many={"goals"
 
 
 def create_goal(plan: Plan, user: AbstractBaseUser, data: Data) -> Goal:
-    return _create(plan, GOAL_RULES, data)
+    return _create(plan, GOAL_RULES, data, user)
 
 
 def update_goal(goal: Goal, user: AbstractBaseUser, data: Data, *, version: int | None) -> Goal:
-    return _update(goal, GOAL_RULES, data, version)
+    return _update(goal, GOAL_RULES, data, version, user)
 
 
 def delete_goal(goal: Goal, user: AbstractBaseUser) -> None:
@@ -545,21 +564,21 @@ def delete_goal(goal: Goal, user: AbstractBaseUser) -> None:
             raise ValidationError(
                 {"__all__": [_("Målet har undermål. Flytt eller slett dem først.")]}
             )
-        goal.delete()
+        _delete_recorded(goal, user)
 
 
 def create_measure(plan: Plan, user: AbstractBaseUser, data: Data) -> Measure:
-    return _create(plan, MEASURE_RULES, data)
+    return _create(plan, MEASURE_RULES, data, user)
 
 
 def update_measure(
     measure: Measure, user: AbstractBaseUser, data: Data, *, version: int | None
 ) -> Measure:
-    return _update(measure, MEASURE_RULES, data, version)
+    return _update(measure, MEASURE_RULES, data, version, user)
 
 
 def delete_measure(measure: Measure, user: AbstractBaseUser) -> None:
-    _delete(measure)
+    _delete(measure, user)
 
 
 # Milestones, decision points, activities ----------------------------------------------
@@ -621,45 +640,45 @@ ACTIVITY_RULES = Rules(
 
 
 def create_milestone(plan: Plan, user: AbstractBaseUser, data: Data) -> Milestone:
-    return _create(plan, MILESTONE_RULES, data)
+    return _create(plan, MILESTONE_RULES, data, user)
 
 
 def update_milestone(
     milestone: Milestone, user: AbstractBaseUser, data: Data, *, version: int | None
 ) -> Milestone:
-    return _update(milestone, MILESTONE_RULES, data, version)
+    return _update(milestone, MILESTONE_RULES, data, version, user)
 
 
 def delete_milestone(milestone: Milestone, user: AbstractBaseUser) -> None:
-    _delete(milestone)
+    _delete(milestone, user)
 
 
 def create_decision_point(plan: Plan, user: AbstractBaseUser, data: Data) -> DecisionPoint:
-    return _create(plan, DECISION_POINT_RULES, data)
+    return _create(plan, DECISION_POINT_RULES, data, user)
 
 
 def update_decision_point(
     point: DecisionPoint, user: AbstractBaseUser, data: Data, *, version: int | None
 ) -> DecisionPoint:
-    return _update(point, DECISION_POINT_RULES, data, version)
+    return _update(point, DECISION_POINT_RULES, data, version, user)
 
 
 def delete_decision_point(point: DecisionPoint, user: AbstractBaseUser) -> None:
-    _delete(point)
+    _delete(point, user)
 
 
 def create_activity(plan: Plan, user: AbstractBaseUser, data: Data) -> Activity:
-    return _create(plan, ACTIVITY_RULES, data)
+    return _create(plan, ACTIVITY_RULES, data, user)
 
 
 def update_activity(
     activity: Activity, user: AbstractBaseUser, data: Data, *, version: int | None
 ) -> Activity:
-    return _update(activity, ACTIVITY_RULES, data, version)
+    return _update(activity, ACTIVITY_RULES, data, version, user)
 
 
 def delete_activity(activity: Activity, user: AbstractBaseUser) -> None:
-    _delete(activity)
+    _delete(activity, user)
 
 
 # Risks, success factors, budget -------------------------------------------------------
@@ -677,43 +696,43 @@ BUDGET_LINE_RULES = Rules(BudgetLine, frozenset({"kind", "label", "amount", "per
 
 
 def create_risk(plan: Plan, user: AbstractBaseUser, data: Data) -> Risk:
-    return _create(plan, RISK_RULES, data)
+    return _create(plan, RISK_RULES, data, user)
 
 
 def update_risk(risk: Risk, user: AbstractBaseUser, data: Data, *, version: int | None) -> Risk:
-    return _update(risk, RISK_RULES, data, version)
+    return _update(risk, RISK_RULES, data, version, user)
 
 
 def delete_risk(risk: Risk, user: AbstractBaseUser) -> None:
-    _delete(risk)
+    _delete(risk, user)
 
 
 def create_success_factor(plan: Plan, user: AbstractBaseUser, data: Data) -> SuccessFactor:
-    return _create(plan, SUCCESS_FACTOR_RULES, data)
+    return _create(plan, SUCCESS_FACTOR_RULES, data, user)
 
 
 def update_success_factor(
     factor: SuccessFactor, user: AbstractBaseUser, data: Data, *, version: int | None
 ) -> SuccessFactor:
-    return _update(factor, SUCCESS_FACTOR_RULES, data, version)
+    return _update(factor, SUCCESS_FACTOR_RULES, data, version, user)
 
 
 def delete_success_factor(factor: SuccessFactor, user: AbstractBaseUser) -> None:
-    _delete(factor)
+    _delete(factor, user)
 
 
 def create_budget_line(plan: Plan, user: AbstractBaseUser, data: Data) -> BudgetLine:
-    return _create(plan, BUDGET_LINE_RULES, data)
+    return _create(plan, BUDGET_LINE_RULES, data, user)
 
 
 def update_budget_line(
     line: BudgetLine, user: AbstractBaseUser, data: Data, *, version: int | None
 ) -> BudgetLine:
-    return _update(line, BUDGET_LINE_RULES, data, version)
+    return _update(line, BUDGET_LINE_RULES, data, version, user)
 
 
 def delete_budget_line(line: BudgetLine, user: AbstractBaseUser) -> None:
-    _delete(line)
+    _delete(line, user)
 
 
 def budget_totals(plan: Plan) -> dict[str, Decimal]:
@@ -780,7 +799,9 @@ def _prepare_members(body: Body, members: list[Data], errors: Errors) -> list[Bo
     return rows
 
 
-def _write_body(plan: Plan, body: Body, data: Data, version_bump: bool) -> Body:
+def _write_body(plan: Plan, body: Body, data: Data, user: AbstractBaseUser) -> Body:
+    """Save a body and its members; record the change (members are part of the body)."""
+    before = history.snapshot(body) if body.pk else None
     data = dict(data)
     members = data.pop("members", None)
     errors: Errors = {}
@@ -788,7 +809,7 @@ def _write_body(plan: Plan, body: Body, data: Data, version_bump: bool) -> Body:
     _clean_fields(body, BODY_RULES.fields, errors)
     rows = _prepare_members(body, members, errors) if members is not None else None
     _raise_if(errors)
-    if version_bump:
+    if before is not None:
         body.version += 1
     _save(body)
     if rows is not None:
@@ -799,6 +820,10 @@ def _write_body(plan: Plan, body: Body, data: Data, version_bump: bool) -> Body:
             if row.pk:
                 row.version += 1
             _save(row)
+    if before is None:
+        history.record_created(body, user)
+    else:
+        history.record_updated(body, user, before)
     return body
 
 
@@ -806,7 +831,7 @@ def create_body(plan: Plan, user: AbstractBaseUser, data: Data) -> Body:
     """A body and its members (`members`: list of dicts), in one transaction."""
     with transaction.atomic():
         plan = _lock_plan(plan)
-        return _write_body(plan, Body(plan=plan), data, version_bump=False)
+        return _write_body(plan, Body(plan=plan), data, user)
 
 
 def update_body(body: Body, user: AbstractBaseUser, data: Data, *, version: int | None) -> Body:
@@ -815,11 +840,11 @@ def update_body(body: Body, user: AbstractBaseUser, data: Data, *, version: int 
         plan = _lock_plan(body.plan)
         current = _lock_current(body, version)
         current.plan = plan
-        return _write_body(plan, current, data, version_bump=True)
+        return _write_body(plan, current, data, user)
 
 
 def delete_body(body: Body, user: AbstractBaseUser) -> None:
-    _delete(body)
+    _delete(body, user)
 
 
 # Meetings -----------------------------------------------------------------------------
@@ -905,32 +930,32 @@ MEETING_RULES = Rules(
 
 
 def create_meeting_series(plan: Plan, user: AbstractBaseUser, data: Data) -> MeetingSeries:
-    return _create(plan, MEETING_SERIES_RULES, data)
+    return _create(plan, MEETING_SERIES_RULES, data, user)
 
 
 def update_meeting_series(
     series: MeetingSeries, user: AbstractBaseUser, data: Data, *, version: int | None
 ) -> MeetingSeries:
-    return _update(series, MEETING_SERIES_RULES, data, version)
+    return _update(series, MEETING_SERIES_RULES, data, version, user)
 
 
 def delete_meeting_series(series: MeetingSeries, user: AbstractBaseUser) -> None:
-    _delete(series)
+    _delete(series, user)
 
 
 def create_meeting(plan: Plan, user: AbstractBaseUser, data: Data) -> Meeting:
     """A held meeting with its minutes (`actions`: list of {text, owner, due, done})."""
-    return _create(plan, MEETING_RULES, data)
+    return _create(plan, MEETING_RULES, data, user)
 
 
 def update_meeting(
     meeting: Meeting, user: AbstractBaseUser, data: Data, *, version: int | None
 ) -> Meeting:
-    return _update(meeting, MEETING_RULES, data, version)
+    return _update(meeting, MEETING_RULES, data, version, user)
 
 
 def delete_meeting(meeting: Meeting, user: AbstractBaseUser) -> None:
-    _delete(meeting)
+    _delete(meeting, user)
 
 
 # Status reports -----------------------------------------------------------------------
@@ -950,13 +975,13 @@ REPORT_RULES = Rules(
 
 def create_status_report(plan: Plan, user: AbstractBaseUser, data: Data) -> StatusReport:
     """A report draft; it is frozen by submit_status_report."""
-    return _create(plan, REPORT_RULES, data)
+    return _create(plan, REPORT_RULES, data, user)
 
 
 def update_status_report(
     report: StatusReport, user: AbstractBaseUser, data: Data, *, version: int | None
 ) -> StatusReport:
-    return _update(report, REPORT_RULES, data, version)
+    return _update(report, REPORT_RULES, data, version, user)
 
 
 def delete_status_report(report: StatusReport, user: AbstractBaseUser) -> None:
@@ -965,7 +990,7 @@ def delete_status_report(report: StatusReport, user: AbstractBaseUser) -> None:
         current = StatusReport.objects.select_for_update().get(pk=report.pk)
         if current.is_submitted:
             raise ValidationError({"__all__": [_("Rapporten er sendt inn og kan ikke slettes.")]})
-        current.delete()
+        _delete_recorded(current, user)
 
 
 def plan_snapshot(plan: Plan) -> dict[str, Any]:
@@ -1028,9 +1053,73 @@ def submit_status_report(
             raise StaleVersion(current)
         if current.is_submitted:
             raise ValidationError({"__all__": [_("Rapporten er allerede sendt inn.")]})
+        before = history.snapshot(current)
         current.snapshot = plan_snapshot(plan)
         current.submitted_at = timezone.now()
         current.submitted_by = _display_name(user)
         current.version += 1
         _save(current)
+        history.record_updated(current, user, before)
         return current
+
+
+# History: bringing back what was deleted ------------------------------------------------
+
+RULES_BY_TYPE: dict[str, Rules] = {
+    rules.model._meta.model_name: rules  # type: ignore[misc]
+    for rules in (
+        PHASE_RULES, GOAL_RULES, MEASURE_RULES, MILESTONE_RULES, DECISION_POINT_RULES,
+        ACTIVITY_RULES, RISK_RULES, SUCCESS_FACTOR_RULES, BUDGET_LINE_RULES,
+        MEETING_SERIES_RULES, MEETING_RULES, REPORT_RULES,
+    )
+}  # fmt: skip
+
+
+def _row_from_snapshot(plan: Plan, model: type[Versioned], before: Mapping[str, Any]) -> Any:
+    """An unsaved row with the snapshot's values; links to rows gone since are cleared."""
+    obj = model(plan=plan)  # type: ignore[misc]
+    for f in model._meta.concrete_fields:
+        if f.name in history.NOT_RECORDED or f.generated or f.name == "plan":
+            continue
+        if f.attname in before:
+            setattr(obj, f.attname, f.to_python(before[f.attname]))
+        target = getattr(obj, f.attname, None)
+        if f.is_relation and target is not None:
+            related = f.related_model._default_manager  # type: ignore[union-attr]
+            if not related.filter(plan=plan, pk=target).exists():
+                setattr(obj, f.attname, None)
+    obj.version = int(before.get("version") or 0) + 1
+    return obj
+
+
+def restore_deleted(plan: Plan, user: AbstractBaseUser, change_id: Any) -> Versioned:
+    """Bring a deleted part back as it was, with its links to rows that still exist.
+
+    `change_id` names the deletion in the plan's history. The plan's rules apply as for a
+    new row: a code taken since, or a date now outside the plan's period, refuses it.
+    """
+    with transaction.atomic():
+        plan = _lock_plan(plan)
+        try:
+            change = history.deleted_parts(plan).filter(pk=int(change_id)).first()
+        except (TypeError, ValueError):
+            change = None
+        if change is None:
+            raise ValidationError(
+                {"change": [_("Fant ingen slettet del av planen med denne endringen.")]}
+            )
+        rules = RULES_BY_TYPE[change.object_type]
+        if rules.model._default_manager.filter(pk=change.object_id).exists():
+            raise ValidationError({"change": [_("Denne delen er allerede gjenopprettet.")]})
+        before = change.before or {}
+        obj = _row_from_snapshot(plan, rules.model, before)
+        _validate(plan, obj, rules, {})
+        if rules.before_save is not None:
+            rules.before_save(plan, obj, user)
+        _save(obj)
+        for name in history.many_to_many_names(rules.model):
+            related = rules.model._meta.get_field(name).related_model
+            ids = before.get(name) or []
+            getattr(obj, name).set(related._default_manager.filter(plan=plan, pk__in=ids))  # type: ignore[union-attr]
+        history.record(obj, user, ChangeAction.RESTORE, after=history.snapshot(obj))
+        return obj

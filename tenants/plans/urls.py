@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, path
 
-from tenants.plans import api
+from tenants.plans import api, history_api
 
 app_name = "plans"
 
@@ -37,5 +37,11 @@ urlpatterns = [
         "<int:plan_id>/status-reports/<int:pk>/submit/",
         api.StatusReportSubmit.as_view(),
         name="status-report-submit",
+    ),
+    path("<int:plan_id>/history/", history_api.PlanHistory.as_view(), name="plan-history"),
+    path(
+        "<int:plan_id>/history/<int:change_id>/restore/",
+        history_api.RestoreChange.as_view(),
+        name="plan-history-restore",
     ),
 ]

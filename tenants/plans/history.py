@@ -1,0 +1,144 @@
+"""How changes to a plan are recorded and read: row snapshots, change rows, differences.
+
+The services call `snapshot` before a change and `record` after it, inside their
+transaction, so a change and its history row commit or roll back together. Reading is
+for pages and the API: `changes_for` (one object or a whole plan) and `differences`.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.exceptions import FieldDoesNotExist
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.utils.text import capfirst
+
+from tenants.plans.models import Body, Change, ChangeAction, Plan
+
+# Not a user's change: kept out of snapshots and differences.
+NOT_RECORDED = frozenset({"created_at", "updated_at"})
+# Parts a deleted row of which can be restored from its snapshot (see services.restore).
+RESTORABLE = frozenset(
+    {
+        "phase", "goal", "measure", "milestone", "decisionpoint", "activity", "risk",
+        "successfactor", "budgetline", "meetingseries", "meeting", "statusreport",
+    }
+)  # fmt: skip
+
+
+def many_to_many_names(model: type[models.Model]) -> list[str]:
+    """Names of the model's many-to-many links, both directions (e.g. a risk's factors)."""
+    names = []
+    for f in model._meta.get_fields():
+        if f.many_to_many:
+            names.append(f.get_accessor_name() if f.auto_created else f.name)  # type: ignore[union-attr]
+    return sorted(names)
+
+
+def snapshot(obj: models.Model) -> dict[str, Any]:
+    """The row as JSON: its fields by attribute name, its links as lists of ids."""
+    data: dict[str, Any] = {}
+    for f in obj._meta.concrete_fields:
+        if f.name not in NOT_RECORDED:
+            data[f.attname] = f.value_from_object(obj)
+    for name in many_to_many_names(type(obj)):
+        data[name] = sorted(getattr(obj, name).values_list("pk", flat=True))
+    if isinstance(obj, Body):
+        data["members"] = [
+            {k: getattr(m, k) for k in ("id", "name", "title", "unit", "role", "user_id")}
+            for m in obj.members.order_by("order", "id")
+        ]
+    return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
+
+
+def _plan_id(obj: models.Model) -> int:
+    return obj.pk if isinstance(obj, Plan) else obj.plan_id  # type: ignore[attr-defined]
+
+
+def record(
+    obj: models.Model,
+    user: AbstractBaseUser | None,
+    action: str,
+    *,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> Change:
+    """Write one change row for `obj` (call inside the change's transaction)."""
+    name = getattr(user, "display_name", "") or (user.get_username() if user else "")
+    return Change.objects.create(
+        plan_id=_plan_id(obj),
+        object_type=obj._meta.model_name,
+        object_id=obj.pk,
+        object_label=str(obj)[:300],
+        action=action,
+        user_id=user.pk if user is not None else None,
+        user_name=str(name)[:200],
+        before=before,
+        after=after,
+    )
+
+
+def record_created(obj: models.Model, user: AbstractBaseUser | None) -> Change:
+    return record(obj, user, ChangeAction.CREATE, after=snapshot(obj))
+
+
+def record_updated(
+    obj: models.Model, user: AbstractBaseUser | None, before: dict[str, Any]
+) -> Change:
+    return record(obj, user, ChangeAction.UPDATE, before=before, after=snapshot(obj))
+
+
+def changes_for(plan: Plan, obj: models.Model | None = None) -> models.QuerySet[Change]:
+    """The plan's changes, newest first; given an object, only that object's."""
+    changes = Change.objects.filter(plan_id=plan.pk)
+    if obj is not None:
+        changes = changes.filter(object_type=obj._meta.model_name, object_id=obj.pk)
+    return changes
+
+
+def deleted_parts(plan: Plan) -> models.QuerySet[Change]:
+    """Deletions of parts that can be restored and have not been restored yet."""
+    restored = Change.objects.filter(
+        plan_id=plan.pk,
+        action=ChangeAction.RESTORE,
+        object_type=models.OuterRef("object_type"),
+        object_id=models.OuterRef("object_id"),
+        at__gte=models.OuterRef("at"),
+    )
+    return Change.objects.filter(
+        plan_id=plan.pk, action=ChangeAction.DELETE, object_type__in=RESTORABLE
+    ).exclude(models.Exists(restored))
+
+
+@dataclass(frozen=True)
+class Difference:
+    field: str
+    label: str
+    before: Any
+    after: Any
+
+
+def _label(change: Change, name: str) -> str:
+    from django.apps import apps
+
+    try:
+        model = apps.get_model("plans", change.object_type)
+        field = model._meta.get_field(name.removesuffix("_id"))
+        return str(capfirst(field.verbose_name))  # type: ignore[union-attr]
+    except (LookupError, FieldDoesNotExist, AttributeError):
+        return capfirst(name.replace("_", " "))
+
+
+def differences(change: Change) -> list[Difference]:
+    """What the change altered, field by field (`version` left out)."""
+    before, after = change.before or {}, change.after or {}
+    names = [n for n in dict.fromkeys([*before, *after]) if n not in ("version", "id")]
+    return [
+        Difference(name, _label(change, name), before.get(name), after.get(name))
+        for name in names
+        if before.get(name) != after.get(name)
+    ]

@@ -10,17 +10,23 @@ import pytest
 from tenants.plans.models import Milestone, Plan
 from tests.conftest import client_for, host_of
 from tests.plans.conftest import api_as, inside
+from tests.urlmaps import GUESSED_ID, routes_of
 
 PART_PATHS = [
     "phases", "goals", "measures", "milestones", "decision-points", "activities", "risks",
     "success-factors", "budget-lines", "bodies", "meeting-series", "meetings", "status-reports",
 ]  # fmt: skip
-GUESSED = 987654
+GUESSED = GUESSED_ID
 
 
 def every_url_of(plan: Plan, municipality) -> list[str]:
-    """Every plans endpoint of A's plan: lists, details with real ids, guessed ids."""
-    urls = ["/api/plans/", f"/api/plans/{plan.pk}/", f"/api/plans/{plan.pk}/approve/"]
+    """Every plans endpoint of A's plan, from the URL map (so new routes are covered): each
+    with guessed ids, with A's plan id and guessed part ids, and with real part ids."""
+    urls = set()
+    for route in routes_of("samla.urls_tenant"):
+        if route.path.startswith("/api/plans/"):
+            urls.add(route.path)
+            urls.add(route.path.replace(f"/api/plans/{GUESSED}/", f"/api/plans/{plan.pk}/", 1))
     with inside(municipality):
         real = {
             "milestones": plan.milestones.first().pk,
@@ -30,14 +36,10 @@ def every_url_of(plan: Plan, municipality) -> list[str]:
             "budget-lines": plan.budget_lines.first().pk,
             "bodies": plan.bodies.first().pk,
         }
-    for path in PART_PATHS:
-        urls.append(f"/api/plans/{plan.pk}/{path}/")
-        urls.append(f"/api/plans/{plan.pk}/{path}/{GUESSED}/")
-        if path in real:
-            urls.append(f"/api/plans/{plan.pk}/{path}/{real[path]}/")
-    urls += [f"/api/plans/{GUESSED}/", f"/api/plans/{GUESSED}/milestones/"]
-    urls.append(f"/api/plans/{plan.pk}/status-reports/{GUESSED}/submit/")
-    return urls
+    for path, pk in real.items():
+        urls.add(f"/api/plans/{plan.pk}/{path}/{pk}/")
+    assert len(urls) > 40, "the plans routes were not found in the URL map"
+    return sorted(urls)
 
 
 @pytest.mark.parametrize("method", ["get", "post", "put", "patch", "delete"])

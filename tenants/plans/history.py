@@ -2,12 +2,15 @@
 
 The services call `snapshot` before a change and `record` after it, inside their
 transaction, so a change and its history row commit or roll back together. Reading is
-for pages and the API: `changes_for` (one object or a whole plan) and `differences`.
+for pages and the API: `changes_for` (one object or a whole plan), `differences`,
+`deleted_parts` (what can be restored) and `reassessments` (a risk's S×K over time).
 """
 
 from __future__ import annotations
 
+import datetime
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -142,3 +145,43 @@ def differences(change: Change) -> list[Difference]:
         for name in names
         if before.get(name) != after.get(name)
     ]
+
+
+@dataclass(frozen=True)
+class Reassessment:
+    """A risk's likelihood and consequence as set at one moment, and by whom."""
+
+    at: datetime.datetime
+    user_name: str
+    likelihood: int
+    consequence: int
+
+    @property
+    def score(self) -> int:
+        return self.likelihood * self.consequence
+
+
+def reassessments(plan: Plan, risk_ids: Iterable[int]) -> dict[int, list[Reassessment]]:
+    """Each risk's assessments, oldest first (its first and every change of S or K), in one
+    query: the history keeps them, so a reassessment needs no table of its own."""
+    found: dict[int, list[Reassessment]] = {pk: [] for pk in risk_ids}
+    changes = Change.objects.filter(
+        plan_id=plan.pk,
+        object_type="risk",
+        object_id__in=list(found),
+        action__in=[ChangeAction.CREATE, ChangeAction.UPDATE, ChangeAction.RESTORE],
+    ).order_by("at", "id")
+    for change in changes:
+        after, before = change.after or {}, change.before or {}
+        assessed = (after.get("likelihood"), after.get("consequence"))
+        if None in assessed:
+            continue
+        if change.action == ChangeAction.UPDATE and assessed == (
+            before.get("likelihood"),
+            before.get("consequence"),
+        ):
+            continue
+        found[change.object_id].append(
+            Reassessment(change.at, change.user_name, int(assessed[0]), int(assessed[1]))
+        )
+    return found

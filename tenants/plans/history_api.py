@@ -17,9 +17,9 @@ from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from tenants.plans import history, services
+from tenants.plans import access, history, services
 from tenants.plans import serializers as s
-from tenants.plans.api import PlanScoped, call_service
+from tenants.plans.api import ListSchema, PlanScoped, call_service
 from tenants.plans.models import Change, ChangeAction
 
 HISTORY_LIMIT = 200
@@ -128,3 +128,24 @@ class RestoreChange(PlanScoped):
             {"type": kind, "object": PART_SERIALIZERS[kind](obj).data},
             status=status.HTTP_201_CREATED,
         )
+
+
+class ReassessmentSerializer(serializers.Serializer):
+    at = serializers.DateTimeField()
+    user_name = serializers.CharField()
+    likelihood = serializers.IntegerField()
+    consequence = serializers.IntegerField()
+    score = serializers.IntegerField()
+
+
+class RiskReassessments(PlanScoped):
+    """A risk's assessments over time (likelihood × consequence), oldest first."""
+
+    serializer_class = ReassessmentSerializer
+    pagination_class = None
+    schema = ListSchema()
+
+    def get(self, request: Request, plan_id: int, pk: int) -> Response:
+        risk = access.get_risk_for(self.plan, pk)
+        rows = history.reassessments(self.plan, [risk.pk])[risk.pk]
+        return Response(ReassessmentSerializer(rows, many=True).data)

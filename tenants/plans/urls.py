@@ -38,6 +38,11 @@ urlpatterns = [
         api.StatusReportSubmit.as_view(),
         name="status-report-submit",
     ),
+    path(
+        "<int:plan_id>/risks/<int:pk>/reassessments/",
+        history_api.RiskReassessments.as_view(),
+        name="risk-reassessments",
+    ),
     path("<int:plan_id>/history/", history_api.PlanHistory.as_view(), name="plan-history"),
     path(
         "<int:plan_id>/history/<int:change_id>/restore/",

@@ -316,3 +316,31 @@ def test_history_queries_do_not_grow_with_changes(
     # Then it shows them with the same number of queries, within the list pages' bound
     assert len(many.json()) == len(few.json()) + 30
     assert len(many_queries) == len(few_queries) <= MAX_QUERIES
+
+
+def test_a_risks_reassessments_are_kept(
+    plan_a: Plan, leader_a, editor_a, nordre_land, leader_api
+) -> None:
+    # Given a risk assessed 2×3, then reassessed by the editor to 4×3, then its text changed
+    with inside(nordre_land):
+        risk = services.create_risk(
+            plan_a, leader_a, {"title": "Manglende forankring", "likelihood": 2, "consequence": 3}
+        )
+        risk = services.update_risk(risk, editor_a, {"likelihood": 4}, version=1)
+        services.update_risk(risk, leader_a, {"measure": "Møte med rådmannen"}, version=2)
+
+    # When its reassessments are read
+    response = leader_api.get(f"/api/plans/{plan_a.pk}/risks/{risk.pk}/reassessments/")
+
+    # Then both assessments are there, oldest first, with who made them; the text change is not
+    assert response.status_code == 200, response.content
+    assert [(r["likelihood"], r["consequence"], r["score"]) for r in response.json()] == [
+        (2, 3, 6),
+        (4, 3, 12),
+    ]
+    assert [r["user_name"] for r in response.json()] == [
+        "leder.nordre-land",
+        "redaktor.nordre-land",
+    ]
+    # and another plan's or a guessed risk id is not found
+    assert leader_api.get(f"/api/plans/{plan_a.pk}/risks/987654/reassessments/").status_code == 404

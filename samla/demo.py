@@ -1,7 +1,8 @@
 """The demo: municipalities, networks and users from the seed plans in ../shared/seeds/.
 
-Idempotent: running it again keeps what is there and adds what is missing. Later issues
-add each municipality's plans, networks' gatherings and consultancies' packages.
+Idempotent: running it again keeps what is there and adds what is missing. Each
+municipality gets its plans from the seeds (`tenants/plans/seed_plans/`), dated so that
+today falls mid-way through them; a plan whose title is already there is left alone.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
+from django_tenants.utils import tenant_context
 
 from billing.models import Consultancy
 from networks.models import CompetenceBase, LearningNetwork, Organiser
@@ -23,6 +25,8 @@ from samla.accounts.models import (
     User,
 )
 from tenants.models import Municipality
+from tenants.plans.models import Plan
+from tenants.plans.seed_plans import PLANS_BY_MUNICIPALITY, SEEDS, build_seed_plan
 from tenants.services import ensure_public_tenant, provision_municipality
 
 DEMO_PASSWORD = "samla-demo"  # noqa: S105 (documented demo password)
@@ -140,4 +144,18 @@ def load_demo() -> list[tuple[str, str]]:
         operator = _user("admin", "Driftsoperatør", is_staff=True)
         PlatformOperator.objects.get_or_create(user=operator)
         logins.append((operator.username, "drift"))
+    for slug, municipality in municipalities.items():
+        load_seed_plans(municipality, User.objects.get(username=f"leder.{slug}"))
     return logins
+
+
+def load_seed_plans(municipality: Municipality, leader: User) -> list[Plan]:
+    """The municipality's seed plans, mid-way as of today; those already there are kept."""
+    made = []
+    today = timezone.localdate()
+    with tenant_context(municipality):
+        for key in PLANS_BY_MUNICIPALITY.get(municipality.slug, ()):
+            seed = SEEDS[key]
+            if not Plan.objects.filter(title=seed["plan"]["title"]).exists():
+                made.append(build_seed_plan(leader, seed, today=today))
+    return made

@@ -4,9 +4,11 @@ from django.urls import include, path
 
 from samla import views
 from samla.urls_common import common_patterns
+from tenants.plans import blueprint_api
 
 urlpatterns = [
     path("", views.municipality_home, name="home"),
     path("api/plans/", include("tenants.plans.urls")),
+    path("api/plan-templates/", blueprint_api.PlanTemplateList.as_view(), name="plan-templates"),
     *common_patterns,
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, path
 
-from tenants.plans import api, history_api
+from tenants.plans import api, blueprint_api, export_api, history_api
 
 app_name = "plans"
 
@@ -48,5 +48,18 @@ urlpatterns = [
         "<int:plan_id>/history/<int:change_id>/restore/",
         history_api.RestoreChange.as_view(),
         name="plan-history-restore",
+    ),
+    path("<int:plan_id>/export.docx", export_api.PlanDocx.as_view(), name="plan-export-docx"),
+    path("<int:plan_id>/export.pdf", export_api.PlanPdf.as_view(), name="plan-export-pdf"),
+    path("<int:plan_id>/export.xlsx", export_api.PlanXlsx.as_view(), name="plan-export-xlsx"),
+    path("<int:plan_id>/calendar.ics", export_api.PlanCalendar.as_view(), name="plan-calendar"),
+    path(
+        "<int:plan_id>/status-reports/<int:pk>/export.pdf",
+        export_api.StatusReportPdf.as_view(),
+        name="status-report-export-pdf",
+    ),
+    path("from-template/", blueprint_api.PlanFromTemplate.as_view(), name="plan-from-template"),
+    path(
+        "<int:plan_id>/move-start/", blueprint_api.PlanMoveStart.as_view(), name="plan-move-start"
     ),
 ]

@@ -1,12 +1,16 @@
-"""The demo data: the seed municipalities, networks and users, loadable twice."""
+"""The demo data: the seed municipalities, networks, users and plans, loadable twice."""
 
 from __future__ import annotations
 
 from django.core.management import call_command
+from django.utils import timezone
+from django_tenants.utils import tenant_context
 
 from samla.accounts.models import CoordinatorRole, MunicipalityMembership, PlatformOperator, User
 from samla.demo import DEMO_PASSWORD, MUNICIPALITIES
 from tenants.models import Municipality
+from tenants.plans.models import Plan
+from tenants.plans.seed_plans import PLANS_BY_MUNICIPALITY, SEEDS
 from tests.conftest import client_for
 
 
@@ -29,3 +33,28 @@ def test_demo_loads_twice_and_logs_everyone_in(db, capsys):
 
     response = client_for("steinkjer.localhost", User.objects.get(username="leder.steinkjer"))
     assert "Steinkjer" in response.get("/").content.decode()
+
+
+def test_each_municipality_has_its_seed_plans_once_mid_way_today(db):
+    # given the demo loaded twice
+    call_command("demo_data")
+    call_command("demo_data")
+    today = timezone.localdate()
+
+    for municipality in Municipality.objects.without_public().filter(
+        slug__in=PLANS_BY_MUNICIPALITY
+    ):
+        with tenant_context(municipality):
+            # then each seed plan is there once, running today, as a network mid-way
+            titles = sorted(Plan.objects.values_list("title", flat=True))
+            expected = sorted(
+                SEEDS[key]["plan"]["title"] for key in PLANS_BY_MUNICIPALITY[municipality.slug]
+            )
+            assert titles == expected, municipality.slug
+            for plan in Plan.objects.all():
+                assert plan.start <= today <= plan.end and plan.status == "active"
+                assert plan.milestones.filter(status="done", done_on__lte=today).exists()
+                overdue = plan.milestones.filter(due__lt=today).exclude(status="done")
+                assert overdue.count() == 1, municipality.slug
+                assert plan.status_reports.filter(submitted_at__isnull=False).count() == 1
+                assert plan.phases.filter(is_current=True).count() == 1

@@ -300,7 +300,7 @@ def test_links_between_parts_are_kept(plan_a, leader_api, nordre_land) -> None:
 
     activity = leader_api.post(
         f"{base}/activities/",
-        {"code": "HA09", "name": "Utarbeide plan for implementering", "start_month": "2018-04-01",
+        {"code": "HA11", "name": "Utarbeide plan for implementering", "start_month": "2018-04-01",
          "end_month": "2018-06-01", "milestones": [milestones["MP7"]]},
         format="json",
     ).json()  # fmt: skip
@@ -327,7 +327,7 @@ def test_links_between_parts_are_kept(plan_a, leader_api, nordre_land) -> None:
 def test_activity_months_are_stored_as_first_of_month(plan_a, leader_api) -> None:
     created = leader_api.post(
         f"/api/plans/{plan_a.pk}/activities/",
-        {"code": "HA05", "name": "Avklare planer", "start_month": "2017-11-17",
+        {"code": "HA12", "name": "Avklare planer", "start_month": "2017-11-17",
          "end_month": "2017-12-31"},
         format="json",
     )  # fmt: skip

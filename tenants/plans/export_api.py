@@ -1,0 +1,163 @@
+"""Downloads of a plan for the steering group: .docx, .pdf, .xlsx, .ics and report PDFs.
+
+Thin views: the plan is resolved through `access` like every plans endpoint (another
+municipality's or a guessed id is 404), every member role may read, and the documents
+package does the work. Responses are attachments with an ASCII and a UTF-8 file name.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from tenants.plans import access
+from tenants.plans.api import PlanScoped
+from tenants.plans.documents import ical, pdf, spreadsheet, word
+from tenants.plans.documents.formatting import attachment_header
+from tenants.plans.documents.outline import Outline, load_plan, plan_outline, report_outline
+
+
+class BinaryRenderer(BaseRenderer):
+    """Lets a client ask for the document's type; errors still go out as JSON text."""
+
+    media_type = "application/octet-stream"
+    format = "bin"
+    charset = None
+    render_style = "binary"
+
+    def render(self, data: Any, accepted_media_type: str | None = None, renderer_context=None):  # type: ignore[no-untyped-def]
+        if isinstance(data, bytes):
+            return data
+        return json.dumps(data, ensure_ascii=False).encode()
+
+
+def renderer_for(content_type: str, extension: str) -> type[BaseRenderer]:
+    return type(
+        f"{extension.title()}Renderer",
+        (BinaryRenderer,),
+        {"media_type": content_type.split(";")[0], "format": extension},
+    )
+
+
+def _schema(content_type: str, summary: Any, operation_id: str, report: bool = False) -> Any:
+    responses: dict[Any, Any] = {
+        (200, content_type.split(";")[0]): OpenApiResponse(
+            OpenApiTypes.BINARY, description=gettext_lazy("Dokumentet som vedlegg.")
+        ),
+        401: OpenApiResponse(description=gettext_lazy("Ikke innlogget.")),
+        404: OpenApiResponse(description=gettext_lazy("Planen finnes ikke i denne kommunen.")),
+    }
+    if report:
+        responses[400] = OpenApiResponse(description=gettext_lazy("Rapporten er ikke sendt inn."))
+    return extend_schema(
+        summary=summary, operation_id=operation_id, request=None, responses=responses
+    )
+
+
+def attachment(content: bytes, content_type: str, title: str, extension: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = attachment_header(title, extension)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+class PlanDocument(PlanScoped):
+    """GET the whole plan rendered as one kind of document."""
+
+    content_type: ClassVar[str]
+    extension: ClassVar[str]
+    render: ClassVar[Callable[[Outline], bytes]]
+    serializer_class = serializers.Serializer  # no body; keeps the schema generator quiet
+
+    def get_renderers(self) -> list[BaseRenderer]:
+        return [JSONRenderer(), renderer_for(self.content_type, self.extension)()]
+
+    def get(self, request: Request, plan_id: int) -> HttpResponse:
+        outline = plan_outline(load_plan(self.plan))
+        content = type(self).render(outline)
+        return attachment(content, self.content_type, self.plan.title, self.extension)
+
+
+class PlanDocx(PlanDocument):
+    content_type = word.CONTENT_TYPE
+    extension = "docx"
+    render = staticmethod(word.render_docx)
+
+    @_schema(
+        word.CONTENT_TYPE, gettext_lazy("Prosjektplanen som Word-dokument"), "plans_export_docx"
+    )
+    def get(self, request: Request, plan_id: int) -> HttpResponse:
+        return super().get(request, plan_id)
+
+
+class PlanPdf(PlanDocument):
+    content_type = pdf.CONTENT_TYPE
+    extension = "pdf"
+    render = staticmethod(pdf.render_pdf)
+
+    @_schema(pdf.CONTENT_TYPE, gettext_lazy("Prosjektplanen som PDF"), "plans_export_pdf")
+    def get(self, request: Request, plan_id: int) -> HttpResponse:
+        return super().get(request, plan_id)
+
+
+class PlanXlsx(PlanDocument):
+    content_type = spreadsheet.CONTENT_TYPE
+    extension = "xlsx"
+    render = staticmethod(spreadsheet.render_xlsx)
+
+    @_schema(
+        spreadsheet.CONTENT_TYPE, gettext_lazy("Planens deler som Excel-ark"), "plans_export_xlsx"
+    )
+    def get(self, request: Request, plan_id: int) -> HttpResponse:
+        return super().get(request, plan_id)
+
+
+class PlanCalendar(PlanDocument):
+    content_type = ical.CONTENT_TYPE
+    extension = "ics"
+    render = staticmethod(ical.render_ics)
+
+    @_schema(
+        ical.CONTENT_TYPE,
+        gettext_lazy("Milepæler og beslutningspunkter som kalender"),
+        "plans_calendar",
+    )
+    def get(self, request: Request, plan_id: int) -> HttpResponse:
+        return super().get(request, plan_id)
+
+
+class StatusReportPdf(PlanScoped):
+    """GET a submitted status report as PDF, from the snapshot frozen when it was sent."""
+
+    serializer_class = serializers.Serializer
+
+    def get_renderers(self) -> list[BaseRenderer]:
+        return [JSONRenderer(), renderer_for(pdf.CONTENT_TYPE, "pdf")()]
+
+    @_schema(
+        pdf.CONTENT_TYPE,
+        gettext_lazy("En innsendt rapport som PDF"),
+        "plans_status_report_pdf",
+        True,
+    )
+    def get(self, request: Request, plan_id: int, pk: int) -> HttpResponse | Response:
+        report = access.get_status_report_for(self.plan, pk)
+        if not report.is_submitted:
+            message = _(
+                "Rapporten er ikke sendt inn ennå. Bare innsendte rapporter kan lastes ned."
+            )
+            return Response({"detail": message}, status=status.HTTP_400_BAD_REQUEST)
+        content = pdf.render_pdf(report_outline(report, self.plan))
+        title = f"{report.get_kind_display()} {report.date:%Y-%m-%d} {self.plan.title}"
+        return attachment(content, pdf.CONTENT_TYPE, title, "pdf")

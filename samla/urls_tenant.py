@@ -9,6 +9,7 @@ from tenants.plans import blueprint_api
 urlpatterns = [
     path("", views.municipality_home, name="home"),
     path("api/plans/", include("tenants.plans.urls")),
+    path("planer/", include("tenants.plans.page_urls")),
     path("api/plan-templates/", blueprint_api.PlanTemplateList.as_view(), name="plan-templates"),
     *common_patterns,
 ]

@@ -185,3 +185,35 @@ def reassessments(plan: Plan, risk_ids: Iterable[int]) -> dict[int, list[Reasses
             Reassessment(change.at, change.user_name, int(assessed[0]), int(assessed[1]))
         )
     return found
+
+
+def shown(value: Any) -> str:
+    """A recorded value as a person reads it: dates dd.mm.yyyy, lists joined, yes/no."""
+    from django.utils.dateparse import parse_date
+    from django.utils.translation import gettext as _
+
+    if value is None or value == "" or value == []:
+        return "–"
+    if isinstance(value, bool):
+        return _("Ja") if value else _("Nei")
+    if isinstance(value, list):
+        return ", ".join(
+            shown(v) if not isinstance(v, dict) else str(v.get("name") or v.get("text") or v)
+            for v in value
+        )
+    if isinstance(value, str) and len(value) == 10:
+        try:
+            parsed = parse_date(value)
+        except ValueError:
+            parsed = None
+        if parsed is not None:
+            return parsed.strftime("%d.%m.%Y")
+    return str(value)
+
+
+def change_rows(changes: Iterable[Change]) -> list[tuple[Change, list[tuple[str, str, str]]]]:
+    """Changes with what each altered, as (label, before, after) texts for a page."""
+    return [
+        (change, [(d.label, shown(d.before), shown(d.after)) for d in differences(change)])
+        for change in changes
+    ]

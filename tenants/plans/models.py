@@ -631,3 +631,14 @@ class Change(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} {self.object_label}"
+
+    @property
+    def object_type_label(self) -> str:
+        """What kind of part changed, as a person names it (Milepæl, Risiko …)."""
+        from django.apps import apps
+
+        try:
+            model = apps.get_model("plans", self.object_type)
+        except LookupError:
+            return self.object_type
+        return str(model._meta.verbose_name).capitalize()

@@ -10,8 +10,8 @@ records the server wrote for them.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -61,6 +61,7 @@ class _ServerThread(LiveServerThread):
 @dataclass(frozen=True)
 class SamlaServer:
     port: int
+    ids: Mapping[str, int] = field(default_factory=dict)  # of the browser plan
 
     def host(self, name: str) -> str:
         """The host name of "public" or of a municipality's slug."""
@@ -132,8 +133,145 @@ def browser_users(django_db_setup, django_db_blocker) -> Iterator[dict[str, User
             model.objects.filter(username__in=usernames).delete()
 
 
+BROWSER_PLAN_TITLE = "Nettleserplan: tverrfaglig samarbeid"
+
+
+def _remove_browser_plans() -> None:
+    """Delete the browser plan and its recorded history (run inside nordre-land)."""
+    from tenants.plans.models import Change, Plan
+
+    plan_ids = list(Plan.objects.filter(title=BROWSER_PLAN_TITLE).values_list("pk", flat=True))
+    Plan.objects.filter(pk__in=plan_ids).delete()
+    Change.objects.filter(plan_id__in=plan_ids).delete()
+
+
+def _build_browser_plan(user: User) -> dict[str, int]:
+    """One row of every part, through the services; dates around today (run inside nordre-land)."""
+    import datetime
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from tenants.plans import services as s
+
+    today = timezone.localdate()
+    day = datetime.timedelta(days=1)
+    plan = s.create_plan(
+        user,
+        {
+            "title": BROWSER_PLAN_TITLE,
+            "owner": "Kommunedirektør",
+            "leaders": ["Kari Nordmann"],
+            "start": today - 90 * day,
+            "end": today + 270 * day,
+            "purpose": "Tydelig ansvar og samhandling <b>mellom</b> enhetene.",
+        },
+    )
+    s.create_phase(plan, user, {"order": 1, "name": "Kartlegging"})
+    phase = s.create_phase(plan, user, {"order": 2, "name": "Rutiner", "is_current": True})
+    goal = s.create_goal(
+        plan, user, {"level": "main", "text": "Alle barn får hjelp tidlig", "target": 90}
+    )
+    s.create_goal(plan, user, {"level": "outcome", "text": "Rutiner vedtatt", "parent": goal.pk})
+    measure = s.create_measure(
+        plan, user, {"text": "Felles fagdag", "responsible": "PL", "goals": [goal.pk]}
+    )
+    milestone = s.create_milestone(
+        plan, user, {"code": "MP1", "title": "Kartlegging ferdig", "due": today - 10 * day}
+    )
+    s.create_milestone(
+        plan, user, {"code": "MP2", "title": "Rutiner vedtatt", "due": today + 40 * day}
+    )
+    point = s.create_decision_point(
+        plan, user, {"code": "BP1", "title": "Plan godkjent", "due": today - 5 * day}
+    )
+    first = (today - 60 * day).replace(day=1)
+    activity = s.create_activity(
+        plan,
+        user,
+        {
+            "code": "HA01",
+            "name": "Kartleggingsarbeid",
+            "start_month": first,
+            "end_month": (today + 30 * day).replace(day=1),
+            "milestones": [milestone.pk],
+        },
+    )
+    risk = s.create_risk(
+        plan, user, {"title": "Enhetene mangler tid", "likelihood": 4, "consequence": 4}
+    )
+    s.create_risk(plan, user, {"title": "Prosjektleder slutter", "likelihood": 1, "consequence": 4})
+    factor = s.create_success_factor(
+        plan,
+        user,
+        {"text": "Forankring i ledelsen", "sub_points": ["Ledermøter"], "risks": [risk.pk]},
+    )
+    line = s.create_budget_line(
+        plan, user, {"kind": "cost", "label": "Prosjektleder", "amount": Decimal("150000")}
+    )
+    s.create_budget_line(
+        plan,
+        user,
+        {"kind": "grant", "label": "Skjønnsmidler", "amount": Decimal("100000"), "settled": False},
+    )
+    body = s.create_body(
+        plan,
+        user,
+        {
+            "kind": "steering",
+            "name": "Styringsgruppe",
+            "mandate": "Beslutter ved beslutningspunktene.",
+            "members": [{"name": "Kommunedirektør", "title": "Kommunedirektør", "role": "Leder"}],
+        },
+    )
+    series = s.create_meeting_series(
+        plan, user, {"name": "Styringsgruppemøter", "body": body.pk, "frequency": "Hver måned"}
+    )
+    meeting = s.create_meeting(
+        plan,
+        user,
+        {
+            "title": "Oppstartsmøte",
+            "held_on": datetime.date(2026, 1, 15),
+            "series": series.pk,
+            "attendees": ["Kari Nordmann", "Kommunedirektør"],
+            "decisions": ["Planen legges fram for godkjenning."],
+            "actions": [{"text": "Sende ut plan", "owner": "PL", "due": None, "done": False}],
+        },
+    )
+    report = s.create_status_report(
+        plan, user, {"date": datetime.date(2026, 1, 15), "summary": "Kartleggingen er i gang."}
+    )
+    # A deleted risk, so the history page shows what can be restored.
+    gone = s.create_risk(
+        plan, user, {"title": "Lav oppslutning", "likelihood": 2, "consequence": 2}
+    )
+    s.delete_risk(gone, user)
+    return {
+        "plan": plan.pk, "phase": phase.pk, "goal": goal.pk, "measure": measure.pk,
+        "milestone": milestone.pk, "decision_point": point.pk, "activity": activity.pk,
+        "risk": risk.pk, "success_factor": factor.pk, "budget_line": line.pk, "body": body.pk,
+        "meeting_series": series.pk, "meeting": meeting.pk, "status_report": report.pk,
+    }  # fmt: skip
+
+
 @pytest.fixture(scope="package")
-def samla_server(browser, browser_users) -> Iterator[SamlaServer]:  # type: ignore[no-untyped-def]
+def browser_plan(browser_users, django_db_blocker) -> Iterator[dict[str, int]]:  # type: ignore[no-untyped-def]
+    """A plan in nordre-land with rows of every part, committed; its ids, for the walk."""
+    from django_tenants.utils import tenant_context
+
+    with django_db_blocker.unblock():
+        municipality = Municipality.objects.get(slug="nordre-land")
+        with tenant_context(municipality):
+            _remove_browser_plans()  # left by an interrupted run
+            ids = _build_browser_plan(browser_users["leader"])
+    yield ids
+    with django_db_blocker.unblock(), tenant_context(municipality):
+        _remove_browser_plans()
+
+
+@pytest.fixture(scope="package")
+def samla_server(browser, browser_users, browser_plan) -> Iterator[SamlaServer]:  # type: ignore[no-untyped-def]
     """Samla on 127.0.0.1 with a free port, static files served from the finders."""
     thread = _ServerThread("127.0.0.1", StaticFilesHandler, port=0)
     thread.daemon = True
@@ -144,7 +282,7 @@ def samla_server(browser, browser_users) -> Iterator[SamlaServer]:  # type: igno
     overrides = override_settings(SAMLA_PORT=str(thread.port))
     overrides.enable()
     try:
-        yield SamlaServer(thread.port)
+        yield SamlaServer(thread.port, browser_plan)
     finally:
         overrides.disable()
         # The browser's kept-alive connections end with its contexts, which the tests close.
@@ -199,7 +337,7 @@ def open_page(
     if entry.who != ANONYMOUS:
         log_in(page, server, entry.host, BROWSER_USERS[entry.who].username)
     reach: dict[str, Callable[[], Response | None]] = {
-        "get": lambda: page.goto(server.url(entry.host, entry.path)),
+        "get": lambda: page.goto(server.url(entry.host, entry.path_with(server.ids))),
         "lock-out": lambda: lock_out(page, server, entry.host, axes_failure_limit),
         "wrong-password": lambda: mistype_password(page, server, entry.host),
     }

@@ -10,6 +10,7 @@ when a GET page route of either URL map has no line here.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from samla.accounts.models import MunicipalityRole
@@ -38,16 +39,89 @@ BROWSER_USERS = {
 }
 
 
+class _SampleIds(dict):
+    def __missing__(self, key: str) -> str:
+        return "1"
+
+
 @dataclass(frozen=True)
 class Page:
     name: str
     host: str
-    path: str
+    # The path; `{plan}`, `{milestone}`, ... stand for ids of the browser plan
+    # (BROWSER_PLAN_IDS in tests/browser/conftest.py).
+    pattern: str
     heading: str  # the page's <h1>, what a person sees first
     who: str = ANONYMOUS
     status: int = 200
     reach: str = "get"
 
+    @property
+    def path(self) -> str:
+        """A path reaching the page's route (ids as 1), for matching routes."""
+        return self.pattern.format_map(_SampleIds())
+
+    def path_with(self, ids: Mapping[str, int]) -> str:
+        """The path with the browser plan's ids filled in."""
+        return self.pattern.format_map(ids)
+
+
+# The plan pages, on the browser plan that tests/browser/conftest.py builds in nordre-land.
+NL = "nordre-land"
+PLAN_TITLE = "Nettleserplan: tverrfaglig samarbeid"
+
+
+def plan_page(name: str, pattern: str, heading: str) -> Page:
+    """A page of the browser plan, seen by its leader."""
+    return Page(name, NL, "/planer/{plan}/" + pattern, heading, who="leader")
+
+
+PLAN_PAGES = [
+    Page("plans", NL, "/planer/", "Planer", who="leader"),
+    Page("plan-new", NL, "/planer/ny/", "Ny plan", who="leader"),
+    plan_page("plan-overview", "", PLAN_TITLE),
+    plan_page("plan-edit", "rediger/", "Rediger planen"),
+    plan_page("plan-gantt", "aktivitetsplan/", "Aktivitetsplan"),
+    plan_page("plan-phases", "faser/", "Faser"),
+    plan_page("plan-phase", "faser/{phase}/", "Fase: Rutiner"),
+    plan_page("plan-goals", "maal/", "Mål"),
+    plan_page("plan-goal", "maal/{goal}/", "Mål: Alle barn får hjelp tidlig"),
+    plan_page("plan-measures", "tiltak/", "Tiltak"),
+    plan_page("plan-measure", "tiltak/{measure}/", "Tiltak: Felles fagdag"),
+    plan_page("plan-milestones", "milepaeler/", "Milepæler"),
+    plan_page("plan-milestone", "milepaeler/{milestone}/", "Milepæl: MP1 Kartlegging ferdig"),
+    plan_page("plan-decisions", "beslutningspunkter/", "Beslutningspunkter"),
+    plan_page(
+        "plan-decision",
+        "beslutningspunkter/{decision_point}/",
+        "Beslutningspunkt: BP1 Plan godkjent",
+    ),
+    plan_page("plan-activities", "hovedaktiviteter/", "Hovedaktiviteter"),
+    plan_page(
+        "plan-activity", "hovedaktiviteter/{activity}/", "Hovedaktivitet: HA01 Kartleggingsarbeid"
+    ),
+    plan_page("plan-risks", "risikoer/", "Risikoer"),
+    plan_page("plan-risk", "risikoer/{risk}/", "Risiko: Enhetene mangler tid"),
+    plan_page("plan-success-factors", "suksessfaktorer/", "Kritiske suksessfaktorer"),
+    plan_page(
+        "plan-success-factor",
+        "suksessfaktorer/{success_factor}/",
+        "Kritisk suksessfaktor: Forankring i ledelsen",
+    ),
+    plan_page("plan-budget", "budsjett/", "Budsjett"),
+    plan_page("plan-budget-line", "budsjett/{budget_line}/", "Budsjettlinje: Prosjektleder"),
+    plan_page("plan-bodies", "organisering/", "Organisering"),
+    plan_page("plan-body", "organisering/{body}/", "Gruppe: Styringsgruppe"),
+    plan_page("plan-meeting-plan", "moteplan/", "Møteplan"),
+    plan_page(
+        "plan-meeting-series", "moteplan/{meeting_series}/", "Møteserie: Styringsgruppemøter"
+    ),
+    plan_page("plan-meetings", "moter/", "Møter og referater"),
+    plan_page("plan-meeting", "moter/{meeting}/", "Møte: Oppstartsmøte 15.01.2026"),
+    plan_page("plan-reports", "rapporter/", "Statusrapporter"),
+    plan_page("plan-report", "rapporter/{status_report}/", "Statusrapport 15.01.2026"),
+    plan_page("plan-history", "historikk/", "Historikk"),
+]
 
 PAGES = [
     Page("landing", PUBLIC, "/", "Samla"),
@@ -59,6 +133,7 @@ PAGES = [
     Page("not-found-public", PUBLIC, "/finnes-ikke/", "Fant ikke siden", status=404),
     Page("not-found-other-municipality", "nesseby", "/", "Fant ikke siden", "leader", status=404),
     Page("locked-out", PUBLIC, LOGIN, "Midlertidig sperret", status=429, reach="lock-out"),
+    *PLAN_PAGES,
 ]
 
 # Routes that are not pages a person opens: the API, health, language switch, logout

@@ -1,0 +1,448 @@
+"""Forms of the plan pages: the fields a person fills in, typed for the services.
+
+A form only parses what was typed (types, lengths, choices, which rows of this plan may
+be linked); the plan's rules live in `services`, whose ValidationError the views put back
+on the form next to the field it names. Model validation is left to the services, so a
+form never writes and never checks a rule twice. Edit forms carry the row's `version`.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import models
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from tenants.plans.models import (
+    Activity,
+    Body,
+    BodyMember,
+    BudgetLine,
+    DecisionPoint,
+    Goal,
+    Measure,
+    Meeting,
+    MeetingSeries,
+    Milestone,
+    Phase,
+    Plan,
+    Risk,
+    StatusReport,
+    SuccessFactor,
+)
+from tenants.plans.queries import CONSEQUENCE_LABELS, LIKELIHOOD_LABELS
+
+LINE_SEPARATOR = "|"
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class MonthInput(forms.DateInput):
+    input_type = "month"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m", **kwargs)
+
+
+class MonthField(forms.DateField):
+    """A month, typed as ÅÅÅÅ-MM (or a date in it); the first day of it."""
+
+    widget = MonthInput
+    input_formats = ["%Y-%m", "%Y-%m-%d", "%m.%Y", "%d.%m.%Y"]
+    default_error_messages = {"invalid": gettext_lazy("Skriv en måned som ÅÅÅÅ-MM.")}
+
+    def to_python(self, value: Any) -> datetime.date | None:
+        day = super().to_python(value)
+        return day.replace(day=1) if day else None
+
+
+class LinesField(forms.CharField):
+    """A list of texts, one per line; empty lines are dropped."""
+
+    widget = forms.Textarea
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("widget", forms.Textarea(attrs={"rows": 4}))
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, list | tuple):
+            return "\n".join(str(v) for v in value)
+        return value
+
+    def to_python(self, value: Any) -> list[str]:  # type: ignore[override]
+        if isinstance(value, list | tuple):
+            return [str(v).strip() for v in value if str(v).strip()]
+        text = super().to_python(value) or ""
+        return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def split_line(line: str, parts: int) -> list[str]:
+    pieces = [p.strip() for p in line.split(LINE_SEPARATOR)]
+    return (pieces + [""] * parts)[:parts] if len(pieces) <= parts else pieces
+
+
+class ServiceForm(forms.ModelForm):
+    """A part's form: fields from the model, validation by the service."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, plan: Plan | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.plan = plan
+        if self.instance.pk:
+            self.initial["version"] = self.instance.version
+        else:
+            del self.fields["version"]
+        for bound in self.fields.values():
+            if isinstance(bound, forms.DateField) and not isinstance(bound, MonthField):
+                bound.widget = DateInput(attrs=bound.widget.attrs)
+
+    def _post_clean(self) -> None:
+        """The service validates the row (see the module docstring)."""
+
+    def service_data(self) -> dict[str, Any]:
+        """What the service is given: the typed values, without the version."""
+        data = {}
+        for name, value in self.cleaned_data.items():
+            if name == "version":
+                continue
+            if isinstance(value, models.QuerySet):
+                value = list(value)
+            data[name] = value
+        return data
+
+    @property
+    def edited_version(self) -> int | None:
+        return self.cleaned_data.get("version")
+
+    def add_service_errors(self, error: ValidationError) -> None:
+        """The service's field errors, next to the fields they name."""
+        if not hasattr(error, "error_dict"):
+            self.add_error(None, error.messages)
+            return
+        for name, messages in error.message_dict.items():
+            target = name if name in self.fields and name != NON_FIELD_ERRORS else None
+            if target is None and name not in (NON_FIELD_ERRORS, "version"):
+                label = name.replace("_", " ")
+                messages = [f"{label}: {m}" for m in messages]
+            self.add_error(target, messages)
+
+
+def plan_rows(model: type[models.Model], plan: Plan | None) -> models.QuerySet:
+    if plan is None:
+        return model._default_manager.none()
+    return model._default_manager.filter(plan=plan)
+
+
+# The plan itself ------------------------------------------------------------------------
+
+
+class PlanForm(ServiceForm):
+    leaders = LinesField(
+        label=gettext_lazy("Prosjektledere"), help_text=gettext_lazy("Én per linje.")
+    )
+
+    class Meta:
+        model = Plan
+        fields = [
+            "title", "number", "case_number", "owner", "sponsor", "leaders", "start", "end",
+            "status", "background", "purpose", "target_group", "scope", "references",
+        ]  # fmt: skip
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.instance.pk:
+            del self.fields["status"]  # a new plan starts as a draft
+
+
+# Parts ----------------------------------------------------------------------------------
+
+
+class PhaseForm(ServiceForm):
+    class Meta:
+        model = Phase
+        fields = ["order", "name", "description", "start", "end", "is_current"]
+
+
+class GoalForm(ServiceForm):
+    class Meta:
+        model = Goal
+        fields = [
+            "level", "text", "due", "parent", "baseline", "target", "current", "unit", "period",
+        ]  # fmt: skip
+        widgets = {"text": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        parents = plan_rows(Goal, self.plan)
+        if self.instance.pk:
+            parents = parents.exclude(pk=self.instance.pk)
+        self.fields["parent"].queryset = parents
+        self.fields["parent"].label_from_instance = lambda g: f"{g.get_level_display()}: {g}"
+
+
+class MeasureForm(ServiceForm):
+    class Meta:
+        model = Measure
+        fields = ["text", "responsible", "goals"]
+        widgets = {
+            "text": forms.Textarea(attrs={"rows": 3}),
+            "goals": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["goals"].queryset = plan_rows(Goal, self.plan)
+
+
+class MilestoneForm(ServiceForm):
+    class Meta:
+        model = Milestone
+        fields = [
+            "code", "title", "due", "criterion", "status", "done_on", "evidence", "responsible",
+        ]  # fmt: skip
+        widgets = {"criterion": forms.Textarea(attrs={"rows": 3})}
+
+
+class MilestoneQuickForm(ServiceForm):
+    """Inline edit of a milestone's status and date (a row of the list)."""
+
+    class Meta:
+        model = Milestone
+        fields = ["status", "due"]
+
+
+class DecisionPointForm(ServiceForm):
+    class Meta:
+        model = DecisionPoint
+        fields = ["code", "title", "due", "basis", "decision", "decided_on", "decided_by"]
+        widgets = {
+            "basis": forms.Textarea(attrs={"rows": 3}),
+            "decision": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class ActivityForm(ServiceForm):
+    start_month = MonthField(label=gettext_lazy("Første måned"))
+    end_month = MonthField(label=gettext_lazy("Siste måned"))
+
+    class Meta:
+        model = Activity
+        fields = [
+            "code", "name", "start_month", "end_month", "purpose", "tasks", "result",
+            "milestones", "responsible", "status",
+        ]  # fmt: skip
+        widgets = {
+            "purpose": forms.Textarea(attrs={"rows": 3}),
+            "tasks": forms.Textarea(attrs={"rows": 4}),
+            "result": forms.Textarea(attrs={"rows": 3}),
+            "milestones": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["milestones"].queryset = plan_rows(Milestone, self.plan).order_by("due", "code")
+
+
+def scale_choices(labels: dict[int, Any]) -> list[tuple[int, str]]:
+    return [(value, f"{value} – {label}") for value, label in labels.items()]
+
+
+class RiskForm(ServiceForm):
+    likelihood = forms.TypedChoiceField(
+        label=gettext_lazy("Sannsynlighet (S)"),
+        coerce=int,
+        choices=scale_choices(LIKELIHOOD_LABELS),
+    )
+    consequence = forms.TypedChoiceField(
+        label=gettext_lazy("Konsekvens (K)"),
+        coerce=int,
+        choices=scale_choices(CONSEQUENCE_LABELS),
+    )
+
+    class Meta:
+        model = Risk
+        fields = ["title", "likelihood", "consequence", "measure", "owner", "status"]
+        widgets = {"measure": forms.Textarea(attrs={"rows": 3})}
+
+
+class RiskQuickForm(RiskForm):
+    """Inline edit of a risk's likelihood and consequence (a row of the list)."""
+
+    class Meta:
+        model = Risk
+        fields = ["likelihood", "consequence"]
+
+
+class SuccessFactorForm(ServiceForm):
+    sub_points = LinesField(
+        label=gettext_lazy("Underpunkter"), help_text=gettext_lazy("Ett per linje.")
+    )
+
+    class Meta:
+        model = SuccessFactor
+        fields = ["priority", "text", "sub_points", "measure", "risks"]
+        widgets = {
+            "measure": forms.Textarea(attrs={"rows": 3}),
+            "risks": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["risks"].queryset = plan_rows(Risk, self.plan)
+
+
+class BudgetLineForm(ServiceForm):
+    class Meta:
+        model = BudgetLine
+        fields = ["kind", "label", "amount", "period", "settled"]
+        help_texts = {
+            "settled": gettext_lazy("Ta bort krysset for finansiering som ikke er avklart ennå.")
+        }
+
+
+class MembersField(LinesField):
+    """Body members, one per line: name | title | unit | role."""
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, list | tuple):
+            return "\n".join(
+                f" {LINE_SEPARATOR} ".join(
+                    [m.name, m.title, m.unit, m.role]
+                    if isinstance(m, BodyMember)
+                    else [str(m.get(k, "")) for k in ("name", "title", "unit", "role")]
+                ).rstrip(f" {LINE_SEPARATOR}")
+                for m in value
+            )
+        return value
+
+    def clean(self, value: Any) -> list[dict[str, str]]:  # type: ignore[override]
+        lines = super().clean(value)
+        members = []
+        for number, line in enumerate(lines, start=1):
+            pieces = split_line(line, 4)
+            if len(pieces) > 4:
+                raise ValidationError(
+                    _("Linje %(number)d har mer enn fire deler (navn | stilling | enhet | rolle).")
+                    % {"number": number}
+                )
+            members.append(dict(zip(("name", "title", "unit", "role"), pieces, strict=True)))
+        return members
+
+
+class BodyForm(ServiceForm):
+    members = MembersField(
+        label=gettext_lazy("Medlemmer"),
+        help_text=gettext_lazy("Ett per linje: navn | stilling | enhet | rolle."),
+    )
+
+    class Meta:
+        model = Body
+        fields = ["kind", "name", "mandate", "order", "members"]
+        widgets = {"mandate": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and "members" not in self.initial:
+            self.initial["members"] = list(self.instance.members.all())
+
+    def service_data(self) -> dict[str, Any]:
+        data = super().service_data()
+        # Keep existing member rows (and their user links) where the name is unchanged.
+        existing = list(self.instance.members.all()) if self.instance.pk else []
+        for item in data.get("members", []):
+            match = next((m for m in existing if m.name == item["name"]), None)
+            if match is not None:
+                existing.remove(match)
+                item["id"] = match.pk
+        return data
+
+
+class MeetingSeriesForm(ServiceForm):
+    class Meta:
+        model = MeetingSeries
+        fields = ["name", "body", "frequency", "agenda", "participants"]
+        widgets = {
+            "agenda": forms.Textarea(attrs={"rows": 3}),
+            "participants": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["body"].queryset = plan_rows(Body, self.plan)
+
+
+class ActionsField(LinesField):
+    """Minutes' actions, one per line: what | owner | due (ÅÅÅÅ-MM-DD) | x when done."""
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, list | tuple):
+            lines = []
+            for item in value:
+                if not isinstance(item, dict):
+                    lines.append(str(item))
+                    continue
+                pieces = [item.get("text") or "", item.get("owner") or "", item.get("due") or ""]
+                if item.get("done"):
+                    pieces.append("x")
+                lines.append(f" {LINE_SEPARATOR} ".join(pieces).rstrip(f" {LINE_SEPARATOR}"))
+            return "\n".join(lines)
+        return value
+
+    def clean(self, value: Any) -> list[dict[str, Any]]:  # type: ignore[override]
+        actions = []
+        for line in super().clean(value):
+            pieces = split_line(line, 4)
+            text, owner, due = pieces[0], pieces[1], pieces[2]
+            done = " ".join(pieces[3:]).strip().lower() in ("x", "ja", "utført")
+            actions.append({"text": text, "owner": owner, "due": due or None, "done": done})
+        return actions
+
+
+class MeetingForm(ServiceForm):
+    attendees = LinesField(label=gettext_lazy("Til stede"), help_text=gettext_lazy("Én per linje."))
+    decisions = LinesField(label=gettext_lazy("Vedtak"), help_text=gettext_lazy("Ett per linje."))
+    actions = ActionsField(
+        label=gettext_lazy("Oppfølgingspunkter"),
+        help_text=gettext_lazy(
+            "Ett per linje: hva | ansvarlig | frist (ÅÅÅÅ-MM-DD) | x når det er gjort."
+        ),
+    )
+
+    class Meta:
+        model = Meeting
+        fields = [
+            "title", "held_on", "series", "body", "agenda", "attendees", "decisions", "actions",
+            "notes",
+        ]  # fmt: skip
+        widgets = {
+            "agenda": forms.Textarea(attrs={"rows": 3}),
+            "notes": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["series"].queryset = plan_rows(MeetingSeries, self.plan)
+        self.fields["body"].queryset = plan_rows(Body, self.plan)
+
+
+class StatusReportForm(ServiceForm):
+    class Meta:
+        model = StatusReport
+        fields = ["kind", "date", "summary", "economy", "risks"]
+        widgets = {
+            "summary": forms.Textarea(attrs={"rows": 5}),
+            "economy": forms.Textarea(attrs={"rows": 3}),
+            "risks": forms.Textarea(attrs={"rows": 3}),
+        }

@@ -1,0 +1,370 @@
+"""Read queries the plan pages share: overview figures, the Gantt grid, the risk matrix.
+
+Each function issues a fixed number of queries whatever the number of rows (the page
+tests pin them); nothing here writes.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from tenants.plans.models import (
+    Activity,
+    Body,
+    BodyMember,
+    BudgetLine,
+    DecisionPoint,
+    Goal,
+    Measure,
+    Meeting,
+    MeetingSeries,
+    Milestone,
+    MilestoneStatus,
+    Phase,
+    Plan,
+    Risk,
+    RiskStatus,
+    StatusReport,
+    SuccessFactor,
+)
+from tenants.plans.services import budget_totals
+
+OPEN_MILESTONE = (MilestoneStatus.PLANNED, MilestoneStatus.IN_PROGRESS)
+OVERVIEW_LIMIT = 5
+OVERDUE_LIMIT = 10
+
+# Names of the scale steps, as in the Nesseby plan's risk assessment (seed 001, 4.2).
+LIKELIHOOD_LABELS = {
+    1: _("Meget liten"),
+    2: _("Liten"),
+    3: _("Moderat"),
+    4: _("Stor"),
+    5: _("Meget stor"),
+}
+CONSEQUENCE_LABELS = {
+    1: _("Ubetydelig"),
+    2: _("Lav"),
+    3: _("Moderat"),
+    4: _("Alvorlig"),
+    5: _("Svært alvorlig"),
+}
+
+
+def risk_level(score: int) -> tuple[str, Any]:
+    """The band of a risk score (S×K): its CSS name and its Norwegian label."""
+    if score >= 12:
+        return "high", _("Høy")
+    if score >= 5:
+        return "medium", _("Middels")
+    return "low", _("Lav")
+
+
+# Overview ---------------------------------------------------------------------------
+
+
+@dataclass
+class BudgetSummary:
+    cost: Decimal
+    funding: Decimal
+    grant: Decimal
+    unsettled: Decimal
+
+    @property
+    def income(self) -> Decimal:
+        return self.funding + self.grant
+
+    @property
+    def balance(self) -> Decimal:
+        """Funding and grants minus costs: negative means not yet financed."""
+        return self.income - self.cost
+
+    @property
+    def settled_income(self) -> Decimal:
+        return self.income - self.unsettled
+
+
+def budget_summary(plan: Plan) -> BudgetSummary:
+    """Sums per kind and the balance (one query)."""
+    return BudgetSummary(**budget_totals(plan))
+
+
+@dataclass
+class Overview:
+    today: datetime.date
+    next_milestones: list[Milestone]
+    overdue_milestones: list[Milestone]
+    overdue_milestone_count: int
+    overdue_decisions: list[DecisionPoint]
+    overdue_decision_count: int
+    top_risks: list[Risk]
+    phases: list[Phase]
+    budget: BudgetSummary
+    milestone_count: int
+    milestones_done: int
+
+    @property
+    def current_phase(self) -> Phase | None:
+        return next((p for p in self.phases if p.is_current), None)
+
+
+def plan_overview(plan: Plan, today: datetime.date | None = None) -> Overview:
+    """What the overview shows at a glance: seven queries, whatever the plan's size."""
+    today = today or timezone.localdate()
+    milestones = Milestone.objects.filter(plan=plan)
+    overdue_q = Q(due__lt=today, status__in=OPEN_MILESTONE)
+    counts = milestones.aggregate(
+        total=Count("id"),
+        done=Count("id", filter=Q(status=MilestoneStatus.DONE)),
+        overdue=Count("id", filter=overdue_q),
+    )
+    decisions = DecisionPoint.objects.filter(plan=plan, due__lt=today, decided_on__isnull=True)
+    overdue_decisions = list(decisions.order_by("due", "code")[:OVERDUE_LIMIT])
+    decision_count = decisions.count()
+    return Overview(
+        today=today,
+        next_milestones=list(
+            milestones.filter(due__gte=today, status__in=OPEN_MILESTONE).order_by("due", "code")[
+                :OVERVIEW_LIMIT
+            ]
+        ),
+        overdue_milestones=list(
+            milestones.filter(overdue_q).order_by("due", "code")[:OVERDUE_LIMIT]
+        ),
+        overdue_milestone_count=counts["overdue"],
+        overdue_decisions=overdue_decisions,
+        overdue_decision_count=decision_count,
+        top_risks=list(
+            Risk.objects.filter(plan=plan)
+            .exclude(status=RiskStatus.CLOSED)
+            .order_by("-score", "id")[:OVERVIEW_LIMIT]
+        ),
+        phases=list(Phase.objects.filter(plan=plan)),
+        budget=budget_summary(plan),
+        milestone_count=counts["total"],
+        milestones_done=counts["done"],
+    )
+
+
+# Activity plan (Gantt) ----------------------------------------------------------------
+
+
+def first_of_month(day: datetime.date) -> datetime.date:
+    return day.replace(day=1)
+
+
+def next_month(day: datetime.date) -> datetime.date:
+    return datetime.date(day.year + day.month // 12, day.month % 12 + 1, 1)
+
+
+def months_between(first: datetime.date, last: datetime.date) -> list[datetime.date]:
+    months, month = [], first_of_month(first)
+    while month <= last:
+        months.append(month)
+        month = next_month(month)
+    return months
+
+
+@dataclass
+class GanttRow:
+    activity: Activity
+    cells: list[bool]
+
+
+@dataclass
+class Gantt:
+    months: list[datetime.date]
+    rows: list[GanttRow]
+    milestones: list[list[Milestone]] = field(default_factory=list)
+    decision_points: list[list[DecisionPoint]] = field(default_factory=list)
+
+    @property
+    def years(self) -> list[tuple[int, int]]:
+        """(year, number of its months in the grid), for the header's first row."""
+        spans: dict[int, int] = defaultdict(int)
+        for month in self.months:
+            spans[month.year] += 1
+        return list(spans.items())
+
+
+def gantt(plan: Plan) -> Gantt:
+    """The activity plan: one row per main activity, a column per month of the plan,
+    milestones and decision points in the months they fall due (three queries)."""
+    activities = list(
+        Activity.objects.filter(plan=plan)
+        .only("code", "name", "start_month", "end_month", "plan_id")
+        .order_by("start_month", "code", "id")
+    )
+    milestones = list(
+        Milestone.objects.filter(plan=plan)
+        .only("code", "title", "due", "status", "plan_id")
+        .order_by("due", "code", "id")
+    )
+    points = list(
+        DecisionPoint.objects.filter(plan=plan)
+        .only("code", "title", "due", "plan_id")
+        .order_by("due", "code", "id")
+    )
+    first = min(
+        [plan.start]
+        + [a.start_month for a in activities]
+        + [m.due for m in milestones]
+        + [p.due for p in points]
+    )
+    last = max(
+        [plan.end]
+        + [a.end_month for a in activities]
+        + [m.due for m in milestones]
+        + [p.due for p in points]
+    )
+    months = months_between(first, last)
+    index = {month: number for number, month in enumerate(months)}
+    rows = [
+        GanttRow(a, [a.start_month <= month <= a.end_month for month in months]) for a in activities
+    ]
+    by_month_m: list[list[Milestone]] = [[] for _ in months]
+    for m in milestones:
+        by_month_m[index[first_of_month(m.due)]].append(m)
+    by_month_p: list[list[DecisionPoint]] = [[] for _ in months]
+    for p in points:
+        by_month_p[index[first_of_month(p.due)]].append(p)
+    return Gantt(months, rows, by_month_m, by_month_p)
+
+
+# Risks ------------------------------------------------------------------------------
+
+
+@dataclass
+class MatrixCell:
+    likelihood: int
+    consequence: int
+    risks: list[Risk]
+
+    @property
+    def score(self) -> int:
+        return self.likelihood * self.consequence
+
+    @property
+    def level(self) -> str:
+        return risk_level(self.score)[0]
+
+    @property
+    def level_label(self) -> Any:
+        return risk_level(self.score)[1]
+
+
+@dataclass
+class MatrixRow:
+    likelihood: int
+    label: Any
+    cells: list[MatrixCell]
+
+
+def risk_matrix(risks: list[Risk]) -> list[MatrixRow]:
+    """The 5×5 heat map: likelihood 5 (top) to 1, consequence 1 (left) to 5."""
+    placed: dict[tuple[int, int], list[Risk]] = defaultdict(list)
+    for risk in risks:
+        placed[(risk.likelihood, risk.consequence)].append(risk)
+    return [
+        MatrixRow(
+            likelihood,
+            LIKELIHOOD_LABELS[likelihood],
+            [MatrixCell(likelihood, c, placed[(likelihood, c)]) for c in range(1, 6)],
+        )
+        for likelihood in range(5, 0, -1)
+    ]
+
+
+# Lists of a plan's parts, as the part pages show them ---------------------------------
+
+
+@dataclass
+class GoalNode:
+    goal: Goal
+    depth: int
+
+
+def goal_tree(plan: Plan) -> list[GoalNode]:
+    """Goals in tree order (each under its parent), with their depth (one query)."""
+    goals = list(Goal.objects.filter(plan=plan).order_by("id"))
+    children: dict[int | None, list[Goal]] = defaultdict(list)
+    ids = {g.pk for g in goals}
+    for goal in goals:
+        children[goal.parent_id if goal.parent_id in ids else None].append(goal)
+    ordered: list[GoalNode] = []
+    seen: set[int] = set()
+
+    def walk(parent: int | None, depth: int) -> None:
+        for goal in children.get(parent, []):
+            if goal.pk in seen:
+                continue
+            seen.add(goal.pk)
+            ordered.append(GoalNode(goal, depth))
+            walk(goal.pk, depth + 1)
+
+    walk(None, 0)
+    ordered += [GoalNode(g, 0) for g in goals if g.pk not in seen]  # a cycle, if any
+    return ordered
+
+
+def phases_of(plan: Plan) -> QuerySet[Phase]:
+    return Phase.objects.filter(plan=plan).order_by("order", "id")
+
+
+def measures_of(plan: Plan) -> QuerySet[Measure]:
+    return Measure.objects.filter(plan=plan).prefetch_related("goals")
+
+
+def milestones_of(plan: Plan) -> QuerySet[Milestone]:
+    return Milestone.objects.filter(plan=plan).order_by("due", "code", "id")
+
+
+def decision_points_of(plan: Plan) -> QuerySet[DecisionPoint]:
+    return DecisionPoint.objects.filter(plan=plan).order_by("due", "code", "id")
+
+
+def activities_of(plan: Plan) -> QuerySet[Activity]:
+    return (
+        Activity.objects.filter(plan=plan)
+        .order_by("start_month", "code", "id")
+        .prefetch_related(Prefetch("milestones", Milestone.objects.only("id", "code", "plan_id")))
+    )
+
+
+def risks_of(plan: Plan) -> QuerySet[Risk]:
+    return Risk.objects.filter(plan=plan).order_by("-score", "id")
+
+
+def success_factors_of(plan: Plan) -> QuerySet[SuccessFactor]:
+    return (
+        SuccessFactor.objects.filter(plan=plan).order_by("priority", "id").prefetch_related("risks")
+    )
+
+
+def budget_lines_of(plan: Plan) -> QuerySet[BudgetLine]:
+    return BudgetLine.objects.filter(plan=plan).order_by("kind", "id")
+
+
+def bodies_of(plan: Plan) -> QuerySet[Body]:
+    return Body.objects.filter(plan=plan).prefetch_related(
+        Prefetch("members", BodyMember.objects.order_by("order", "id"))
+    )
+
+
+def meeting_series_of(plan: Plan) -> QuerySet[MeetingSeries]:
+    return MeetingSeries.objects.filter(plan=plan).select_related("body")
+
+
+def meetings_of(plan: Plan) -> QuerySet[Meeting]:
+    return Meeting.objects.filter(plan=plan).select_related("series", "body")
+
+
+def status_reports_of(plan: Plan) -> QuerySet[StatusReport]:
+    return StatusReport.objects.filter(plan=plan)

@@ -1,0 +1,510 @@
+"""The plan pages on a municipality's host: list, overview, activity plan and a page per part.
+
+Thin views: the plan and its parts are looked up through `access` (404 for another
+plan's or municipality's id), every change goes through one function of `services`, and
+their ValidationError is put back on the form (400, nothing written); a stale `version`
+shows the current row with a message (409). Readers (viewer role) see no edit controls
+and a POST from them is refused (403). Inline edits answer htmx requests (header
+`HX-Request`) with a table row; without JavaScript the same URLs serve whole pages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.db import models
+from django.db.models import ForeignObjectRel
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from samla.accounts.access import LEADER_ROLES, WRITE_ROLES, membership_of
+from tenants.plans import access, forms, history, queries, services
+from tenants.plans.models import Plan, PlanStatus
+from tenants.plans.services import StaleVersion, stale_message
+
+NAMESPACE = "plan_pages"
+# The latest changes a part's page shows; the history page has them all.
+OBJECT_CHANGES = 20
+
+
+def is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def can_write(request: HttpRequest) -> bool:
+    membership = membership_of(request)
+    return membership is not None and membership.role in WRITE_ROLES
+
+
+def is_leader(request: HttpRequest) -> bool:
+    membership = membership_of(request)
+    return membership is not None and membership.role in LEADER_ROLES
+
+
+def require_write(request: HttpRequest) -> None:
+    if not can_write(request):
+        raise PermissionDenied(_("Du har bare lesetilgang til planene."))
+
+
+# What a plan consists of, and the page of each part --------------------------------------
+
+
+@dataclass(frozen=True)
+class Part:
+    """One part of a plan and how its page lists, creates and edits it."""
+
+    key: str  # URL names and template names
+    slug: str  # the path segment a person sees
+    title: Promise
+    singular: Promise
+    add_label: Promise
+    form: type[forms.ServiceForm]
+    lookup: Callable[[Plan, Any], Any]
+    create: Callable[..., Any]
+    update: Callable[..., Any]
+    delete: Callable[..., Any]
+    rows: Callable[[Plan], Any]
+    quick_form: type[forms.ServiceForm] | None = None
+
+    @property
+    def list_template(self) -> str:
+        return f"plans/parts/{self.key}.html"
+
+    @property
+    def row_template(self) -> str:
+        return f"plans/rows/{self.key}.html"
+
+
+PARTS = [
+    Part(
+        "phases", "faser", gettext_lazy("Faser"), gettext_lazy("Fase"), gettext_lazy("Ny fase"),
+        forms.PhaseForm, access.get_phase_for, services.create_phase, services.update_phase,
+        services.delete_phase, queries.phases_of,
+    ),
+    Part(
+        "goals", "maal", gettext_lazy("Mål"), gettext_lazy("Mål"), gettext_lazy("Nytt mål"),
+        forms.GoalForm, access.get_goal_for, services.create_goal, services.update_goal,
+        services.delete_goal, queries.goal_tree,
+    ),
+    Part(
+        "measures", "tiltak", gettext_lazy("Tiltak"), gettext_lazy("Tiltak"),
+        gettext_lazy("Nytt tiltak"), forms.MeasureForm, access.get_measure_for,
+        services.create_measure, services.update_measure, services.delete_measure,
+        queries.measures_of,
+    ),
+    Part(
+        "milestones", "milepaeler", gettext_lazy("Milepæler"), gettext_lazy("Milepæl"),
+        gettext_lazy("Ny milepæl"), forms.MilestoneForm, access.get_milestone_for,
+        services.create_milestone, services.update_milestone, services.delete_milestone,
+        queries.milestones_of, quick_form=forms.MilestoneQuickForm,
+    ),
+    Part(
+        "decision_points", "beslutningspunkter", gettext_lazy("Beslutningspunkter"),
+        gettext_lazy("Beslutningspunkt"), gettext_lazy("Nytt beslutningspunkt"),
+        forms.DecisionPointForm, access.get_decision_point_for, services.create_decision_point,
+        services.update_decision_point, services.delete_decision_point,
+        queries.decision_points_of,
+    ),
+    Part(
+        "activities", "hovedaktiviteter", gettext_lazy("Hovedaktiviteter"),
+        gettext_lazy("Hovedaktivitet"), gettext_lazy("Ny hovedaktivitet"), forms.ActivityForm,
+        access.get_activity_for, services.create_activity, services.update_activity,
+        services.delete_activity, queries.activities_of,
+    ),
+    Part(
+        "risks", "risikoer", gettext_lazy("Risikoer"), gettext_lazy("Risiko"),
+        gettext_lazy("Ny risiko"), forms.RiskForm, access.get_risk_for, services.create_risk,
+        services.update_risk, services.delete_risk, queries.risks_of,
+        quick_form=forms.RiskQuickForm,
+    ),
+    Part(
+        "success_factors", "suksessfaktorer", gettext_lazy("Kritiske suksessfaktorer"),
+        gettext_lazy("Kritisk suksessfaktor"), gettext_lazy("Ny suksessfaktor"),
+        forms.SuccessFactorForm, access.get_success_factor_for, services.create_success_factor,
+        services.update_success_factor, services.delete_success_factor,
+        queries.success_factors_of,
+    ),
+    Part(
+        "budget_lines", "budsjett", gettext_lazy("Budsjett"), gettext_lazy("Budsjettlinje"),
+        gettext_lazy("Ny budsjettlinje"), forms.BudgetLineForm, access.get_budget_line_for,
+        services.create_budget_line, services.update_budget_line, services.delete_budget_line,
+        queries.budget_lines_of,
+    ),
+    Part(
+        "bodies", "organisering", gettext_lazy("Organisering"), gettext_lazy("Gruppe"),
+        gettext_lazy("Ny gruppe"), forms.BodyForm, access.get_body_for, services.create_body,
+        services.update_body, services.delete_body, queries.bodies_of,
+    ),
+    Part(
+        "meeting_series", "moteplan", gettext_lazy("Møteplan"), gettext_lazy("Møteserie"),
+        gettext_lazy("Ny møteserie"), forms.MeetingSeriesForm, access.get_meeting_series_for,
+        services.create_meeting_series, services.update_meeting_series,
+        services.delete_meeting_series, queries.meeting_series_of,
+    ),
+    Part(
+        "meetings", "moter", gettext_lazy("Møter og referater"), gettext_lazy("Møte"),
+        gettext_lazy("Nytt møte"), forms.MeetingForm, access.get_meeting_for,
+        services.create_meeting, services.update_meeting, services.delete_meeting,
+        queries.meetings_of,
+    ),
+    Part(
+        "status_reports", "rapporter", gettext_lazy("Statusrapporter"),
+        gettext_lazy("Statusrapport"), gettext_lazy("Nytt rapportutkast"),
+        forms.StatusReportForm, access.get_status_report_for, services.create_status_report,
+        services.update_status_report, services.delete_status_report,
+        queries.status_reports_of,
+    ),
+]  # fmt: skip
+PARTS_BY_KEY = {part.key: part for part in PARTS}
+
+
+def plan_nav(plan: Plan, current: str) -> list[dict[str, Any]]:
+    """The plan's own menu: overview, activity plan, then each part."""
+    base = reverse(f"{NAMESPACE}:overview", args=[plan.pk])
+    items = [
+        ("overview", base, _("Oversikt")),
+        ("gantt", f"{base}aktivitetsplan/", _("Aktivitetsplan")),
+    ]
+    items += [(p.key, f"{base}{p.slug}/", str(p.title)) for p in PARTS]
+    items.append(("history", f"{base}historikk/", _("Historikk")))
+    return [{"key": k, "url": u, "label": label, "current": k == current} for k, u, label in items]
+
+
+def plan_context(request: HttpRequest, plan: Plan, current: str, **extra: Any) -> dict[str, Any]:
+    return {
+        "plan": plan,
+        "nav": plan_nav(plan, current),
+        "can_write": can_write(request),
+        "is_leader": is_leader(request),
+        "overview_url": reverse(f"{NAMESPACE}:overview", args=[plan.pk]),
+        "today": timezone.localdate(),
+        **extra,
+    }
+
+
+# The municipality's plans ------------------------------------------------------------
+
+
+def plan_list(request: HttpRequest) -> HttpResponse:
+    plans = Plan.objects.order_by("-start", "id")
+    return render(
+        request, "plans/plan_list.html", {"plans": plans, "can_write": can_write(request)}
+    )
+
+
+def plan_create(request: HttpRequest) -> HttpResponse:
+    """The "Ny plan" form: a new plan starts as a draft."""
+    form = forms.PlanForm(_posted(request))
+    status = 200
+    if request.method == "POST":
+        require_write(request)
+        if form.is_valid():
+            try:
+                plan = services.create_plan(request.user, form.service_data())
+            except ValidationError as exc:
+                form.add_service_errors(exc)
+            else:
+                messages.success(request, _("Planen er opprettet som utkast."))
+                return redirect(f"{NAMESPACE}:overview", plan.pk)
+        status = 400
+    return render(
+        request,
+        "plans/plan_form.html",
+        {"form": form, "can_write": can_write(request), "creating": True},
+        status=status,
+    )
+
+
+def plan_overview(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """The plan at a glance; the leader approves a draft here ("Godkjenn plan")."""
+    plan = access.get_plan_for(plan_id)
+    status = 200
+    if request.method == "POST":
+        if request.POST.get("action") != "approve":
+            return HttpResponse(_("Ukjent handling."), status=400)
+        if not is_leader(request):
+            raise PermissionDenied(_("Bare prosjektleder kan godkjenne planen."))
+        try:
+            plan = services.approve_plan(
+                plan, request.user, version=_int_or_none(request.POST.get("version"))
+            )
+        except StaleVersion as exc:
+            plan, status = exc.current, 409
+            messages.error(request, stale_message())
+        except ValidationError as exc:
+            status = 400
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Planen er godkjent."))
+            return redirect(f"{NAMESPACE}:overview", plan.pk)
+    context = plan_context(
+        request,
+        plan,
+        "overview",
+        overview=queries.plan_overview(plan),
+        can_approve=is_leader(request) and plan.status == PlanStatus.DRAFT,
+        api_base=f"/api/plans/{plan.pk}/",
+    )
+    return render(request, "plans/overview.html", context, status=status)
+
+
+def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """The plan's frame and text sections."""
+    plan = access.get_plan_for(plan_id)
+    form = forms.PlanForm(_posted(request), instance=plan)
+    status = 200
+    if request.method == "POST":
+        require_write(request)
+        status = 400
+        if form.is_valid():
+            try:
+                plan = services.update_plan(
+                    plan, request.user, form.service_data(), version=form.edited_version
+                )
+            except StaleVersion as exc:
+                plan, status = exc.current, 409
+                form = forms.PlanForm(instance=exc.current)
+                form.stale = True  # type: ignore[attr-defined]
+            except ValidationError as exc:
+                form.add_service_errors(exc)
+            else:
+                messages.success(request, _("Planen er lagret."))
+                return redirect(f"{NAMESPACE}:overview", plan.pk)
+    context = plan_context(request, plan, "edit", form=form, creating=False)
+    return render(request, "plans/plan_form.html", context, status=status)
+
+
+def activity_plan(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """The month-by-month Gantt of main activities, milestones and decision points."""
+    plan = access.get_plan_for(plan_id)
+    context = plan_context(request, plan, "gantt", gantt=queries.gantt(plan))
+    return render(request, "plans/gantt.html", context)
+
+
+# A part's pages ----------------------------------------------------------------------
+
+
+def _posted(request: HttpRequest) -> Any:
+    """The sent form data on POST (even when empty), None on GET: bound only when sent."""
+    return request.POST if request.method == "POST" else None
+
+
+def _int_or_none(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _list_context(request: HttpRequest, plan: Plan, part: Part, form: Any) -> dict[str, Any]:
+    rows = part.rows(plan)
+    extra: dict[str, Any] = {}
+    if part.key == "risks":
+        rows = list(rows)
+        extra["matrix"] = queries.risk_matrix(rows)
+    elif part.key == "budget_lines":
+        extra["budget"] = queries.budget_summary(plan)
+    return plan_context(
+        request,
+        plan,
+        part.key,
+        part=part,
+        rows=rows,
+        form=form,
+        list_url=reverse(f"{NAMESPACE}:{part.key}", args=[plan.pk]),
+        **extra,
+    )
+
+
+def part_list(request: HttpRequest, plan_id: int, part_key: str) -> HttpResponse:
+    """A part's rows and the form to add one."""
+    part = PARTS_BY_KEY[part_key]
+    plan = access.get_plan_for(plan_id)
+    form = part.form(_posted(request), plan=plan)
+    status = 200
+    if request.method == "POST":
+        require_write(request)
+        status = 400
+        if form.is_valid():
+            try:
+                part.create(plan, request.user, form.service_data())
+            except ValidationError as exc:
+                form.add_service_errors(exc)
+            else:
+                messages.success(request, _("%(what)s er lagt til.") % {"what": part.singular})
+                return redirect(f"{NAMESPACE}:{part.key}", plan.pk)
+    context = _list_context(request, plan, part, form if can_write(request) else None)
+    return render(request, "plans/part_list.html", context, status=status)
+
+
+def describe(obj: models.Model, form: forms.ServiceForm) -> list[tuple[str, Any]]:
+    """The row's fields as label and shown value, for readers."""
+    shown = []
+    for name, field in form.fields.items():
+        if name == "version":
+            continue
+        try:
+            model_field = obj._meta.get_field(name)
+        except FieldDoesNotExist:
+            model_field = None
+        if isinstance(model_field, ForeignObjectRel):  # a body's members: the form shows them
+            model_field = None
+        if model_field is not None and model_field.choices:
+            value: Any = getattr(obj, f"get_{name}_display")()
+        elif model_field is not None and model_field.many_to_one:
+            value = getattr(obj, name) or ""
+        elif model_field is not None and model_field.many_to_many:
+            value = ", ".join(str(row) for row in getattr(obj, name).all())
+        else:
+            value = field.prepare_value(form.initial.get(name, getattr(obj, name, "")))
+        if isinstance(value, bool):
+            value = _("Ja") if value else _("Nei")
+        shown.append((str(field.label), value))
+    return shown
+
+
+def part_detail(request: HttpRequest, plan_id: int, pk: int, part_key: str) -> HttpResponse:
+    """One row: its edit form (or its values, for readers), inline rows for htmx."""
+    part = PARTS_BY_KEY[part_key]
+    plan = access.get_plan_for(plan_id)
+    obj = part.lookup(plan, pk)
+    list_url = reverse(f"{NAMESPACE}:{part.key}", args=[plan.pk])
+    row_context = {
+        "plan": plan,
+        "part": part,
+        "list_url": list_url,
+        "can_write": can_write(request),
+    }
+    if request.method != "POST":
+        quick_form = part.quick_form if can_write(request) else None
+        if is_htmx(request) and quick_form and request.GET.get("row") == "form":
+            quick = quick_form(instance=obj, plan=plan)
+            return render(request, part.row_template, {**row_context, "row": obj, "quick": quick})
+        if is_htmx(request) and part.quick_form and request.GET.get("row") in ("show", "form"):
+            return render(request, part.row_template, {**row_context, "row": obj})
+        return _detail_page(request, plan, part, obj, part.form(instance=obj, plan=plan))
+
+    require_write(request)
+    action = request.POST.get("action", "save")
+    if action == "delete":
+        return _delete(request, plan, part, obj)
+    if action == "submit":
+        return _submit(request, plan, part, obj)
+    inline = bool(part.quick_form) and request.POST.get("form") == "quick"
+    form_class = part.quick_form if inline and part.quick_form else part.form
+    form = form_class(request.POST, instance=obj, plan=plan)
+    status = 400
+    if form.is_valid():
+        try:
+            obj = part.update(obj, request.user, form.service_data(), version=form.edited_version)
+        except StaleVersion as exc:
+            status, obj = 409, exc.current
+            form = form_class(instance=obj, plan=plan)
+            form.stale = True  # type: ignore[attr-defined]
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            if is_htmx(request) and inline:
+                return render(request, part.row_template, {**row_context, "row": obj})
+            messages.success(request, _("%(what)s er lagret.") % {"what": part.singular})
+            return redirect(f"{NAMESPACE}:{part.key}", plan.pk)
+    if is_htmx(request) and inline:
+        context = {**row_context, "row": obj, "quick": form}
+        return render(request, part.row_template, context, status=status)
+    if inline:  # without JavaScript the quick form's errors show on the whole page
+        form = _with_errors_of(part.form(request.POST, instance=obj, plan=plan), form, status)
+    return _detail_page(request, plan, part, obj, form, status=status)
+
+
+def _with_errors_of(full: forms.ServiceForm, quick: forms.ServiceForm, status: int) -> Any:
+    if status == 409:
+        fresh = type(full)(instance=quick.instance, plan=full.plan)
+        fresh.stale = True  # type: ignore[attr-defined]
+        return fresh
+    full.is_valid()
+    for name, errors in quick.errors.items():
+        full._errors.setdefault(name, full.error_class())  # type: ignore[union-attr]
+        for error in errors:
+            if error not in full._errors[name]:  # type: ignore[index]
+                full._errors[name].append(error)  # type: ignore[index]
+    return full
+
+
+def detail_heading(part: Part, obj: Any) -> str:
+    if part.key == "status_reports":
+        return str(obj)  # "Statusrapport 01.03.2026"
+    name = obj.label if part.key == "budget_lines" else obj
+    return f"{part.singular}: {name}"
+
+
+def _detail_page(
+    request: HttpRequest,
+    plan: Plan,
+    part: Part,
+    obj: Any,
+    form: forms.ServiceForm,
+    status: int = 200,
+) -> HttpResponse:
+    frozen = getattr(obj, "is_submitted", False)
+    context = plan_context(
+        request,
+        plan,
+        part.key,
+        part=part,
+        obj=obj,
+        heading=detail_heading(part, obj),
+        form=form if can_write(request) and not frozen else None,
+        values=describe(obj, form),
+        frozen=frozen,
+        list_url=reverse(f"{NAMESPACE}:{part.key}", args=[plan.pk]),
+        rows=history.change_rows(history.changes_for(plan, obj)[:OBJECT_CHANGES]),
+        history_url=reverse(f"{NAMESPACE}:history", args=[plan.pk])
+        + f"?type={obj._meta.model_name}&object={obj.pk}",
+    )
+    return render(request, "plans/part_detail.html", context, status=status)
+
+
+def _delete(request: HttpRequest, plan: Plan, part: Part, obj: Any) -> HttpResponse:
+    try:
+        part.delete(obj, request.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        form = part.form(instance=obj, plan=plan)
+        return _detail_page(request, plan, part, obj, form, status=400)
+    messages.success(request, _("%(what)s er slettet.") % {"what": part.singular})
+    return redirect(f"{NAMESPACE}:{part.key}", plan.pk)
+
+
+def _submit(request: HttpRequest, plan: Plan, part: Part, obj: Any) -> HttpResponse:
+    """The project leader submits a status report: it is frozen from then on."""
+    if part.key != "status_reports":
+        return HttpResponse(_("Ukjent handling."), status=400)
+    if not is_leader(request):
+        raise PermissionDenied(_("Bare prosjektleder kan sende inn rapporter."))
+    status = 400
+    try:
+        obj = services.submit_status_report(
+            obj, request.user, version=_int_or_none(request.POST.get("version"))
+        )
+    except StaleVersion as exc:
+        obj, status = exc.current, 409
+        messages.error(request, stale_message())
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Rapporten er sendt inn og kan ikke lenger endres."))
+        return redirect(f"{NAMESPACE}:{part.key}-detail", plan.pk, obj.pk)
+    form = part.form(instance=obj, plan=plan)
+    return _detail_page(request, plan, part, obj, form, status=status)

@@ -17,7 +17,9 @@ from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from tenants.plans.blueprints import BLUEPRINTS
 from tenants.plans.models import (
+    NAME_LIMIT,
     Activity,
     Body,
     BodyMember,
@@ -446,3 +448,27 @@ class StatusReportForm(ServiceForm):
             "economy": forms.Textarea(attrs={"rows": 3}),
             "risks": forms.Textarea(attrs={"rows": 3}),
         }
+
+
+# Templates and moving a plan --------------------------------------------------------------
+
+
+class FromTemplateForm(forms.Form):
+    """A new plan from a template (blueprint): its dates counted from the start."""
+
+    template = forms.ChoiceField(label=gettext_lazy("Mal"))
+    title = forms.CharField(label=gettext_lazy("Tittel"), max_length=NAME_LIMIT)
+    start = forms.DateField(label=gettext_lazy("Start"), widget=DateInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["template"].choices = [
+            (b.key, f"{b.name} ({b.months} mnd.)") for b in BLUEPRINTS.values()
+        ]
+
+
+class MoveStartForm(forms.Form):
+    """A new start date for a plan; what has not happened yet moves with it."""
+
+    start = forms.DateField(label=gettext_lazy("Ny startdato"), widget=DateInput)
+    version = forms.IntegerField(widget=forms.HiddenInput)

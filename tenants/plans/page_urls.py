@@ -25,8 +25,10 @@ def part_routes(part: views.Part) -> list[URLPattern]:
 urlpatterns = [
     path("", views.plan_list, name="list"),
     path("ny/", views.plan_create, name="create"),
+    path("ny/fra-mal/", views.plan_from_template, name="create-from-template"),
     path("<int:plan_id>/", views.plan_overview, name="overview"),
     path("<int:plan_id>/rediger/", views.plan_edit, name="edit"),
+    path("<int:plan_id>/flytt/", views.plan_move, name="move"),
     path("<int:plan_id>/aktivitetsplan/", views.activity_plan, name="gantt"),
     path("<int:plan_id>/historikk/", history_views.plan_history, name="history"),
     *[route for part in views.PARTS for route in part_routes(part)],

@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from samla.accounts.access import LEADER_ROLES, WRITE_ROLES, membership_of
-from tenants.plans import access, forms, history, queries, services
+from tenants.plans import access, blueprints, forms, history, queries, services
 from tenants.plans.models import Plan, PlanStatus
 from tenants.plans.services import StaleVersion, stale_message
 
@@ -222,6 +222,67 @@ def plan_create(request: HttpRequest) -> HttpResponse:
         {"form": form, "can_write": can_write(request), "creating": True},
         status=status,
     )
+
+
+def plan_from_template(request: HttpRequest) -> HttpResponse:
+    """A new plan from a template, its phases, milestones and activities dated from the start."""
+    form = forms.FromTemplateForm(_posted(request))
+    status = 200
+    if request.method == "POST":
+        require_write(request)
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                plan = blueprints.start_plan_from_blueprint(request.user, data["template"], data)
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            else:
+                messages.success(request, _("Planen er opprettet fra malen som utkast."))
+                return redirect(f"{NAMESPACE}:overview", plan.pk)
+    context = {
+        "form": form,
+        "can_write": can_write(request),
+        "templates": list(blueprints.BLUEPRINTS.values()),
+    }
+    return render(request, "plans/plan_from_template.html", context, status=status)
+
+
+def plan_move(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """Move the plan's start date: what has not happened yet moves by the same interval."""
+    plan = access.get_plan_for(plan_id)
+    form = forms.MoveStartForm(
+        _posted(request), initial={"start": plan.start, "version": plan.version}
+    )
+    status = 200
+    if request.method == "POST":
+        require_write(request)
+        status = 400
+        if form.is_valid():
+            try:
+                plan = blueprints.move_plan_start(
+                    plan,
+                    request.user,
+                    form.cleaned_data["start"],
+                    version=form.cleaned_data["version"],
+                )
+            except StaleVersion as exc:
+                plan, status = exc.current, 409
+                form = forms.MoveStartForm(initial={"start": plan.start, "version": plan.version})
+                form.stale = True  # type: ignore[attr-defined]
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            else:
+                messages.success(request, _("Planen er flyttet."))
+                return redirect(f"{NAMESPACE}:overview", plan.pk)
+    context = plan_context(request, plan, "move", form=form)
+    return render(request, "plans/plan_move.html", context, status=status)
+
+
+def _add_errors(form: Any, error: ValidationError) -> None:
+    """A service's errors on a plain form: by field where it has the field, else on top."""
+    for name, messages_ in getattr(error, "message_dict", {None: error.messages}).items():
+        form.add_error(name if name in form.fields else None, messages_)
 
 
 def plan_overview(request: HttpRequest, plan_id: int) -> HttpResponse:

@@ -79,8 +79,10 @@ def plan_page(name: str, pattern: str, heading: str) -> Page:
 PLAN_PAGES = [
     Page("plans", NL, "/planer/", "Planer", who="leader"),
     Page("plan-new", NL, "/planer/ny/", "Ny plan", who="leader"),
+    Page("plan-new-from-template", NL, "/planer/ny/fra-mal/", "Ny plan fra mal", who="leader"),
     plan_page("plan-overview", "", PLAN_TITLE),
     plan_page("plan-edit", "rediger/", "Rediger planen"),
+    plan_page("plan-move", "flytt/", "Flytt startdato"),
     plan_page("plan-gantt", "aktivitetsplan/", "Aktivitetsplan"),
     plan_page("plan-phases", "faser/", "Faser"),
     plan_page("plan-phase", "faser/{phase}/", "Fase: Rutiner"),

@@ -21,7 +21,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
-from tenants.plans.validators import validate_no_national_id
+from tenants.plans.validators import validate_no_national_id, validate_printable
 
 NAME_LIMIT = 200
 CODE_LIMIT = 12
@@ -31,7 +31,10 @@ LONG_TEXT_LIMIT = 20_000
 
 def short_text(verbose_name: str, *, max_length: int = NAME_LIMIT, blank: bool = True):  # type: ignore[no-untyped-def]
     return models.CharField(
-        verbose_name, max_length=max_length, blank=blank, validators=[validate_no_national_id]
+        verbose_name,
+        max_length=max_length,
+        blank=blank,
+        validators=[validate_no_national_id, validate_printable],
     )
 
 
@@ -40,7 +43,7 @@ def long_text(verbose_name: str, *, limit: int = TEXT_LIMIT, blank: bool = True)
     return models.TextField(
         verbose_name,
         blank=blank,
-        validators=[MaxLengthValidator(limit), validate_no_national_id],
+        validators=[MaxLengthValidator(limit), validate_no_national_id, validate_printable],
     )
 
 
@@ -76,7 +79,7 @@ class Plan(Versioned):
         verbose_name=_("prosjektledere"),
         default=list,
         blank=True,
-        validators=[validate_no_national_id],
+        validators=[validate_no_national_id, validate_printable],
         size=10,
     )
     start = models.DateField(_("start"))
@@ -372,7 +375,7 @@ class SuccessFactor(Versioned):
         verbose_name=_("underpunkter"),
         default=list,
         blank=True,
-        validators=[validate_no_national_id],
+        validators=[validate_no_national_id, validate_printable],
         size=30,
     )
     measure = long_text(_("risikoreduserende tiltak"))
@@ -530,7 +533,7 @@ class Meeting(Versioned):
         verbose_name=_("til stede"),
         default=list,
         blank=True,
-        validators=[validate_no_national_id],
+        validators=[validate_no_national_id, validate_printable],
         size=100,
     )
     decisions = ArrayField(
@@ -538,7 +541,7 @@ class Meeting(Versioned):
         verbose_name=_("vedtak"),
         default=list,
         blank=True,
-        validators=[validate_no_national_id],
+        validators=[validate_no_national_id, validate_printable],
         size=100,
     )
     # [{"text": "...", "owner": "...", "due": "YYYY-MM-DD" | null, "done": false}, ...]

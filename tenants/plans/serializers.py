@@ -34,7 +34,7 @@ from tenants.plans.models import (
     StatusReport,
     SuccessFactor,
 )
-from tenants.plans.validators import validate_no_national_id
+from tenants.plans.validators import validate_no_national_id, validate_printable
 
 COMMON_FIELDS = ("id", "plan", "version", "created_at", "updated_at")
 COMMON_READ_ONLY = ("id", "created_at", "updated_at")
@@ -118,7 +118,7 @@ class ApproveSerializer(serializers.Serializer):
         allow_blank=True,
         max_length=NAME_LIMIT,
         label=_("Godkjent av"),
-        validators=[validate_no_national_id],
+        validators=[validate_no_national_id, validate_printable],
     )
     version = serializers.IntegerField(required=False, min_value=1)
 
@@ -259,10 +259,12 @@ class MeetingSeriesSerializer(VersionedSerializer):
 
 
 class ActionSerializer(serializers.Serializer):
-    text = serializers.CharField(max_length=TEXT_LIMIT, validators=[validate_no_national_id])
+    text = serializers.CharField(
+        max_length=TEXT_LIMIT, validators=[validate_no_national_id, validate_printable]
+    )
     owner = serializers.CharField(
         max_length=NAME_LIMIT, required=False, allow_blank=True,
-        validators=[validate_no_national_id],
+        validators=[validate_no_national_id, validate_printable],
     )  # fmt: skip
     due = serializers.DateField(required=False, allow_null=True)
     done = serializers.BooleanField(required=False, default=False)

@@ -52,7 +52,12 @@ from tenants.plans.models import (
     SuccessFactor,
     Versioned,
 )
-from tenants.plans.validators import NATIONAL_ID_MESSAGE, contains_national_id
+from tenants.plans.validators import (
+    CONTROL_MESSAGE,
+    NATIONAL_ID_MESSAGE,
+    contains_control_characters,
+    contains_national_id,
+)
 
 Data = Mapping[str, Any]
 Errors = dict[str, list[str]]
@@ -110,6 +115,8 @@ def _clean_list(
             )
         if contains_national_id(text):
             _add(errors, name, str(NATIONAL_ID_MESSAGE))
+        if contains_control_characters(text):
+            _add(errors, name, str(CONTROL_MESSAGE))
     return cleaned
 
 
@@ -898,6 +905,8 @@ def _clean_actions(actions: Any, errors: Errors) -> list[dict[str, Any]]:
             _add(errors, "actions", f"{prefix}: {_('fristen må være en dato (ÅÅÅÅ-MM-DD).')}")
         if contains_national_id(text) or contains_national_id(owner):
             _add(errors, "actions", f"{prefix}: {NATIONAL_ID_MESSAGE}")
+        if contains_control_characters(text) or contains_control_characters(owner):
+            _add(errors, "actions", f"{prefix}: {CONTROL_MESSAGE}")
         cleaned.append(
             {
                 "text": text,

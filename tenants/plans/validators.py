@@ -1,4 +1,6 @@
-"""Refuse Norwegian national identity numbers in plan text: plans never identify a child.
+"""What plan text may not hold: national identity numbers, and invisible control characters.
+
+Plans never identify a child, so Norwegian national identity numbers are refused.
 
 A fødselsnummer or D-number is 11 digits: a date (DDMMYY; +40 on the day for a D-number,
 +40 on the month for an H-number, +80 on the month for the Tax Administration's synthetic
@@ -6,6 +8,9 @@ test numbers), three individual digits and two MOD11 check digits. Written as
 `DDMMYYNNNNN`, `DDMMYY NNNNN` or `DDMMYY-NNNNN`. A number is refused only when both check
 digits are valid and the date part could be a date, so ordinary 11-digit numbers (such
 as bank account numbers) are rarely caught by accident.
+
+Control characters (other than tab and line breaks) are refused too: pasted from other
+programs they are invisible on a page, and they are not allowed in Word and Excel files.
 """
 
 from __future__ import annotations
@@ -66,3 +71,23 @@ def validate_no_national_id(value: object) -> None:
     for text in texts:
         if isinstance(text, str) and contains_national_id(text):
             raise ValidationError(NATIONAL_ID_MESSAGE, code="national_id")
+
+
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+CONTROL_MESSAGE = _(
+    "Teksten inneholder usynlige kontrolltegn som ikke kan lagres. "
+    "Skriv eller lim inn teksten på nytt."
+)
+
+
+def contains_control_characters(text: str) -> bool:
+    """Whether the text holds a control character other than tab, line feed or return."""
+    return bool(CONTROL.search(text or ""))
+
+
+def validate_printable(value: object) -> None:
+    """Field validator: refuse text (or a list of texts) holding control characters."""
+    texts: Iterable[object] = value if isinstance(value, list | tuple) else [value]
+    for text in texts:
+        if isinstance(text, str) and contains_control_characters(text):
+            raise ValidationError(CONTROL_MESSAGE, code="control_characters")

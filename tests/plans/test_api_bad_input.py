@@ -94,6 +94,16 @@ CASES: list[tuple[str, str, dict[str, Any], str, str]] = [
      "decisions": [f"Vedtak om {FNR}"]}, "decisions", "fødselsnummer"),
     ("action-due-not-a-date", "meetings", {"title": "Møte", "held_on": "2018-01-10",
      "actions": [{"text": "Gjøre", "due": "snart"}]}, "actions", "Dato har feil format"),
+    ("control-character-in-title", "milestones", {"code": "MP9", "title": "Kart\x0blegging",
+     "due": "2018-01-01"}, "title", "kontrolltegn"),
+    ("control-character-in-text", "risks", {"title": "R", "likelihood": 2, "consequence": 2,
+     "measure": "Tiltak\x1b[31m"}, "measure", "kontrolltegn"),
+    ("control-character-in-member", "bodies", {"kind": "other", "name": "Gruppe",
+     "members": [{"name": "Kari\x07"}]}, "members", "kontrolltegn"),
+    ("control-character-in-action", "meetings", {"title": "Møte", "held_on": "2018-01-10",
+     "actions": [{"text": "Følge\x0c opp", "owner": "PL"}]}, "actions", "kontrolltegn"),
+    ("control-character-in-sub-point", "success-factors", {"text": "KSF",
+     "sub_points": ["Pun\x1fkt"]}, "sub_points", "kontrolltegn"),
 ]  # fmt: skip
 
 

@@ -397,16 +397,14 @@ def test_a_report_not_yet_submitted_is_refused_in_norwegian(plan_a, nordre_land,
 def test_text_that_looks_like_a_formula_or_has_control_characters_stays_text(
     plan_a, nordre_land, leader_a
 ) -> None:
+    # Control characters are refused on input now; a row stored before that still exports.
     with inside(nordre_land):
-        services.create_milestone(
-            plan_a,
-            leader_a,
-            {
-                "code": "MP9",
-                "title": '=HYPERLINK("http://example.com","Klikk")',
-                "due": datetime.date(2018, 8, 20),
-                "criterion": "Linje 1\r\nLinje 2\x0bslutt",
-            },
+        Milestone.objects.create(
+            plan=plan_a,
+            code="MP9",
+            title='=HYPERLINK("http://example.com","Klikk")',
+            due=datetime.date(2018, 8, 20),
+            criterion="Linje 1\r\nLinje 2\x0bslutt",
         )
     api = api_as(leader_a, nordre_land)
 

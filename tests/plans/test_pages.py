@@ -428,6 +428,19 @@ def test_a_national_identity_number_is_refused(plan_a, nordre_land, editor_a):
     assert "fødselsnummer" in text_of(response)
 
 
+def test_pasted_control_characters_are_refused(plan_a, nordre_land, editor_a):
+    with inside(nordre_land):
+        before = Risk.objects.count()
+    response = page(editor_a, nordre_land).post(
+        f"/planer/{plan_a.pk}/risikoer/",
+        {"title": "Tid\x0bsnød", "likelihood": "2", "consequence": "2", "status": "open"},
+    )
+    assert response.status_code == 400
+    assert "kontrolltegn" in text_of(response)
+    with inside(nordre_land):
+        assert Risk.objects.count() == before
+
+
 def test_a_body_is_saved_with_its_members(plan_a, nordre_land, editor_a):
     response = page(editor_a, nordre_land).post(
         f"/planer/{plan_a.pk}/organisering/",

@@ -71,3 +71,15 @@ def test_a_list_of_texts_is_checked_item_by_item() -> None:
 def test_ordinary_text_and_numbers_pass(text: str) -> None:
     assert not contains_national_id(text)
     validate_no_national_id(text)
+
+
+def test_control_characters_are_refused_but_tabs_and_line_breaks_are_text() -> None:
+    from django.core.exceptions import ValidationError
+
+    from tenants.plans.validators import validate_printable
+
+    validate_printable("Linje 1\nLinje 2\r\n\tinnrykk, «sitat» og æøå ŋ")
+    validate_printable(["ok", "også ok"])
+    for bad in ("a\x0bb", "\x1b[31m", ["ok", "bjelle\x07"], "slett\x7f"):
+        with pytest.raises(ValidationError, match="kontrolltegn"):
+            validate_printable(bad)

@@ -20,11 +20,9 @@ Only `name=value` lines go to stdout; logs go to stderr.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import datetime
 import logging
 import os
-import signal
 import statistics
 import sys
 import time
@@ -37,7 +35,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
-from benchmarks.provision import percentile, scratch_database, server_url  # noqa: E402
+from benchmarks.provision import percentile, report_from_scratch_database  # noqa: E402
 
 log = logging.getLogger("benchmarks.plan_pages")
 
@@ -212,10 +210,6 @@ def run(sizes: dict[str, int], repeat: int) -> dict[str, float | int]:
     return results
 
 
-def format_value(value: float | int) -> str:
-    return str(value) if isinstance(value, int) else f"{value:.2f}"
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--milestones", type=int, default=300)
@@ -233,18 +227,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if min(sizes.values()) < 1 or args.repeat < 1:
         parser.error("every size and --repeat must be at least 1")
 
-    logging.basicConfig(stream=sys.stderr, level=logging.INFO, format="%(message)s")
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-
-    url = server_url()
-    name = f"samla_bench_{os.getpid()}"
-    real_stdout = sys.stdout
-    with contextlib.redirect_stdout(sys.stderr), scratch_database(url, name) as scratch_url:
-        os.environ["DATABASE_URL"] = scratch_url
-        results = run(sizes, args.repeat)
-    for key, value in results.items():
-        print(f"{key}={format_value(value)}", file=real_stdout)
-    return 0
+    return report_from_scratch_database(lambda: run(sizes, args.repeat), decimals=2)
 
 
 if __name__ == "__main__":

@@ -25,7 +25,7 @@ import signal
 import statistics
 import sys
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -232,8 +232,25 @@ def run(count: int, migrate_count: int, via_clone_schema: bool) -> dict[str, flo
     return results
 
 
-def format_value(value: float | int) -> str:
-    return str(value) if isinstance(value, int) else f"{value:.4f}"
+def report_from_scratch_database(
+    run: Callable[[], Mapping[str, float | int]], *, decimals: int
+) -> int:
+    """Run `run` in a scratch database of its own and print its figures as `name=value`.
+
+    Logs, and anything Django or a library prints, go to stderr: stdout is for the figures.
+    A terminated run still drops its database (the finally clauses run).
+    """
+    logging.basicConfig(stream=sys.stderr, level=logging.INFO, format="%(message)s")
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    real_stdout = sys.stdout
+    name = f"samla_bench_{os.getpid()}"
+    with contextlib.redirect_stdout(sys.stderr), scratch_database(server_url(), name) as scratch:
+        os.environ["DATABASE_URL"] = scratch
+        results = run()
+    for key, value in results.items():
+        shown = str(value) if isinstance(value, int) else f"{value:.{decimals}f}"
+        print(f"{key}={shown}", file=real_stdout)
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -251,20 +268,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.count < 1 or args.migrate_count < 0:
         parser.error("--count must be at least 1 and --migrate-count at least 0")
 
-    logging.basicConfig(stream=sys.stderr, level=logging.INFO, format="%(message)s")
-    # A terminated run still drops its database (the finally clauses run).
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-
-    url = server_url()
-    name = f"samla_bench_{os.getpid()}"
-    real_stdout = sys.stdout
-    # Anything Django or a library prints goes to stderr: stdout is for the figures.
-    with contextlib.redirect_stdout(sys.stderr), scratch_database(url, name) as scratch_url:
-        os.environ["DATABASE_URL"] = scratch_url
-        results = run(args.count, args.migrate_count, args.via_clone_schema)
-    for key, value in results.items():
-        print(f"{key}={format_value(value)}", file=real_stdout)
-    return 0
+    return report_from_scratch_database(
+        lambda: run(args.count, args.migrate_count, args.via_clone_schema), decimals=4
+    )
 
 
 if __name__ == "__main__":

@@ -129,16 +129,20 @@ class ServiceForm(forms.ModelForm):
         return self.cleaned_data.get("version")
 
     def add_service_errors(self, error: ValidationError) -> None:
-        """The service's field errors, next to the fields they name."""
-        if not hasattr(error, "error_dict"):
-            self.add_error(None, error.messages)
-            return
-        for name, messages in error.message_dict.items():
-            target = name if name in self.fields and name != NON_FIELD_ERRORS else None
-            if target is None and name not in (NON_FIELD_ERRORS, "version"):
-                label = name.replace("_", " ")
-                messages = [f"{label}: {m}" for m in messages]
-            self.add_error(target, messages)
+        add_service_errors(self, error)
+
+
+def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
+    """A service's field errors on a form, next to the fields they name (else on top)."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error.messages)
+        return
+    for name, messages in error.message_dict.items():
+        target = name if name in form.fields and name != NON_FIELD_ERRORS else None
+        if target is None and name not in (NON_FIELD_ERRORS, "version"):
+            label = name.replace("_", " ")
+            messages = [f"{label}: {m}" for m in messages]
+        form.add_error(target, messages)
 
 
 def plan_rows(model: type[models.Model], plan: Plan | None) -> models.QuerySet:

@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from tenants.plans import access, history, services
-from tenants.plans.views import NAMESPACE, plan_context, require_write
+from tenants.plans.views import NAMESPACE, int_or_none, plan_context, require_write
 
 SHOWN_CHANGES = 200
 
@@ -24,7 +24,9 @@ def plan_history(request: HttpRequest, plan_id: int) -> HttpResponse:
     status = 200
     if request.method == "POST":
         require_write(request)
-        change = history.changes_for(plan).filter(pk=_int(request.POST.get("change"))).first()
+        change = (
+            history.changes_for(plan).filter(pk=int_or_none(request.POST.get("change"))).first()
+        )
         if change is None:
             raise Http404
         try:
@@ -40,7 +42,7 @@ def plan_history(request: HttpRequest, plan_id: int) -> HttpResponse:
             return redirect(f"{NAMESPACE}:history", plan.pk)
 
     changes = history.changes_for(plan)
-    object_type, object_id = request.GET.get("type"), _int(request.GET.get("object"))
+    object_type, object_id = request.GET.get("type"), int_or_none(request.GET.get("object"))
     if object_type and object_id:
         changes = changes.filter(object_type=object_type, object_id=object_id)
     rows = history.change_rows(changes[:SHOWN_CHANGES])
@@ -53,10 +55,3 @@ def plan_history(request: HttpRequest, plan_id: int) -> HttpResponse:
         filtered=bool(object_type and object_id),
     )
     return render(request, "plans/history/page.html", context, status=status)
-
-
-def _int(value: str | None) -> int | None:
-    try:
-        return int(value) if value is not None else None
-    except ValueError:
-        return None

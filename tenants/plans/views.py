@@ -236,7 +236,7 @@ def plan_from_template(request: HttpRequest) -> HttpResponse:
             try:
                 plan = blueprints.start_plan_from_blueprint(request.user, data["template"], data)
             except ValidationError as exc:
-                _add_errors(form, exc)
+                forms.add_service_errors(form, exc)
             else:
                 messages.success(request, _("Planen er opprettet fra malen som utkast."))
                 return redirect(f"{NAMESPACE}:overview", plan.pk)
@@ -271,18 +271,12 @@ def plan_move(request: HttpRequest, plan_id: int) -> HttpResponse:
                 form = forms.MoveStartForm(initial={"start": plan.start, "version": plan.version})
                 form.stale = True  # type: ignore[attr-defined]
             except ValidationError as exc:
-                _add_errors(form, exc)
+                forms.add_service_errors(form, exc)
             else:
                 messages.success(request, _("Planen er flyttet."))
                 return redirect(f"{NAMESPACE}:overview", plan.pk)
     context = plan_context(request, plan, "move", form=form)
     return render(request, "plans/plan_move.html", context, status=status)
-
-
-def _add_errors(form: Any, error: ValidationError) -> None:
-    """A service's errors on a plain form: by field where it has the field, else on top."""
-    for name, messages_ in getattr(error, "message_dict", {None: error.messages}).items():
-        form.add_error(name if name in form.fields else None, messages_)
 
 
 def plan_overview(request: HttpRequest, plan_id: int) -> HttpResponse:
@@ -296,7 +290,7 @@ def plan_overview(request: HttpRequest, plan_id: int) -> HttpResponse:
             raise PermissionDenied(_("Bare prosjektleder kan godkjenne planen."))
         try:
             plan = services.approve_plan(
-                plan, request.user, version=_int_or_none(request.POST.get("version"))
+                plan, request.user, version=int_or_none(request.POST.get("version"))
             )
         except StaleVersion as exc:
             plan, status = exc.current, 409
@@ -360,7 +354,7 @@ def _posted(request: HttpRequest) -> Any:
     return request.POST if request.method == "POST" else None
 
 
-def _int_or_none(value: Any) -> int | None:
+def int_or_none(value: Any) -> int | None:
     try:
         return int(value)
     except (TypeError, ValueError):
@@ -556,7 +550,7 @@ def _submit(request: HttpRequest, plan: Plan, part: Part, obj: Any) -> HttpRespo
     status = 400
     try:
         obj = services.submit_status_report(
-            obj, request.user, version=_int_or_none(request.POST.get("version"))
+            obj, request.user, version=int_or_none(request.POST.get("version"))
         )
     except StaleVersion as exc:
         obj, status = exc.current, 409

@@ -18,27 +18,29 @@ days between the old and the new start. It moves, by that interval,
 - phases that have not ended (no end date, or an end date today or later);
 activities that are neither done nor cancelled move by whole months: the number of months
 between the old and the new start month, so an activity keeps its month within the plan.
-Everything else (what has happened) stays where it is. When a row that stays would fall
-outside the moved plan period (e.g. a reached milestone before the new start), the plan
-rules refuse the move and nothing is written.
+Everything else (what has happened) stays where it is. The move is checked whole before
+anything is written: the new period must lie in the year window, and every row, moved or
+staying, must fit its window around the new period (`bounds.DATE_BOUNDS`); otherwise it
+is refused with the rows named under "start" (e.g. a reached milestone before the new
+start), and nothing is written.
 """
 
 from __future__ import annotations
 
-import calendar
 import datetime
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from dateutil.relativedelta import relativedelta
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
-from tenants.plans import services
+from tenants.plans import bounds, services
 from tenants.plans.models import (
     Activity,
     ActivityStatus,
@@ -55,12 +57,7 @@ from tenants.plans.models import (
 
 def add_months(value: datetime.date, months: int) -> datetime.date:
     """The same day `months` later (or earlier), clamped to the month's last day."""
-    index = value.year * 12 + value.month - 1 + months
-    year, month = divmod(index, 12)
-    month += 1
-    return value.replace(
-        year=year, month=month, day=min(value.day, calendar.monthrange(year, month)[1])
-    )
+    return value + relativedelta(months=months)
 
 
 def month_index(value: datetime.date) -> int:
@@ -584,7 +581,12 @@ def start_plan_from_blueprint(user: AbstractBaseUser, key: Any, data: Mapping[st
     """
     blueprint = get_blueprint(key)
     start = _as_date(data.get("start"), "start")
-    end = _as_date(data["end"], "end") if data.get("end") else blueprint.end_for(start)
+    given_end = _as_date(data["end"], "end") if data.get("end") else None
+    # The year window first: the offsets below cannot leave the calendar from inside it.
+    for name, value in (("start", start), ("end", given_end)):
+        if value is not None and not bounds.in_year_window(value):
+            raise ValidationError({name: [bounds.year_window_message()]})
+    end = given_end or blueprint.end_for(start)
     last = max(m.at.on(start) for m in blueprint.milestones)
     if end >= start and end < last:
         raise ValidationError(
@@ -656,11 +658,86 @@ def start_plan_from_blueprint(user: AbstractBaseUser, key: Any, data: Mapping[st
         return plan
 
 
+Move = tuple[models.Model, Callable[..., Any], dict[str, Any]]
+OUT_OF_RANGE = object()  # a moved date Python's calendar cannot hold
+
+
+def _moved(value: datetime.date | None, delta: datetime.timedelta) -> Any:
+    if value is None:
+        return None
+    moved = bounds.shift_days(value, delta)
+    return OUT_OF_RANGE if moved is None else moved
+
+
+def _moved_month(value: datetime.date, months: int) -> Any:
+    moved = bounds.shift_months(value, months)
+    return OUT_OF_RANGE if moved is None else moved
+
+
+def _planned_moves(
+    plan: Plan, delta: datetime.timedelta, months: int, today: datetime.date
+) -> Iterator[Move]:
+    """Each row that moves, the service that moves it and its new dates (module docstring)."""
+    for m in Milestone.objects.filter(plan=plan).exclude(
+        status__in=(MilestoneStatus.DONE, MilestoneStatus.MISSED)
+    ):
+        yield m, services.update_milestone, {"due": _moved(m.due, delta)}
+    for d in DecisionPoint.objects.filter(plan=plan, decided_on__isnull=True):
+        yield d, services.update_decision_point, {"due": _moved(d.due, delta)}
+    for g in Goal.objects.filter(plan=plan, due__gte=today):
+        yield g, services.update_goal, {"due": _moved(g.due, delta)}
+    for p in Phase.objects.filter(plan=plan).exclude(end__lt=today):
+        moved = {name: _moved(getattr(p, name), delta) for name in ("start", "end")}
+        moved = {name: value for name, value in moved.items() if value is not None}
+        if moved:
+            yield p, services.update_phase, moved
+    if months:
+        for a in Activity.objects.filter(plan=plan).exclude(
+            status__in=(ActivityStatus.DONE, ActivityStatus.CANCELLED)
+        ):
+            yield (
+                a,
+                services.update_activity,
+                {
+                    "start_month": _moved_month(a.start_month, months),
+                    "end_month": _moved_month(a.end_month, months),
+                },
+            )
+
+
+def _check_move(
+    plan: Plan, start: datetime.date, end: datetime.date | None, moves: list[Move]
+) -> None:
+    """Refuse the move (under "start") unless the new period and every row's dates fit."""
+    if end is None:
+        raise ValidationError({"start": [bounds.year_window_message()]})
+    period = bounds.plan_period_errors(start, end)
+    if period:
+        raise ValidationError({"start": [m for messages in period.values() for m in messages]})
+    new_dates = {(type(row), row.pk): changes for row, _service, changes in moves}
+    found: dict[type[models.Model], list[str]] = {}
+    for model, fields in bounds.DATE_BOUNDS.items():
+        for row in model._default_manager.filter(plan=plan):  # type: ignore[attr-defined]
+            changes = new_dates.get((model, row.pk), {})
+            for name, margin in fields.items():
+                value = changes.get(name, getattr(row, name))
+                if value is OUT_OF_RANGE or (
+                    isinstance(value, datetime.date)
+                    and bounds.date_error(start, end, margin, value)
+                ):
+                    found.setdefault(model, []).append(bounds.label(row))
+                    break
+    if found:
+        raise ValidationError({"start": bounds.outside_messages(found, start, end)})
+
+
 def move_plan_start(
     plan: Plan, user: AbstractBaseUser, new_start: Any, *, version: int | None
 ) -> Plan:
     """Move the plan's start; what has not happened yet moves with it (module docstring)."""
     new_start = _as_date(new_start, "start")
+    if not bounds.in_year_window(new_start):
+        raise ValidationError({"start": [bounds.year_window_message()]})
     with transaction.atomic():
         current = Plan.objects.select_for_update().get(pk=plan.pk)
         if version is None:
@@ -673,46 +750,25 @@ def move_plan_start(
         if not delta:
             return current
         months = month_index(new_start) - month_index(current.start)
-        new_end = current.end + delta
-        today = timezone.localdate()
-        # Widen first: the moved rows fit the widened period, the rows that stay fit it too.
-        widened = services.update_plan(
+        new_end = bounds.shift_days(current.end, delta)
+        moves = list(_planned_moves(current, delta, months, timezone.localdate()))
+        # The whole move is checked before anything is written: no half-moved plan.
+        _check_move(current, new_start, new_end, moves)
+        moved = services.update_plan(
             current,
             user,
-            {"start": min(current.start, new_start), "end": max(current.end, new_end)},
+            {"start": new_start, "end": new_end},
             version=current.version,
+            check_parts=False,  # checked above; each row's own save checks it again
         )
-        for m in Milestone.objects.filter(plan=current).exclude(
-            status__in=(MilestoneStatus.DONE, MilestoneStatus.MISSED)
-        ):
-            services.update_milestone(m, user, {"due": m.due + delta}, version=m.version)
-        for d in DecisionPoint.objects.filter(plan=current, decided_on__isnull=True):
-            services.update_decision_point(d, user, {"due": d.due + delta}, version=d.version)
-        for g in Goal.objects.filter(plan=current, due__gte=today):
-            services.update_goal(g, user, {"due": g.due + delta}, version=g.version)
-        for p in Phase.objects.filter(plan=current).exclude(end__lt=today):
-            moved = {
-                name: getattr(p, name) + delta for name in ("start", "end") if getattr(p, name)
-            }
-            if moved:
-                services.update_phase(p, user, moved, version=p.version)
-        if months:
-            for a in Activity.objects.filter(plan=current).exclude(
-                status__in=(ActivityStatus.DONE, ActivityStatus.CANCELLED)
-            ):
-                services.update_activity(
-                    a,
-                    user,
-                    {
-                        "start_month": add_months(a.start_month, months),
-                        "end_month": add_months(a.end_month, months),
-                    },
-                    version=a.version,
-                )
-        # Narrow to the moved period: a row that stayed outside it makes the rules refuse.
-        return services.update_plan(
-            widened, user, {"start": new_start, "end": new_end}, version=widened.version
-        )
+        for row, service, changes in moves:
+            service(row, user, changes, version=row.version)  # type: ignore[attr-defined]
+        # The last line: every part fits the moved period (the rows that stayed too).
+        outside = bounds.parts_outside(moved, moved.start, moved.end)
+        if outside:
+            raise ValidationError({"start": outside})
+        moved.refresh_from_db()
+        return moved
 
 
 def blueprint_summary(blueprint: Blueprint) -> dict[str, Any]:

@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 
 from samla.accounts.access import active_membership
 from samla.accounts.models import MunicipalityMembership, MunicipalityRole
-from tenants.plans import history
+from tenants.plans import bounds, history
 from tenants.plans.models import (
     NAME_LIMIT,
     TEXT_LIMIT,
@@ -80,10 +80,6 @@ def stale_message() -> str:
 
 
 # Shared pieces ------------------------------------------------------------------------
-
-
-def _date(value: datetime.date) -> str:
-    return value.strftime("%d.%m.%Y")
 
 
 def _add(errors: Errors, name: str, message: str) -> None:
@@ -239,7 +235,17 @@ def _validate(plan: Plan, obj: Versioned, rules: Rules, errors: Errors) -> None:
     _clean_fields(obj, rules.fields, errors)
     if rules.check is not None:
         rules.check(plan, obj, errors)
+    for name, messages in bounds.part_date_errors(plan, obj, skip=errors).items():
+        for message in messages:
+            _add(errors, name, message)
     _raise_if(errors)
+
+
+def _check_row_limit(plan: Plan, model: type[models.Model]) -> None:
+    """Refuse one more row of `model` past its limit (call with the plan row locked)."""
+    message = bounds.row_limit_error(plan, model)
+    if message:
+        raise ValidationError({"__all__": [message]})
 
 
 # Constraint backstops: a race the plan lock did not prevent still ends as a field error.
@@ -279,6 +285,7 @@ def _lock_current(obj: V, version: int | None) -> V:
 def _create(plan: Plan, rules: Rules, data: Data, user: AbstractBaseUser) -> Any:
     with transaction.atomic():
         plan = _lock_plan(plan)
+        _check_row_limit(plan, rules.model)
         obj = rules.model(plan=plan)  # type: ignore[misc]
         errors: Errors = {}
         many = _apply(plan, obj, rules, data, errors)
@@ -375,22 +382,18 @@ STATUS_FLOW: dict[str, frozenset[str]] = {
 }
 
 
-def _check_plan_frame(plan: Plan, errors: Errors) -> None:
+def _check_plan_frame(plan: Plan, errors: Errors, *, parts: bool = True) -> None:
+    """The plan's period is sane, and every part still fits its widened window (bounds)."""
     _end_not_before_start(plan, "start", "end", errors, _("Slutt kan ikke være før start."))
-    if errors.get("start") or errors.get("end") or not plan.pk:
+    if errors.get("start") or errors.get("end"):
         return
-    outside = list(
-        plan.milestones.filter(Q(due__lt=plan.start) | Q(due__gt=plan.end)).values_list(
-            "code", flat=True
-        )
-    )
-    if outside:
-        _add(
-            errors,
-            "end",
-            _("Milepælene %(codes)s ville falt utenfor planperioden. Flytt dem først.")
-            % {"codes": ", ".join(outside)},
-        )
+    for name, messages in bounds.plan_period_errors(plan.start, plan.end).items():
+        for message in messages:
+            _add(errors, name, message)
+    if errors.get("start") or errors.get("end") or not plan.pk or not parts:
+        return
+    for message in bounds.parts_outside(plan, plan.start, plan.end):
+        _add(errors, "end", message)
 
 
 def _check_status_change(old: str, new: str, errors: Errors) -> None:
@@ -417,6 +420,12 @@ def _check_status_change(old: str, new: str, errors: Errors) -> None:
 def create_plan(user: AbstractBaseUser, data: Data) -> Plan:
     """A new plan; it starts as a draft."""
     with transaction.atomic():
+        # Serialise plan creation in this schema, so that two creates cannot pass the limit.
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(current_schema() || '.plans'))")
+        message = bounds.plan_count_error(Plan.objects.count())
+        if message:
+            raise ValidationError({"__all__": [message]})
         plan = Plan()
         errors: Errors = {}
         _apply(plan, plan, PLAN_RULES, data, errors)
@@ -430,8 +439,14 @@ def create_plan(user: AbstractBaseUser, data: Data) -> Plan:
         return plan
 
 
-def update_plan(plan: Plan, user: AbstractBaseUser, data: Data, *, version: int | None) -> Plan:
-    """Change a plan's frame, texts or status (not approval: see approve_plan)."""
+def update_plan(
+    plan: Plan, user: AbstractBaseUser, data: Data, *, version: int | None, check_parts: bool = True
+) -> Plan:
+    """Change a plan's frame, texts or status (not approval: see approve_plan).
+
+    `check_parts=False` skips checking the parts against a changed period: only for
+    `blueprints.move_plan_start`, which checks the moved parts itself before and after.
+    """
     with transaction.atomic():
         current = _lock_current(plan, version)
         before = history.snapshot(current)
@@ -440,7 +455,7 @@ def update_plan(plan: Plan, user: AbstractBaseUser, data: Data, *, version: int 
         _apply(current, current, PLAN_RULES, data, errors)
         _clean_fields(current, PLAN_FIELDS, errors)
         _check_status_change(old_status, current.status, errors)
-        _check_plan_frame(current, errors)
+        _check_plan_frame(current, errors, parts=check_parts)
         _raise_if(errors)
         if current.status == PlanStatus.DRAFT and old_status != PlanStatus.DRAFT:
             current.approved_on, current.approved_by = None, ""  # re-opened: approve again
@@ -483,6 +498,10 @@ def approve_plan(
         current.approved_by = (approved_by or "").strip() or _display_name(user)
         current.status = PlanStatus.APPROVED
         _clean_fields(current, {"approved_on", "approved_by"}, errors)
+        if isinstance(current.approved_on, datetime.date) and not bounds.in_year_window(
+            current.approved_on
+        ):
+            _add(errors, "approved_on", bounds.year_window_message())
         _raise_if(errors)
         current.version += 1
         _save(current)
@@ -592,14 +611,7 @@ def delete_measure(measure: Measure, user: AbstractBaseUser) -> None:
 
 
 def _check_milestone(plan: Plan, milestone: Milestone, errors: Errors) -> None:
-    _code_taken(plan, milestone, errors)
-    if not errors.get("due") and milestone.due and not plan.start <= milestone.due <= plan.end:
-        _add(
-            errors,
-            "due",
-            _("Datoen må ligge innenfor planperioden (%(start)s–%(end)s).")
-            % {"start": _date(plan.start), "end": _date(plan.end)},
-        )
+    _code_taken(plan, milestone, errors)  # its dates: bounds.DATE_BOUNDS, in _validate
     if milestone.status == MilestoneStatus.DONE and milestone.done_on is None:
         milestone.done_on = timezone.localdate()
 
@@ -764,6 +776,10 @@ def _prepare_members(body: Body, members: list[Data], errors: Errors) -> list[Bo
     if not isinstance(members, list | tuple):
         _add(errors, "members", _("Medlemmene må være en liste."))
         return []
+    too_many = bounds.members_error(len(members))
+    if too_many:
+        _add(errors, "members", too_many)
+        return []
     existing = {m.pk: m for m in body.members.all()} if body.pk else {}
     user_ids = {m.get("user_id") for m in members if isinstance(m, Mapping)} - {None, ""}
     known_users = set(
@@ -838,6 +854,7 @@ def create_body(plan: Plan, user: AbstractBaseUser, data: Data) -> Body:
     """A body and its members (`members`: list of dicts), in one transaction."""
     with transaction.atomic():
         plan = _lock_plan(plan)
+        _check_row_limit(plan, Body)
         return _write_body(plan, Body(plan=plan), data, user)
 
 
@@ -877,6 +894,10 @@ def _clean_actions(actions: Any, errors: Errors) -> list[dict[str, Any]]:
     if not isinstance(actions, list | tuple):
         _add(errors, "actions", _("Oppfølgingspunktene må være en liste."))
         return []
+    too_many = bounds.actions_error(len(actions))
+    if too_many:
+        _add(errors, "actions", too_many)
+        return []
     cleaned = []
     for number, item in enumerate(actions, start=1):
         prefix = _("Punkt %(number)d") % {"number": number}
@@ -903,6 +924,8 @@ def _clean_actions(actions: Any, errors: Errors) -> list[dict[str, Any]]:
             )
         if not due_ok:
             _add(errors, "actions", f"{prefix}: {_('fristen må være en dato (ÅÅÅÅ-MM-DD).')}")
+        elif due is not None and not bounds.in_year_window(due):
+            _add(errors, "actions", f"{prefix}: {bounds.year_window_message()}")
         if contains_national_id(text) or contains_national_id(owner):
             _add(errors, "actions", f"{prefix}: {NATIONAL_ID_MESSAGE}")
         if contains_control_characters(text) or contains_control_characters(owner):
@@ -1120,6 +1143,7 @@ def restore_deleted(plan: Plan, user: AbstractBaseUser, change_id: Any) -> Versi
         rules = RULES_BY_TYPE[change.object_type]
         if rules.model._default_manager.filter(pk=change.object_id).exists():
             raise ValidationError({"change": [_("Denne delen er allerede gjenopprettet.")]})
+        _check_row_limit(plan, rules.model)
         before = change.before or {}
         obj = _row_from_snapshot(plan, rules.model, before)
         _validate(plan, obj, rules, {})

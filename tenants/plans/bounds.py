@@ -1,0 +1,332 @@
+"""How far a plan's dates may reach and how many rows a plan may hold: one table each.
+
+Every date of a plan and its parts lies in the year window (EARLIEST–LATEST); a plan runs
+at most MAX_PLAN_YEARS. A part's date lies within its plan's period widened by a margin
+chosen for that kind of part (DATE_BOUNDS): the seed plans put an evaluation phase, the
+last decision point and impact goals after the project ends, while a milestone is a
+checkpoint of the project itself and stays inside the period. ROW_LIMITS caps the rows
+of each kind per plan (and plans per municipality, members per body, actions per
+meeting), so that a plan stays something a person can read and a document renders in
+bounded time. `docs/plan-limits.md` gives the reasons and the seed evidence.
+
+The services in `services.py` and `blueprints.py` call the functions here; nothing else
+states a bound.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from dateutil.relativedelta import relativedelta
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from tenants.plans.models import (
+    Activity,
+    Body,
+    BudgetLine,
+    DecisionPoint,
+    Goal,
+    Measure,
+    Meeting,
+    MeetingSeries,
+    Milestone,
+    Phase,
+    Plan,
+    Risk,
+    StatusReport,
+    SuccessFactor,
+)
+
+# The year window: no Norwegian municipal plan predates 2000 in Samla (the oldest seed
+# starts in 2016), and 2100 leaves every plan that can be made today room to run and be
+# moved. Both are far inside what Python, PostgreSQL and the document libraries handle.
+EARLIEST = datetime.date(2000, 1, 1)
+LATEST = datetime.date(2100, 12, 31)
+MAX_PLAN_YEARS = 10
+
+
+@dataclass(frozen=True)
+class Margin:
+    """Months a part's date may lie before the plan's start and after its end.
+
+    `None` means "bounded by the year window only": dates that record when something
+    happened (a milestone reached, a decision taken) may be entered long after the plan.
+    `by_month` compares months rather than days (an activity's months are first days).
+    """
+
+    before: int | None
+    after: int | None
+    by_month: bool = False
+
+
+# field -> margin, per kind of part. Margins in months; see docs/plan-limits.md.
+DATE_BOUNDS: dict[type[models.Model], dict[str, Margin]] = {
+    Phase: {"start": Margin(6, 12), "end": Margin(6, 12)},
+    Goal: {"due": Margin(6, 36)},
+    Milestone: {"due": Margin(0, 0), "done_on": Margin(12, None)},
+    DecisionPoint: {"due": Margin(6, 12), "decided_on": Margin(12, None)},
+    Activity: {
+        "start_month": Margin(6, 6, by_month=True),
+        "end_month": Margin(6, 6, by_month=True),
+    },
+    Meeting: {"held_on": Margin(12, 12)},
+    StatusReport: {"date": Margin(6, 24)},
+}
+
+# How the frame check names the rows of a kind that would fall outside.
+PLURAL_LABELS: dict[type[models.Model], Any] = {
+    Phase: lambda: _("Fasene"),
+    Goal: lambda: _("Målene"),
+    Milestone: lambda: _("Milepælene"),
+    DecisionPoint: lambda: _("Beslutningspunktene"),
+    Activity: lambda: _("Hovedaktivitetene"),
+    Meeting: lambda: _("Møtene"),
+    StatusReport: lambda: _("Statusrapportene"),
+}
+
+# Rows of each kind per plan. A few hundred is generous: the seed plans have at most 14
+# goals, 13 milestones, 10 activities, 10 measures, 8 meeting series and 7 bodies.
+ROW_LIMITS: dict[type[models.Model], int] = {
+    Phase: 30,
+    Goal: 200,
+    Measure: 200,
+    Milestone: 300,
+    DecisionPoint: 100,
+    Activity: 150,
+    Risk: 150,
+    SuccessFactor: 60,
+    BudgetLine: 200,
+    Body: 30,
+    MeetingSeries: 50,
+    Meeting: 300,
+    StatusReport: 150,
+}
+PLANS_PER_MUNICIPALITY = 500
+MEMBERS_PER_BODY = 60  # the seeds' largest body has 13 members
+ACTIONS_PER_MEETING = 100  # as many as attendees and decisions (the models' array sizes)
+
+
+def date_text(value: datetime.date) -> str:
+    return value.strftime("%d.%m.%Y")
+
+
+def _first_of_month(value: datetime.date) -> datetime.date:
+    return value.replace(day=1)
+
+
+def window(
+    start: datetime.date, end: datetime.date, margin: Margin
+) -> tuple[datetime.date, datetime.date]:
+    """The first and last date allowed for a field with this margin in a plan start–end."""
+    if margin.by_month:
+        start, end = _first_of_month(start), _first_of_month(end)
+    first = EARLIEST if margin.before is None else start - relativedelta(months=margin.before)
+    last = LATEST if margin.after is None else end + relativedelta(months=margin.after)
+    return max(first, EARLIEST), min(last, LATEST)
+
+
+def in_year_window(value: datetime.date) -> bool:
+    return EARLIEST <= value <= LATEST
+
+
+def year_window_message() -> str:
+    return _("Datoen må ligge mellom %(first)s og %(last)s.") % {
+        "first": date_text(EARLIEST),
+        "last": date_text(LATEST),
+    }
+
+
+def outside_message(
+    margin: Margin, first: datetime.date, last: datetime.date, start: datetime.date,
+    end: datetime.date,
+) -> str:  # fmt: skip
+    """Why a date is refused, naming the allowed range."""
+    if margin.before == 0 and margin.after == 0 and not margin.by_month:
+        return _("Datoen må ligge innenfor planperioden (%(start)s–%(end)s).") % {
+            "start": date_text(start),
+            "end": date_text(end),
+        }
+    return _(
+        "Datoen må ligge mellom %(first)s og %(last)s (planperioden %(start)s–%(end)s, "
+        "med inntil %(before)s før og %(after)s etter)."
+    ) % {
+        "first": date_text(first),
+        "last": date_text(last),
+        "start": date_text(start),
+        "end": date_text(end),
+        "before": _months_text(margin.before),
+        "after": _months_text(margin.after),
+    }
+
+
+def _months_text(months: int | None) -> str:
+    if months is None:
+        return _("fram til %(last)s") % {"last": date_text(LATEST)}
+    return ngettext("%(count)d måned", "%(count)d måneder", months) % {"count": months}
+
+
+# Checks -----------------------------------------------------------------------------------
+
+
+def plan_period_errors(start: Any, end: Any) -> dict[str, list[str]]:
+    """The plan's own dates: in the year window, at most MAX_PLAN_YEARS long."""
+    errors: dict[str, list[str]] = {}
+    for name, value in (("start", start), ("end", end)):
+        if isinstance(value, datetime.date) and not in_year_window(value):
+            errors.setdefault(name, []).append(year_window_message())
+    if errors or not isinstance(start, datetime.date) or not isinstance(end, datetime.date):
+        return errors
+    if end >= start + relativedelta(years=MAX_PLAN_YEARS):
+        errors["end"] = [
+            _("En plan kan vare høyst %(years)d år: slutt senest %(last)s.")
+            % {"years": MAX_PLAN_YEARS, "last": date_text(latest_end(start))}
+        ]
+    return errors
+
+
+def latest_end(start: datetime.date) -> datetime.date:
+    return start + relativedelta(years=MAX_PLAN_YEARS) - datetime.timedelta(days=1)
+
+
+def part_date_errors(
+    plan: Plan, obj: models.Model, skip: Iterable[str] = ()
+) -> dict[str, list[str]]:
+    """A part's dates against its plan's widened period (fields in `skip` are not checked)."""
+    errors: dict[str, list[str]] = {}
+    skipped = set(skip)
+    for name, margin in DATE_BOUNDS.get(type(obj), {}).items():
+        value = getattr(obj, name, None)
+        if name in skipped or not isinstance(value, datetime.date):
+            continue
+        message = date_error(plan.start, plan.end, margin, value)
+        if message:
+            errors.setdefault(name, []).append(message)
+    return errors
+
+
+def date_error(
+    start: datetime.date, end: datetime.date, margin: Margin, value: datetime.date
+) -> str | None:
+    """The message refusing `value` for a field with `margin` in start–end, or None."""
+    if not in_year_window(value):
+        return year_window_message()
+    first, last = window(start, end, margin)
+    checked = _first_of_month(value) if margin.by_month else value
+    if first <= checked <= last:
+        return None
+    return outside_message(margin, first, last, start, end)
+
+
+def label(obj: models.Model) -> str:
+    """How a message names a row: its code, else the start of its text."""
+    code = getattr(obj, "code", "")
+    if code:
+        return str(code)
+    text = str(obj)
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
+def parts_outside(plan: Plan, start: datetime.date, end: datetime.date) -> list[str]:
+    """Messages naming the plan's parts whose dates would fall outside a period start–end."""
+    found: dict[type[models.Model], list[str]] = {}
+    for model, fields in DATE_BOUNDS.items():
+        outside = Q()
+        for name, margin in fields.items():
+            first, last = window(start, end, margin)
+            outside |= Q(**{f"{name}__lt": first}) | Q(**{f"{name}__gt": last})
+        rows = model._default_manager.filter(outside, plan=plan)[:6]  # type: ignore[attr-defined]
+        found[model] = [label(row) for row in rows]
+    return outside_messages(found, start, end)
+
+
+def outside_messages(
+    found: dict[type[models.Model], list[str]], start: datetime.date, end: datetime.date
+) -> list[str]:
+    """One message per kind of part: which rows would fall outside, and the allowed range."""
+    messages = []
+    for model, labels in found.items():
+        if not labels:
+            continue
+        names = ", ".join(labels[:5]) + (" " + _("med flere") if len(labels) > 5 else "")
+        what = PLURAL_LABELS[model]()
+        margin = next(iter(DATE_BOUNDS[model].values()))  # the kind's main date
+        if margin.before == 0 and margin.after == 0:
+            message = _("%(what)s %(names)s ville falt utenfor planperioden. Flytt dem først.")
+        else:
+            message = _(
+                "%(what)s %(names)s ville falt utenfor tidsrommet som er tillatt for dem "
+                "(%(first)s–%(last)s). Flytt dem først."
+            )
+        first, last = window(start, end, margin)
+        messages.append(
+            message
+            % {"what": what, "names": names, "first": date_text(first), "last": date_text(last)}
+        )
+    return messages
+
+
+# Row limits -------------------------------------------------------------------------------
+
+
+def row_limit_error(plan: Plan, model: type[models.Model], adding: int = 1) -> str | None:
+    """The message refusing `adding` more rows of `model` in the plan, or None."""
+    limit = ROW_LIMITS.get(model)
+    if limit is None:
+        return None
+    count = model._default_manager.filter(plan=plan).count()  # type: ignore[attr-defined]
+    if count + adding <= limit:
+        return None
+    return _("En plan kan ha høyst %(limit)d %(what)s; denne har %(count)d.") % {
+        "limit": limit,
+        "what": model._meta.verbose_name_plural,
+        "count": count,
+    }
+
+
+def plan_count_error(count: int) -> str | None:
+    if count < PLANS_PER_MUNICIPALITY:
+        return None
+    return _(
+        "En kommune kan ha høyst %(limit)d planer. Slett eller arkiver gamle planer først."
+    ) % {"limit": PLANS_PER_MUNICIPALITY}
+
+
+def members_error(count: int) -> str | None:
+    if count <= MEMBERS_PER_BODY:
+        return None
+    return _("En gruppe kan ha høyst %(limit)d medlemmer (du sendte %(count)d).") % {
+        "limit": MEMBERS_PER_BODY,
+        "count": count,
+    }
+
+
+def actions_error(count: int) -> str | None:
+    if count <= ACTIONS_PER_MEETING:
+        return None
+    return _("Et møte kan ha høyst %(limit)d oppfølgingspunkter (du sendte %(count)d).") % {
+        "limit": ACTIONS_PER_MEETING,
+        "count": count,
+    }
+
+
+def shift_months(value: datetime.date, months: int) -> datetime.date | None:
+    """The same day `months` later or earlier (clamped to the month end); None if out of range."""
+    try:
+        moved = value + relativedelta(months=months)
+    except (OverflowError, ValueError):
+        return None
+    return moved
+
+
+def shift_days(value: datetime.date, days: datetime.timedelta) -> datetime.date | None:
+    """`value` moved by `days`; None when that leaves the calendar Python can hold."""
+    try:
+        return value + days
+    except (OverflowError, ValueError):
+        return None

@@ -11,5 +11,6 @@ urlpatterns = [
     path("api/plans/", include("tenants.plans.urls")),
     path("planer/", include("tenants.plans.page_urls")),
     path("api/plan-templates/", blueprint_api.PlanTemplateList.as_view(), name="plan-templates"),
+    path("", include("samla.accounts.integration_urls")),
     *common_patterns,
 ]

@@ -8,3 +8,7 @@ class AccountsConfig(AppConfig):
     name = "samla.accounts"
     label = "accounts"
     verbose_name = _("Kontoer og roller")
+
+    def ready(self) -> None:
+        # Registers the schema extension of the integration token authentication.
+        from samla.accounts import schema  # noqa: F401

@@ -7,12 +7,23 @@ import datetime
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
 class User(AbstractUser):
-    """A person with one login for every municipality, network and consultancy."""
+    """A person with one login for every municipality, network and consultancy.
+
+    Or, with `is_integration`, the service account behind one integration token: it has
+    no usable password and one membership, in the token's municipality.
+    """
+
+    is_integration = models.BooleanField(
+        _("integrasjon"),
+        default=False,
+        help_text=_("Tjenestekonto for en integrasjonsnøkkel; kan ikke logge inn."),
+    )
 
     class Meta:
         verbose_name = _("bruker")
@@ -20,6 +31,9 @@ class User(AbstractUser):
 
     @property
     def display_name(self) -> str:
+        if self.is_integration:
+            # What the history shows as "who": the token's name, marked as a system.
+            return str(_("%(name)s (integrasjon)") % {"name": self.first_name})
         return self.get_full_name() or self.username
 
 
@@ -143,3 +157,95 @@ class PlatformOperator(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
+
+
+class IntegrationTokenQuerySet(models.QuerySet["IntegrationToken"]):
+    def unrevoked(self) -> IntegrationTokenQuerySet:
+        return self.filter(revoked_at__isnull=True)
+
+    def usable(self, at: datetime.datetime | None = None) -> IntegrationTokenQuerySet:
+        return self.unrevoked().filter(expires_at__gt=at or timezone.now())
+
+
+class IntegrationToken(models.Model):
+    """A named API token of one municipality, for its own systems, not a person's login.
+
+    Backed by a service account (`service_user`) that is a member of the municipality
+    only, as editor (read-write) or viewer (read-only), so the access layer, the role
+    checks and the history treat it like any member. Only a digest of the secret is kept;
+    `samla.accounts.integrations` creates, checks, lists and revokes tokens.
+    """
+
+    municipality = models.ForeignKey(
+        "tenants.Municipality",
+        on_delete=models.CASCADE,
+        related_name="integration_tokens",
+        verbose_name=_("kommune"),
+    )
+    service_user = models.OneToOneField(
+        User, on_delete=models.CASCADE, related_name="integration_token"
+    )
+    name = models.CharField(_("navn"), max_length=100)
+    can_write = models.BooleanField(_("kan endre"), default=False)
+    token_prefix = models.CharField(_("begynner med"), max_length=32)
+    digest = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("laget"), default=timezone.now)
+    expires_at = models.DateTimeField(_("utløper"))
+    revoked_at = models.DateTimeField(_("trukket tilbake"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    last_used_at = models.DateTimeField(_("sist brukt"), null=True, blank=True)
+
+    objects = IntegrationTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("integrasjonsnøkkel")
+        verbose_name_plural = _("integrasjonsnøkler")
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"),
+                "municipality",
+                condition=Q(revoked_at__isnull=True),
+                name="one_unrevoked_token_name_per_municipality",
+            ),
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=models.F("created_at")),
+                name="integration_token_expires_after_creation",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.municipality})"
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
+    @property
+    def status(self) -> str:
+        if self.is_revoked:
+            return "revoked"
+        return "expired" if self.is_expired else "active"
+
+    @property
+    def status_display(self) -> str:
+        return str(TOKEN_STATUS_LABELS[self.status])
+
+    @property
+    def access_display(self) -> str:
+        return str(_("Lese og endre") if self.can_write else _("Bare lese"))
+
+
+TOKEN_STATUS_LABELS = {
+    "active": _("Aktiv"),
+    "expired": _("Utløpt"),
+    "revoked": _("Trukket tilbake"),
+}

@@ -132,6 +132,7 @@ PAGES = [
     Page("login-municipality", "nordre-land", LOGIN, "Logg inn"),
     Page("login-failed", PUBLIC, LOGIN, "Logg inn", reach="wrong-password"),
     Page("municipality-home", "nordre-land", "/", "Nordre Land", who="leader"),
+    Page("integration-tokens", NL, "/innstillinger/integrasjoner/", "Integrasjoner", who="leader"),
     Page("not-found-public", PUBLIC, "/finnes-ikke/", "Fant ikke siden", status=404),
     Page("not-found-other-municipality", "nesseby", "/", "Fant ikke siden", "leader", status=404),
     Page("locked-out", PUBLIC, LOGIN, "Midlertidig sperret", status=429, reach="lock-out"),

@@ -12,11 +12,12 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 
 from samla.accounts import integrations
 from samla.accounts.models import TOKEN_STATUS_LABELS, IntegrationToken
@@ -39,11 +40,7 @@ class LeaderOnly(TenantAccess):
 class IntegrationTokenSerializer(serializers.ModelSerializer):
     """A token as lists show it: never the secret nor its digest."""
 
-    status = serializers.ChoiceField(
-        choices=list(TOKEN_STATUS_LABELS.items()),
-        read_only=True,
-        help_text=_("active, expired eller revoked"),
-    )
+    status = serializers.SerializerMethodField()
     created_by = serializers.SerializerMethodField(help_text=_("Navnet på den som laget den"))
     revoked_by = serializers.SerializerMethodField(
         help_text=_("Navnet på den som trakk den tilbake")
@@ -65,6 +62,16 @@ class IntegrationTokenSerializer(serializers.ModelSerializer):
             "last_used_at",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(
+        {
+            "type": "string",
+            "enum": list(TOKEN_STATUS_LABELS),
+            "description": "active: virker; expired: utløpt; revoked: trukket tilbake",
+        }
+    )
+    def get_status(self, token: IntegrationToken) -> str:
+        return token.status
 
     def get_created_by(self, token: IntegrationToken) -> str | None:
         return token.created_by.display_name if token.created_by else None
@@ -111,9 +118,23 @@ def _service_errors(exc: DjangoValidationError) -> serializers.ValidationError:
     return serializers.ValidationError(detail)
 
 
+class LeaderOnlySchema(api_settings.DEFAULT_SCHEMA_CLASS):  # type: ignore[misc,name-defined]
+    """The project's schema inspector, plus 403 on reads: only the leader may read these."""
+
+    def _get_response_bodies(self, direction: Any = "response") -> dict[str, Any]:
+        responses: dict[str, Any] = super()._get_response_bodies(direction)
+        if "403" not in responses and "401" in responses:
+            responses["403"] = {**responses["401"], "description": str(LEADER_ONLY_DESCRIPTION)}
+        return responses
+
+
+LEADER_ONLY_DESCRIPTION = _("Bare kommunens prosjektleder kan se og endre integrasjonsnøkler.")
+
+
 class IntegrationTokensView(GenericAPIView):
     permission_classes = [LeaderOnly]
     serializer_class = IntegrationTokenSerializer
+    schema = LeaderOnlySchema()
 
     def get_queryset(self) -> Any:
         return integrations.integration_tokens_for(self.request.tenant, self.request.user)  # type: ignore[attr-defined]
@@ -122,6 +143,8 @@ class IntegrationTokensView(GenericAPIView):
 @extend_schema(tags=[TAG])
 class IntegrationTokenList(IntegrationTokensView):
     """The municipality's integration tokens, and creating one (the leader only)."""
+
+    creates = True  # POST answers 201
 
     @extend_schema(
         summary="Kommunens integrasjonsnøkler",

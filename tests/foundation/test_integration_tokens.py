@@ -257,6 +257,28 @@ def test_guessed_ids_are_404_for_the_leader(leader_api):
         assert leader_api.post(path).status_code == 404
 
 
+def test_listing_takes_the_same_queries_for_one_token_or_many(leader_a, nordre_land):
+    api = api_as(leader_a, nordre_land)
+    integrations.create_integration_token(nordre_land, leader_a, "En", False, 30)
+
+    def queries_for_list() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert api.get(TOKENS).status_code == 200
+            assert client_for(host_of(nordre_land), leader_a).get(PAGE).status_code == 200
+        return len(queries)
+
+    one = queries_for_list()
+    other_leader = make_member(nordre_land, "leder2.nordre-land")
+    for n in range(5):
+        token, _ = integrations.create_integration_token(
+            nordre_land, other_leader, f"Nøkkel {n}", n % 2 == 0, 90
+        )
+        if n % 2:
+            integrations.revoke_integration_token(token, leader_a)
+    assert len(rows(api.get(TOKENS))) == 6
+    assert queries_for_list() == one
+
+
 # Expiry, revocation, last use -----------------------------------------------------------
 
 
@@ -302,6 +324,30 @@ def test_unknown_prefixed_token_is_401_and_other_tokens_go_to_knox(nordre_land, 
     assert detail_of(unknown) == "Ugyldig integrasjonsnøkkel."
     # A login token is still knox's business
     assert api_as(leader_a, nordre_land).get("/api/me/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Token samla_int_",
+        "Token samla_int_abc def",
+        "Bearer samla_int_" + "x" * 200,
+        "Token samla_int_\xe6\xf8\xe5",
+    ],
+)
+def test_malformed_prefixed_tokens_are_401(header, nordre_land):
+    api = APIClient(HTTP_HOST=host_of(nordre_land))
+    api.credentials(HTTP_AUTHORIZATION=header)
+    response = api.get("/api/me/")
+    assert response.status_code == 401
+    assert detail_of(response) == "Ugyldig integrasjonsnøkkel."
+
+
+def test_options_and_head_answer_without_error(read_only, leader_api):
+    token, _secret = read_only
+    for path in (TOKENS, f"{TOKENS}{token.pk}/", f"{TOKENS}{token.pk}/revoke/"):
+        assert leader_api.options(path).status_code == 200, path
+    assert leader_api.head(TOKENS).status_code == 200
 
 
 def test_last_use_is_recorded_at_most_once_a_minute(read_only, nordre_land):

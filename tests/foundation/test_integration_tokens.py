@@ -430,6 +430,7 @@ def test_page_creates_lists_and_revokes(leader_a, nordre_land):
     token = IntegrationToken.objects.get()
     assert token.can_write and token.service_user.is_integration
     assert "bare denne ene gangen" in html
+    assert "«Authorization: Bearer samla_int_…»" in html and "://nordre-land.localhost/api/" in html
     secret = html.split('id="new-secret" type="text" readonly value="')[1].split('"')[0]
     assert secret.startswith("samla_int_") and integrations.digest_of(secret) == token.digest
     assert "no-store" in created["Cache-Control"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.extensions import OpenApiAuthenticationExtension, OpenApiSerializerExtension
 
 
 class IntegrationTokenScheme(OpenApiAuthenticationExtension):
@@ -24,4 +24,32 @@ class IntegrationTokenScheme(OpenApiAuthenticationExtension):
                 "som `Authorization: Bearer samla_int_…` (eller `Token samla_int_…`), og "
                 "gjelder bare på kommunens egen adresse, med lese- eller skrivetilgang."
             ),
+        }
+
+
+class IntegrationTokenCreatedScheme(OpenApiSerializerExtension):
+    """The created token: the listed token's schema plus its secret (`allOf`).
+
+    One component holds the token's fields, so its `status` choices are named once.
+    """
+
+    target_class = "samla.accounts.integrations_api.IntegrationTokenCreatedSerializer"
+
+    def map_serializer(self, auto_schema: Any, direction: Any) -> dict[str, Any]:
+        from samla.accounts.integrations_api import IntegrationTokenSerializer
+
+        listed = auto_schema.resolve_serializer(IntegrationTokenSerializer, direction)
+        secret = {
+            "type": "string",
+            "readOnly": True,
+            "description": (
+                "Hemmeligheten, vist bare nå: lagre den med en gang. "
+                "Sendes som `Authorization: Bearer samla_int_…`."
+            ),
+        }
+        return {
+            "allOf": [
+                listed.ref,
+                {"type": "object", "properties": {"token": secret}, "required": ["token"]},
+            ]
         }

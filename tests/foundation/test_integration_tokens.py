@@ -472,6 +472,11 @@ def test_schema_documents_the_routes_and_the_security_scheme(leader_api):
     paths = schema["paths"]
     assert "201" in paths[TOKENS]["post"]["responses"]
     assert f"{TOKENS}{{token_id}}/revoke/" in paths
-    created = schema["components"]["schemas"]["IntegrationTokenCreated"]["properties"]
+    created = schema["components"]["schemas"]["IntegrationTokenCreated"]["allOf"]
+    assert created[0] == {"$ref": "#/components/schemas/IntegrationToken"}
+    assert created[1]["required"] == ["token"]
     listed = schema["components"]["schemas"]["IntegrationToken"]["properties"]
-    assert "token" in created and "token" not in listed and "digest" not in listed
+    assert "token" not in listed and "digest" not in listed
+    assert listed["status"]["allOf"] == [
+        {"$ref": "#/components/schemas/IntegrationTokenStatusEnum"}
+    ]

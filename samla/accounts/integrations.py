@@ -213,9 +213,12 @@ def revoke_integration_token(
 ) -> IntegrationToken:
     """Revoke the token at once: its service account is deactivated, its membership ended.
 
-    Revoking a revoked token changes nothing. The token stays listed, as revoked.
+    The municipality's leader may, and so may the integration itself (a system that finds
+    its secret leaked can end it). Revoking a revoked token changes nothing. The token
+    stays listed, as revoked.
     """
-    _require_leader(acting_user, token.municipality)
+    if acting_user.pk != token.service_user_id:
+        _require_leader(acting_user, token.municipality)
     with transaction.atomic():
         current = (
             IntegrationToken.objects.select_for_update(of=("self",))

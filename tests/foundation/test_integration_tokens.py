@@ -11,6 +11,7 @@ import datetime
 from typing import Any
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -316,6 +317,20 @@ def test_revoked_token_is_401_and_stays_listed(read_write, nordre_land, leader_a
     again = leader_api.post(f"{TOKENS}{token.pk}/revoke/")
     assert again.status_code == 200 and again.json()["revoked_at"] == revoked.json()["revoked_at"]
     assert create(leader_api, name="sak/ARKIV").status_code == 201
+
+
+def test_an_integration_may_revoke_its_own_token_only(read_only, read_write, nordre_land):
+    own, secret = read_only
+    other, _ = read_write
+    with pytest.raises(PermissionDenied):
+        integrations.revoke_integration_token(other, own.service_user)
+
+    integrations.revoke_integration_token(own, own.service_user)
+
+    own.refresh_from_db()
+    other.refresh_from_db()
+    assert own.revoked_by == own.service_user and other.revoked_at is None
+    assert api_client_for(host_of(nordre_land), secret).get("/api/me/").status_code == 401
 
 
 def test_unknown_prefixed_token_is_401_and_other_tokens_go_to_knox(nordre_land, leader_a):

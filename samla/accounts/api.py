@@ -25,6 +25,8 @@ class ObtainTokenView(APIView):
 
     authentication_classes: list = []
     permission_classes = [AllowAny]
+    creates = True  # the schema documents 201
+    may_lock_out = True  # axes answers 429 after repeated failures
 
     @extend_schema(
         request=CredentialsSerializer,

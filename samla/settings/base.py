@@ -68,7 +68,9 @@ PUBLIC_SCHEMA_NAME = "public"
 SAMLA_TEMPLATE_SCHEMA = os.environ.get("SAMLA_TEMPLATE_SCHEMA", "samla_template")
 
 MIDDLEWARE = [
-    "django_tenants.middleware.main.TenantMainMiddleware",
+    # Outermost, so that it also sees what the tenant router answers for an unknown host.
+    "samla.api.errors.ApiErrorsAsJson",
+    "tenants.middleware.MunicipalityMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -151,7 +153,16 @@ REST_FRAMEWORK = {
     ],
     # Every endpoint goes through the access layer unless it says otherwise.
     "DEFAULT_PERMISSION_CLASSES": ["samla.accounts.permissions.TenantAccess"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "samla.api.schema.SamlaAutoSchema",
+    "EXCEPTION_HANDLER": "samla.api.errors.exception_handler",
+    # Path parameters in the schema keep the names the URL maps give them (`{pk}`).
+    "SCHEMA_COERCE_PATH_PK": False,
+    "DEFAULT_PAGINATION_CLASS": "samla.api.pagination.LinkHeaderPagination",
+    "DEFAULT_THROTTLE_CLASSES": ["samla.api.throttling.WriteThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "write": os.environ.get("API_THROTTLE_WRITE", "120/min"),
+        "export": os.environ.get("API_THROTTLE_EXPORT", "30/min"),
+    },
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
@@ -171,6 +182,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "PlanStatusEnum": "tenants.plans.models.PlanStatus",
+        "MilestoneStatusEnum": "tenants.plans.models.MilestoneStatus",
+        "ActivityStatusEnum": "tenants.plans.models.ActivityStatus",
+        "RiskStatusEnum": "tenants.plans.models.RiskStatus",
+    },
 }
 
 # Celery --------------------------------------------------------------------------------

@@ -12,18 +12,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, ClassVar
 
-from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
-from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
 
 from samla.accounts.access import LEADER_ROLES, WRITE_ROLES
 from samla.accounts.permissions import HasRole
+from samla.api.errors import validation_detail
+from samla.api.schema import SamlaAutoSchema
 from tenants.plans import access, services
 from tenants.plans import serializers as s
 from tenants.plans.models import (
@@ -50,14 +49,7 @@ def call_service(func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     try:
         return func(*args, **kwargs)
     except DjangoValidationError as exc:
-        if hasattr(exc, "error_dict"):
-            detail = {
-                (api_settings.NON_FIELD_ERRORS_KEY if key == NON_FIELD_ERRORS else key): messages
-                for key, messages in exc.message_dict.items()
-            }
-        else:
-            detail = {api_settings.NON_FIELD_ERRORS_KEY: exc.messages}
-        raise serializers.ValidationError(detail) from exc
+        raise serializers.ValidationError(validation_detail(exc)) from exc
 
 
 def _split_version(validated: dict[str, Any]) -> tuple[dict[str, Any], int | None]:
@@ -65,7 +57,7 @@ def _split_version(validated: dict[str, Any]) -> tuple[dict[str, Any], int | Non
     return data, data.pop("version", None)
 
 
-class ListSchema(AutoSchema):
+class ListSchema(SamlaAutoSchema):
     """Document GET on a list view as a list (these are not DRF's ListAPIView)."""
 
     def _is_list_view(self, serializer: Any = None) -> bool:
@@ -77,9 +69,15 @@ class PlansView(GenericAPIView):
 
     permission_classes = [HasRole]
     write_roles: ClassVar[frozenset[str]] = WRITE_ROLES
-    # Serializer output is built by hand here; no pagination or filtering backends.
-    pagination_class = None
     filter_backends: ClassVar[list] = []
+    # What the schema cannot see: a POST that creates (201), methods that answer 409.
+    creates: ClassVar[bool] = False
+    conflict_methods: ClassVar[frozenset[str]] = frozenset()
+
+    def list_response(self, queryset: Any) -> Response:
+        """One page of the rows (the whole list by default), paging in the headers."""
+        page = self.paginate_queryset(queryset)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def conflict(self, exc: StaleVersion) -> Response:
         return Response(
@@ -94,9 +92,10 @@ class PlanList(PlansView):
     queryset = Plan.objects.all()
     serializer_class = s.PlanSerializer
     schema = ListSchema()
+    creates = True
 
     def get(self, request: Request) -> Response:
-        return Response(self.get_serializer(self.get_queryset(), many=True).data)
+        return self.list_response(self.get_queryset())
 
     def post(self, request: Request) -> Response:
         serializer = self.get_serializer(data=request.data)
@@ -116,12 +115,17 @@ class PlanScoped(PlansView):
         # Before method dispatch: a wrong plan id is 404 whatever the method.
         self.plan = access.get_plan_for(kwargs["plan_id"])
 
+    def get_object(self) -> Any:
+        """The resolved plan (DRF's OPTIONS asks for it; there is no `pk` in these URLs)."""
+        return self.plan
+
 
 class PlanDetail(PlanScoped):
     """One plan. Changing it names the `version` edited; deleting it needs the leader."""
 
     queryset = Plan.objects.all()
     serializer_class = s.PlanSerializer
+    conflict_methods = frozenset({"PUT", "PATCH"})
 
     @property
     def write_roles(self) -> frozenset[str]:  # type: ignore[override]
@@ -159,6 +163,7 @@ class PlanApprove(PlanScoped):
     queryset = Plan.objects.all()
     serializer_class = s.PlanSerializer
     write_roles = LEADER_ROLES
+    conflict_methods = frozenset({"POST"})
 
     @extend_schema(request=s.ApproveSerializer, responses=s.PlanSerializer)
     def post(self, request: Request, plan_id: int) -> Response:
@@ -181,12 +186,13 @@ class PartList(PlanScoped):
 
     create_service: ClassVar[Callable[..., Any]]
     schema = ListSchema()
+    creates = True
 
     def get_queryset(self) -> Any:
         return self.queryset.all().filter(plan=self.plan)  # type: ignore[union-attr]
 
     def get(self, request: Request, plan_id: int) -> Response:
-        return Response(self.get_serializer(self.get_queryset(), many=True).data)
+        return self.list_response(self.get_queryset())
 
     def post(self, request: Request, plan_id: int) -> Response:
         serializer = self.get_serializer(data=request.data)
@@ -203,10 +209,14 @@ class PartDetail(PlanScoped):
     update_service: ClassVar[Callable[..., Any]]
     delete_service: ClassVar[Callable[..., Any]]
     object: Any
+    conflict_methods = frozenset({"PUT", "PATCH"})
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)
         self.object = type(self).lookup(self.plan, kwargs["pk"])
+
+    def get_object(self) -> Any:
+        return self.object
 
     def get(self, request: Request, plan_id: int, pk: int) -> Response:
         return Response(self.get_serializer(self.object).data)
@@ -425,6 +435,7 @@ class StatusReportSubmit(StatusReportDetail):
 
     write_roles = LEADER_ROLES
     http_method_names: ClassVar[list[str]] = ["post", "options"]
+    conflict_methods = frozenset({"POST"})
 
     @extend_schema(request=s.SubmitSerializer, responses=s.StatusReportSerializer)
     def post(self, request: Request, plan_id: int, pk: int) -> Response:

@@ -58,7 +58,9 @@ class PlanTemplateList(PlansView):
     schema = ListSchema()
 
     def get(self, request: Request) -> Response:
-        return Response([blueprints.blueprint_summary(b) for b in blueprints.BLUEPRINTS.values()])
+        return self.list_response(
+            [blueprints.blueprint_summary(b) for b in blueprints.BLUEPRINTS.values()]
+        )
 
 
 class PlanFromTemplate(PlansView):
@@ -66,6 +68,7 @@ class PlanFromTemplate(PlansView):
 
     queryset = Plan.objects.all()
     serializer_class = s.PlanSerializer
+    creates = True
 
     @extend_schema(request=FromTemplateSerializer, responses=s.PlanSerializer)
     def post(self, request: Request) -> Response:
@@ -82,6 +85,7 @@ class PlanMoveStart(PlanScoped):
 
     queryset = Plan.objects.all()
     serializer_class = s.PlanSerializer
+    conflict_methods = frozenset({"POST"})
 
     @extend_schema(request=MoveStartSerializer, responses=s.PlanSerializer)
     def post(self, request: Request, plan_id: int) -> Response:

@@ -16,11 +16,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import serializers, status
+from rest_framework import serializers
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from samla.api.errors import ERROR_REF, Refused
+from samla.api.throttling import ExportThrottle
 from tenants.plans import access
 from tenants.plans.api import PlanScoped
 from tenants.plans.documents import ical, pdf, spreadsheet, word
@@ -55,11 +57,11 @@ def _schema(content_type: str, summary: Any, operation_id: str, report: bool = F
         (200, content_type.split(";")[0]): OpenApiResponse(
             OpenApiTypes.BINARY, description=gettext_lazy("Dokumentet som vedlegg.")
         ),
-        401: OpenApiResponse(description=gettext_lazy("Ikke innlogget.")),
-        404: OpenApiResponse(description=gettext_lazy("Planen finnes ikke i denne kommunen.")),
     }
     if report:
-        responses[400] = OpenApiResponse(description=gettext_lazy("Rapporten er ikke sendt inn."))
+        responses[400] = OpenApiResponse(
+            ERROR_REF, description=gettext_lazy("Rapporten er ikke sendt inn.")
+        )
     return extend_schema(
         summary=summary, operation_id=operation_id, request=None, responses=responses
     )
@@ -79,6 +81,7 @@ class PlanDocument(PlanScoped):
     extension: ClassVar[str]
     render: ClassVar[Callable[[Outline], bytes]]
     serializer_class = serializers.Serializer  # no body; keeps the schema generator quiet
+    throttle_classes = [ExportThrottle]
 
     def get_renderers(self) -> list[BaseRenderer]:
         return [JSONRenderer(), renderer_for(self.content_type, self.extension)()]
@@ -141,6 +144,7 @@ class StatusReportPdf(PlanScoped):
     """GET a submitted status report as PDF, from the snapshot frozen when it was sent."""
 
     serializer_class = serializers.Serializer
+    throttle_classes = [ExportThrottle]
 
     def get_renderers(self) -> list[BaseRenderer]:
         return [JSONRenderer(), renderer_for(pdf.CONTENT_TYPE, "pdf")()]
@@ -154,10 +158,9 @@ class StatusReportPdf(PlanScoped):
     def get(self, request: Request, plan_id: int, pk: int) -> HttpResponse | Response:
         report = access.get_status_report_for(self.plan, pk)
         if not report.is_submitted:
-            message = _(
-                "Rapporten er ikke sendt inn ennå. Bare innsendte rapporter kan lastes ned."
+            raise Refused(
+                _("Rapporten er ikke sendt inn ennå. Bare innsendte rapporter kan lastes ned.")
             )
-            return Response({"detail": message}, status=status.HTTP_400_BAD_REQUEST)
         content = pdf.render_pdf(report_outline(report, self.plan))
         title = f"{report.get_kind_display()} {report.date:%Y-%m-%d} {self.plan.title}"
         return attachment(content, pdf.CONTENT_TYPE, title, "pdf")

@@ -17,6 +17,7 @@ from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from samla.api.pagination import LinkHeaderPagination
 from tenants.plans import access, history, services
 from tenants.plans import serializers as s
 from tenants.plans.api import ListSchema, PlanScoped, call_service
@@ -79,11 +80,19 @@ class HistoryQuery(serializers.Serializer):
         return attrs
 
 
+class HistoryPagination(LinkHeaderPagination):
+    """The newest HISTORY_LIMIT changes per page; older ones on the next pages."""
+
+    page_size = HISTORY_LIMIT
+    max_page_size = HISTORY_LIMIT
+
+
 class PlanHistory(PlanScoped):
     """The plan's changes, newest first (at most 200), optionally for one object."""
 
     serializer_class = ChangeSerializer
-    pagination_class = None
+    pagination_class = HistoryPagination
+    schema = ListSchema()
 
     @extend_schema(
         parameters=[HistoryQuery],
@@ -101,13 +110,14 @@ class PlanHistory(PlanScoped):
             changes = changes.filter(object_id=given["object"])
         if "action" in given:
             changes = changes.filter(action=given["action"])
-        return Response(ChangeSerializer(changes[:HISTORY_LIMIT], many=True).data)
+        return self.list_response(changes)
 
 
 class RestoreChange(PlanScoped):
     """Bring back the part a deletion in the history removed, as it was."""
 
     serializer_class = ChangeSerializer
+    creates = True
 
     @extend_schema(
         request=None,
@@ -142,10 +152,8 @@ class RiskReassessments(PlanScoped):
     """A risk's assessments over time (likelihood × consequence), oldest first."""
 
     serializer_class = ReassessmentSerializer
-    pagination_class = None
     schema = ListSchema()
 
     def get(self, request: Request, plan_id: int, pk: int) -> Response:
         risk = access.get_risk_for(self.plan, pk)
-        rows = history.reassessments(self.plan, [risk.pk])[risk.pk]
-        return Response(ReassessmentSerializer(rows, many=True).data)
+        return self.list_response(history.reassessments(self.plan, [risk.pk])[risk.pk])

@@ -189,5 +189,5 @@ def test_the_schema_documents_the_plans_api(plan_a, leader_api) -> None:
     response = leader_api.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
     assert response.status_code == 200
     paths = response.json()["paths"]
-    assert "/api/plans/{plan_id}/milestones/{id}/" in paths
+    assert "/api/plans/{plan_id}/milestones/{pk}/" in paths
     assert "/api/plans/{plan_id}/budget-lines/" in paths

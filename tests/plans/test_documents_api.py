@@ -142,7 +142,7 @@ def test_the_schema_documents_the_downloads_as_binary(plan_a, leader_api) -> Non
             "schema": {"type": "string", "format": "binary"}
         }
     }
-    report = paths["/api/plans/{plan_id}/status-reports/{id}/export.pdf"]["get"]["responses"]
+    report = paths["/api/plans/{plan_id}/status-reports/{pk}/export.pdf"]["get"]["responses"]
     assert set(report) >= {"200", "400", "401", "404"}
     assert (
         "text/calendar"

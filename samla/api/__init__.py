@@ -1,0 +1,1 @@
+"""What every Samla API endpoint shares: error format, schema per host, paging, throttles."""

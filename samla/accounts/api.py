@@ -13,6 +13,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from samla.accounts.access import roles_of
+from samla.accounts.integrations import revoke_integration_token
+from samla.accounts.models import IntegrationToken
 
 
 class CredentialsSerializer(serializers.Serializer):
@@ -47,12 +49,14 @@ class ObtainTokenView(APIView):
 
 
 class RevokeTokenView(APIView):
-    """Revoke the token this request was made with."""
+    """Revoke the token this request was made with (a login token or an integration's)."""
 
     @extend_schema(request=None, responses={204: None})
     def post(self, request: Request) -> Response:
         if isinstance(request.auth, AuthToken):
             request.auth.delete()
+        elif isinstance(request.auth, IntegrationToken):
+            revoke_integration_token(request.auth, request.user)  # type: ignore[arg-type]
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -495,3 +495,14 @@ def test_schema_documents_the_routes_and_the_security_scheme(leader_api):
     assert listed["status"]["allOf"] == [
         {"$ref": "#/components/schemas/IntegrationTokenStatusEnum"}
     ]
+
+
+def test_the_token_revoke_route_revokes_the_integration_token_it_is_called_with(
+    read_only, nordre_land
+):
+    token, secret = read_only
+    api = api_client_for(host_of(nordre_land), secret)
+    assert api.post("/api/auth/token/revoke/").status_code == 204
+    token.refresh_from_db()
+    assert token.revoked_at is not None and token.revoked_by == token.service_user
+    assert api.get("/api/me/").status_code == 401

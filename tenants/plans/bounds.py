@@ -22,7 +22,8 @@ from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -93,22 +94,28 @@ PLURAL_LABELS: dict[type[models.Model], Any] = {
 # Rows of each kind per plan. A few hundred is generous: the seed plans have at most 14
 # goals, 13 milestones, 10 activities, 10 measures, 8 meeting series and 7 bodies.
 ROW_LIMITS: dict[type[models.Model], int] = {
-    Phase: 30,
-    Goal: 200,
-    Measure: 200,
-    Milestone: 300,
-    DecisionPoint: 100,
-    Activity: 150,
-    Risk: 150,
-    SuccessFactor: 60,
-    BudgetLine: 200,
-    Body: 30,
-    MeetingSeries: 50,
-    Meeting: 300,
-    StatusReport: 150,
+    Phase: 20,
+    Goal: 150,
+    Measure: 150,
+    Milestone: 200,
+    DecisionPoint: 60,
+    Activity: 100,
+    Risk: 100,
+    SuccessFactor: 30,  # each with up to 30 sub-points (the model's array size)
+    BudgetLine: 150,
+    Body: 20,
+    MeetingSeries: 30,
+    Meeting: 300,  # minutes are not in the plan documents; weekly for six years
+    StatusReport: 100,
 }
+# The text of a plan and of every part its documents show (not meetings' minutes or
+# status reports, which are documents of their own), in characters: twenty times the
+# largest seed plan (about 10,000), some 80 pages of A4. Without it, every part at its row
+# limit with every text field full would be 14 million characters, some 5,000 pages:
+# minutes of work for one PDF request.
+PLAN_TEXT_LIMIT = 200_000
 PLANS_PER_MUNICIPALITY = 500
-MEMBERS_PER_BODY = 60  # the seeds' largest body has 13 members
+MEMBERS_PER_BODY = 40  # the seeds' largest body has 13 members
 ACTIONS_PER_MEETING = 100  # as many as attendees and decisions (the models' array sizes)
 
 
@@ -269,6 +276,65 @@ def outside_messages(
             % {"what": what, "names": names, "first": date_text(first), "last": date_text(last)}
         )
     return messages
+
+
+# The plan's text -------------------------------------------------------------------------
+
+DOCUMENTED_PARTS: tuple[type[models.Model], ...] = (
+    Phase, Goal, Measure, Milestone, DecisionPoint, Activity, Risk, SuccessFactor,
+    BudgetLine, Body, MeetingSeries,
+)  # fmt: skip
+
+
+def _text_length(model: type[models.Model]) -> Any:
+    """An expression for the characters of text in a row: its text columns, arrays joined."""
+    from django.contrib.postgres.fields import ArrayField
+    from django.db.models import Func
+    from django.db.models.functions import Length
+
+    total: Any = Value(0)
+    for f in model._meta.concrete_fields:
+        if f.choices:
+            continue
+        if isinstance(f, ArrayField):
+            joined = Func(F(f.name), Value(""), function="array_to_string")
+            total += Coalesce(Length(joined), 0)
+        elif isinstance(f, models.CharField | models.TextField):
+            total += Length(f.name)
+    return total
+
+
+def plan_text_total(plan: Plan) -> int:
+    """Characters of text in the plan and the parts its documents show, as saved now
+    (one query: a sum per kind of part, united)."""
+    from tenants.plans.models import BodyMember
+
+    def summed(queryset: Any, model: type[models.Model], group: str) -> Any:
+        return (
+            queryset.order_by()
+            .values(group)
+            .annotate(total=Sum(_text_length(model)))
+            .values_list("total", flat=True)
+        )
+
+    query = summed(Plan.objects.filter(pk=plan.pk), Plan, "id")
+    others = [
+        summed(m._default_manager.filter(plan=plan), m, "plan")  # type: ignore[attr-defined]
+        for m in DOCUMENTED_PARTS
+    ]
+    others.append(summed(BodyMember.objects.filter(body__plan=plan), BodyMember, "body__plan"))
+    return sum(value or 0 for value in query.union(*others, all=True))
+
+
+def text_limit_error(plan: Plan) -> str | None:
+    """The message refusing the plan's text as saved now (inside the write's transaction)."""
+    total = plan_text_total(plan)
+    if total <= PLAN_TEXT_LIMIT:
+        return None
+    return _(
+        "Planen kan ha høyst %(limit)s tegn tekst til sammen (med delene som vises i "
+        "plandokumentet); med denne endringen ville den hatt %(total)s. Korte ned teksten."
+    ) % {"limit": f"{PLAN_TEXT_LIMIT:,}".replace(",", " "), "total": f"{total:,}".replace(",", " ")}
 
 
 # Row limits -------------------------------------------------------------------------------

@@ -241,6 +241,15 @@ def _validate(plan: Plan, obj: Versioned, rules: Rules, errors: Errors) -> None:
     _raise_if(errors)
 
 
+def _check_text_limit(plan: Plan) -> None:
+    """After a write, in its transaction: refuse it if the plan's text is now over its limit
+    (raising rolls the write back; the plan row lock keeps two writes from passing together).
+    """
+    message = bounds.text_limit_error(plan)
+    if message:
+        raise ValidationError({"__all__": [message]})
+
+
 def _check_row_limit(plan: Plan, model: type[models.Model]) -> None:
     """Refuse one more row of `model` past its limit (call with the plan row locked)."""
     message = bounds.row_limit_error(plan, model)
@@ -295,6 +304,7 @@ def _create(plan: Plan, rules: Rules, data: Data, user: AbstractBaseUser) -> Any
         _save(obj)
         for name, rows in many.items():
             getattr(obj, name).set(rows)
+        _check_text_limit(plan)
         history.record_created(obj, user)
         return obj
 
@@ -314,6 +324,7 @@ def _update(obj: V, rules: Rules, data: Data, version: int | None, user: Abstrac
         _save(current)
         for name, rows in many.items():
             getattr(current, name).set(rows)
+        _check_text_limit(plan)
         if any(f.generated for f in current._meta.fields):
             current.refresh_from_db(fields=[f.name for f in current._meta.fields if f.generated])
         history.record_updated(current, user, before)
@@ -435,6 +446,7 @@ def create_plan(user: AbstractBaseUser, data: Data) -> Plan:
         _check_plan_frame(plan, errors)
         _raise_if(errors)
         _save(plan)
+        _check_text_limit(plan)
         history.record_created(plan, user)
         return plan
 
@@ -461,6 +473,7 @@ def update_plan(
             current.approved_on, current.approved_by = None, ""  # re-opened: approve again
         current.version += 1
         _save(current)
+        _check_text_limit(current)
         history.record_updated(current, user, before)
         return current
 
@@ -843,6 +856,7 @@ def _write_body(plan: Plan, body: Body, data: Data, user: AbstractBaseUser) -> B
             if row.pk:
                 row.version += 1
             _save(row)
+    _check_text_limit(plan)
     if before is None:
         history.record_created(body, user)
     else:
@@ -1150,6 +1164,7 @@ def restore_deleted(plan: Plan, user: AbstractBaseUser, change_id: Any) -> Versi
         if rules.before_save is not None:
             rules.before_save(plan, obj, user)
         _save(obj)
+        _check_text_limit(plan)
         for name in history.many_to_many_names(rules.model):
             related = rules.model._meta.get_field(name).related_model
             ids = before.get(name) or []

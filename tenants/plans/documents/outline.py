@@ -504,13 +504,24 @@ def _implementation(outline: Outline, data: PlanData) -> None:
         )
     )
     outline.heading(_("6.2 Aktivitetsplan"), 2)
-    if data.activities or data.milestones or data.decision_points:
-        outline.text(
-            _("%(mark)s: måneder aktiviteten pågår. Milepæler og beslutningspunkter i sin måned.")
-            % {"mark": MARK},
-            "note",
+    grids = _activity_grids(data)
+    if grids and grids[0][1].rows:
+        by_quarter = grids[0][2] == QUARTERS
+        note = (
+            _(
+                "%(mark)s: kvartaler aktiviteten pågår. Milepæler og beslutningspunkter i "
+                "sitt kvartal."
+            )
+            if by_quarter
+            else _(
+                "%(mark)s: måneder aktiviteten pågår. Milepæler og beslutningspunkter i sin måned."
+            )
         )
-    outline.table(_activity_grid(data))
+        outline.text(note % {"mark": MARK}, "note")
+    for label, grid, _step in grids:
+        if label:
+            outline.text(label, "label")
+        outline.table(grid)
     outline.blocks.append(PageTurn(landscape=False))
 
 
@@ -522,43 +533,114 @@ def _month(value: datetime.date) -> datetime.date:
     return value.replace(day=1)
 
 
-def _months(first: datetime.date, last: datetime.date) -> list[datetime.date]:
+def _months(first: datetime.date, last: datetime.date, step: int = 1) -> list[datetime.date]:
+    """First days of the periods (`step` months each, aligned to the year) from first to last."""
+    current = _period(first, step)
+    index = current.year * 12 + current.month - 1
     months = []
-    current = _month(first)
     while current <= last:
         months.append(current)
-        current = (current + datetime.timedelta(days=32)).replace(day=1)
+        index += step
+        current = datetime.date(index // 12, index % 12 + 1, 1)
     return months
 
 
-def _activity_grid(data: PlanData) -> Table:
-    """One row per activity with a mark in each month it runs; milestones and decisions."""
-    if not (data.activities or data.milestones or data.decision_points):
-        return Table([], [])
-    days = [data.plan.start, data.plan.end]
+def _period(value: datetime.date, step: int) -> datetime.date:
+    """The first day of the period (month or quarter) that holds `value`."""
+    return datetime.date(value.year, (value.month - 1) // step * step + 1, 1)
+
+
+MONTHS, QUARTERS = 1, 3
+MONTHLY_UP_TO = 36  # a longer span is drawn by quarter
+COLUMNS_PER_GRID = 36  # more periods than this go into further tables
+GRID_MARGIN_MONTHS = 12  # the widest margin of a part drawn in the grid (bounds.DATE_BOUNDS)
+LONGEST_PLAN_MONTHS = 10 * 12  # bounds.MAX_PLAN_YEARS
+
+
+def _grid_span(data: PlanData) -> tuple[datetime.date, datetime.date]:
+    """The months the grid covers: its rows' dates, but never further from the plan than
+    its parts may lie (a plan saved before the bounds cannot make the grid unbounded)."""
+    plan = data.plan
+    days = [plan.start, plan.end]
     days += [a.start_month for a in data.activities] + [a.end_month for a in data.activities]
     days += [m.due for m in data.milestones] + [p.due for p in data.decision_points]
-    months = _months(min(days), max(days))
-    index = {month: i for i, month in enumerate(months)}
-    columns = [Column(_("Nr"), width=1.1), Column(_("Hovedaktivitet"), width=4)]
-    columns += [Column(format_month(m), "mark", 1) for m in months]
-    rows: list[list[Value]] = []
+    start_index = plan.start.year * 12 + plan.start.month - 1
+    lowest = max(start_index - GRID_MARGIN_MONTHS, 0)
+    highest = min(start_index + LONGEST_PLAN_MONTHS + 2 * GRID_MARGIN_MONTHS, 9999 * 12 + 11)
+
+    def index(value: datetime.date) -> int:
+        return min(max(value.year * 12 + value.month - 1, lowest), highest)
+
+    first, last = index(min(days)), index(max(days))
+    return (
+        datetime.date(first // 12, first % 12 + 1, 1),
+        datetime.date(last // 12, last % 12 + 1, 1),
+    )
+
+
+def _period_label(value: datetime.date, step: int) -> str:
+    if step == MONTHS:
+        return format_month(value)
+    return _("%(quarter)d. kv. %(year)s") % {
+        "quarter": (value.month - 1) // 3 + 1,
+        "year": f"{value:%y}",
+    }
+
+
+def _activity_grids(data: PlanData) -> list[tuple[str, Table, int]]:
+    """The activity plan: one row per activity with a mark in each month (or quarter, for a
+    long plan) it runs, then milestones and decisions in theirs. A long plan is split into
+    several tables of at most COLUMNS_PER_GRID periods, so that each fits a landscape page.
+    Returns (label for the table, or "" when there is one; table; months per column)."""
+    if not (data.activities or data.milestones or data.decision_points):
+        return [("", Table([], []), MONTHS)]
+    first, last = _grid_span(data)
+    months = (last.year - first.year) * 12 + last.month - first.month + 1
+    step = MONTHS if months <= MONTHLY_UP_TO else QUARTERS
+    periods = _months(first, last, step)
+    position = {period: i for i, period in enumerate(periods)}
+    activity_cells = []
     for activity in data.activities:
-        cells: list[Value] = [""] * len(months)
-        for month in _months(activity.start_month, activity.end_month):
-            cells[index[month]] = MARK
-        rows.append([activity.code, activity.name, *cells])
+        cells = [""] * len(periods)
+        for period in _months(
+            max(activity.start_month, first), min(activity.end_month, last), step
+        ):
+            cells[position[period]] = MARK
+        activity_cells.append(cells)
+    coded: list[tuple[str, list[str]]] = []
     for label, items in (
         (_("Milepæler"), data.milestones),
         (_("Beslutningspunkter"), data.decision_points),
     ):
         if not items:
             continue
-        codes: list[list[str]] = [[] for _month in months]
+        codes: list[list[str]] = [[] for _period in periods]
         for item in items:
-            codes[index[_month(item.due)]].append(item.code)
-        rows.append(["", label, *["\n".join(c) for c in codes]])
-    return Table(columns, rows, grid=True)
+            at = position.get(_period(item.due, step))
+            if at is not None:
+                codes[at].append(item.code)
+        coded.append((label, ["\n".join(c) for c in codes]))
+    count = -(-len(periods) // COLUMNS_PER_GRID)
+    size = -(-len(periods) // count)  # balanced chunks
+    grids = []
+    for begin in range(0, len(periods), size):
+        chunk = slice(begin, begin + size)
+        shown = periods[chunk]
+        columns = [Column(_("Nr"), width=1.1), Column(_("Hovedaktivitet"), width=4)]
+        columns += [Column(_period_label(p, step), "mark", 1) for p in shown]
+        rows: list[list[Value]] = [
+            [activity.code, activity.name, *cells[chunk]]
+            for activity, cells in zip(data.activities, activity_cells, strict=True)
+        ]
+        rows += [["", label, *cells[chunk]] for label, cells in coded]
+        label = (
+            _("%(first)s – %(last)s")
+            % {"first": _period_label(shown[0], step), "last": _period_label(shown[-1], step)}
+            if count > 1
+            else ""
+        )
+        grids.append((label, Table(columns, rows, grid=True), step))
+    return grids
 
 
 def _budget_headings() -> dict[str, str]:

@@ -225,10 +225,18 @@ def _paragraph(block: Paragraph, styles: dict[str, ParagraphStyle]) -> PdfParagr
     return PdfParagraph(text(block.text), styles.get(block.style, styles["body"]))
 
 
+def _fits_on_one_line(value: str, size: float, room: float) -> bool:
+    if "\n" in value or len(value) * size * 0.2 > room:  # cheaply ruled out: too long
+        return False
+    return pdfmetrics.stringWidth(clean(value), FONT, size) <= room
+
+
 def _table(block: Table, width: float, styles: dict[str, ParagraphStyle]) -> PdfTable:
     columns = block.columns
     total = sum(c.width for c in columns)
     widths = [width * c.width / total for c in columns]
+    # Padding never takes a column's whole width (reportlab refuses a negative one).
+    padding = min(3 if block.grid else 4, max((min(widths) - 4) / 2, 0))
     cell_styles = [
         styles["cell_right"]
         if c.kind in ("amount", "number")
@@ -238,6 +246,8 @@ def _table(block: Table, width: float, styles: dict[str, ParagraphStyle]) -> Pdf
         for c in columns
     ]
     head_style = styles["cell_head"]
+    size = styles["cell"].fontSize
+    room = [w - 2 * padding for w in widths]
     data: list[list[Any]] = [[PdfParagraph(text(str(c.label)), head_style) for c in columns]]
     marks: list[tuple[int, int]] = []
     for r, row in enumerate(block.rows, start=1):
@@ -247,16 +257,22 @@ def _table(block: Table, width: float, styles: dict[str, ParagraphStyle]) -> Pdf
             if shown == MARK and columns[i].kind == "mark":
                 marks.append((i, r))
                 cells.append("")
+            elif not shown:
+                cells.append("")
+            elif _fits_on_one_line(shown, size, room[i]):
+                # Drawn as a plain string (no markup is read from it): laying out thousands
+                # of short cells as Paragraphs is most of a large plan's PDF time.
+                cells.append(clean(shown))
             else:
-                cells.append(PdfParagraph(text(shown), cell_styles[i]) if shown else "")
+                cells.append(PdfParagraph(text(shown), cell_styles[i]))
         data.append(cells)
     commands: list[tuple[Any, ...]] = [
         ("FONTNAME", (0, 0), (-1, -1), FONT),
         ("GRID", (0, 0), (-1, -1), 0.5, LINE),
         ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 3 if block.grid else 4),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 3 if block.grid else 4),
+        ("LEFTPADDING", (0, 0), (-1, -1), padding),
+        ("RIGHTPADDING", (0, 0), (-1, -1), padding),
     ]
     if block.footer:
         footer_cells = []
@@ -266,6 +282,17 @@ def _table(block: Table, width: float, styles: dict[str, ParagraphStyle]) -> Pdf
         data.append(footer_cells)
         commands.append(("BACKGROUND", (0, -1), (-1, -1), FOOTER_FILL))
     commands += [("BACKGROUND", cell, cell, MARK_FILL) for cell in marks]
+    # Plain cells take the body's font size and the column's alignment (Paragraphs have
+    # their own style and ignore these).
+    commands += [
+        ("FONTSIZE", (0, 1), (-1, -1), size),
+        ("LEADING", (0, 1), (-1, -1), styles["cell"].leading),
+    ]
+    for i, column in enumerate(columns):
+        if column.kind in ("amount", "number"):
+            commands.append(("ALIGN", (i, 1), (i, -1), "RIGHT"))
+        elif column.kind == "mark":
+            commands.append(("ALIGN", (i, 1), (i, -1), "CENTER"))
     # splitInRow: a cell with pages of text goes on over the page instead of failing.
     table = PdfTable(data, colWidths=widths, repeatRows=1, hAlign="LEFT", splitInRow=1)
     table.setStyle(TableStyle(commands))

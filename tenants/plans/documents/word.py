@@ -36,13 +36,15 @@ def render_docx(outline: Outline) -> bytes:
     document = Document()
     _set_up(document)
     _title_page(document, outline)
+    # Looked up once: python-docx looks a style name up anew (slowly) on every paragraph.
+    bullet = document.styles["List Bullet"].style_id
     for block in outline.blocks:
         if isinstance(block, PageTurn):
             _landscape(document, block.landscape)
         elif isinstance(block, Heading):
             document.add_heading(clean(block.text), level=block.level)
         elif isinstance(block, Paragraph):
-            _paragraph(document, block)
+            _paragraph(document, block, bullet)
         elif block.grid:
             _table(document, block, font_size=8 if len(block.columns) <= 20 else 6.5)
         else:
@@ -81,9 +83,9 @@ def _title_page(document: Document, outline: Outline) -> None:
     document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
 
-def _paragraph(document: Document, block: Paragraph) -> None:
+def _paragraph(document: Document, block: Paragraph, bullet: str) -> None:
     if block.style == "bullet":
-        document.add_paragraph(clean(block.text), style="List Bullet")
+        document.add_paragraph(clean(block.text))._p.style = bullet
         return
     paragraph = document.add_paragraph()
     run = paragraph.add_run(clean(block.text))

@@ -20,7 +20,7 @@ def test_benchmark_prints_its_figures_and_drops_its_database(db):
     process = subprocess.Popen(
         [
             sys.executable, "benchmarks/plan_pages.py", "--milestones", "6", "--risks", "3",
-            "--activities", "4", "--budget-lines", "4", "--repeat", "2",
+            "--activities", "4", "--budget-lines", "4", "--repeat", "2", "--max-plan-repeat", "1",
         ],
         cwd=REPO_ROOT,
         stdout=subprocess.PIPE,
@@ -43,6 +43,9 @@ def test_benchmark_prints_its_figures_and_drops_its_database(db):
         assert figures[f"{page}_ms_median"] > 0
         assert figures[f"{page}_queries"] > 0
     assert figures["plan_milestones"] == 6 and figures["repeat"] == 2
+    # and the exports of the largest plan the bounds allow
+    for name in ("docx_export_ms_max_plan", "pdf_export_ms_max_plan", "xlsx_export_ms_max_plan"):
+        assert figures[name] > 0, (name, stdout)
     # And its scratch database (named after its process id) is gone
     with connection.cursor() as cursor:
         cursor.execute(

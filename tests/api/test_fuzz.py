@@ -1,0 +1,640 @@
+"""The API keeps its contract under generated input: schemathesis against both hosts' schemas.
+
+A scratch municipality is provisioned (the demo data and the seed municipalities are never
+what the fuzzer mutates), seeded with plans that have rows of every part, and Samla is
+started with gunicorn on a free port, pointed at the test database, with its throttles and
+login lockout raised. Schemathesis then reads each host's `/api/schema/` and calls every
+operation in it, with a fixed seed and a time budget: the municipality host as the
+municipality's leader, the public host as a network coordinator and as a consultancy
+member. So a new endpoint is fuzzed as soon as it is in a schema.
+
+It fails on any failure of the four checks, and on any operation that never once answered
+2xx across its host's runs (an operation only ever answered 401/404 has not been tested).
+Token revocation is left out: it would revoke the token the run uses. How to run and
+reproduce it: docs/api-fuzzing.md.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+import shlex
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from django.db import connection
+
+pytestmark = pytest.mark.fuzz
+
+# Until the API meets issue 6, the fuzzer runs only where asked to (SAMLA_FUZZ=1) and in CI
+# (CI=true). Set this to True once it passes, and `make test` runs it everywhere.
+ALWAYS_RUN = False
+
+SEED = 20_260_601
+CHECKS = (
+    "not_a_server_error",
+    "status_code_conformance",
+    "content_type_conformance",
+    "response_schema_conformance",
+)
+PHASES = "examples,coverage,fuzzing"
+# Revoking the run's own token would answer 401 to everything after it.
+EXCLUDED_PATHS = r"revoke"
+THROTTLE = "100000/min"
+
+HERE = Path(__file__).resolve().parent
+HOOKS = HERE / "fuzz_hooks.py"
+REPO = HERE.parent.parent
+SCHEMATHESIS = Path(sys.executable).with_name("schemathesis")
+
+
+@dataclass(frozen=True)
+class Run:
+    """One schemathesis run: which host, as whom, and its share of the budget."""
+
+    name: str
+    host: str  # "municipality" or "public"
+    who: str  # key into World.tokens
+    max_time: int  # seconds
+    # "main": everything but deletes of a parent resource; "deletes": only those, last.
+    stage: str = "main"
+
+
+# The budget: at most four minutes of fuzzing for all runs together. A run stops at its
+# time or when every operation has had MAX_EXAMPLES cases per phase, whichever comes first.
+MAX_EXAMPLES = 30
+RUNS = (
+    Run("leader", "municipality", "leader", max_time=150),
+    Run("leader-deletes", "municipality", "leader", max_time=12, stage="deletes"),
+    Run("coordinator", "public", "coordinator", max_time=20),
+    Run("consultant", "public", "consultant", max_time=20),
+    Run("coordinator-deletes", "public", "coordinator", max_time=10, stage="deletes"),
+)
+# How often a path parameter takes a real id rather than a generated one.
+REAL_ID_PROBABILITY = 0.8
+
+
+def _must_run() -> bool:
+    return os.environ.get("CI", "").lower() == "true"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _gate() -> None:
+    asked = os.environ.get("SAMLA_FUZZ", "") == "1"
+    if not (ALWAYS_RUN or asked or _must_run()):
+        pytest.skip("the API fuzzer runs with SAMLA_FUZZ=1 (and in CI); see docs/api-fuzzing.md")
+    if not SCHEMATHESIS.exists():
+        message = f"{SCHEMATHESIS} is missing: install the dev extras (pip install -e '.[dev]')"
+        if _must_run():
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+
+
+# The world the fuzzer works in -------------------------------------------------------------
+
+
+@dataclass
+class World:
+    slug: str
+    tokens: dict[str, str]
+    credentials: dict[str, str]  # a real user name and password, for the token endpoint
+    # Path parameter values to use instead of discovering them: the plan the runs work in.
+    pinned: dict[str, list[int]] = field(default_factory=dict)
+    # Rows kept for the deletes run, by the path that deletes them (the bare plan, a draft
+    # report that the main run's `submit/` would otherwise have frozen): the main runs
+    # never get their ids from the lists.
+    reserved: dict[str, list[int]] = field(default_factory=dict)
+
+
+def _valid_org_number() -> str:
+    from tenants.validators import org_number_check_digit
+
+    while True:
+        first_eight = "9" + "".join(secrets.choice("0123456789") for _ in range(7))
+        digit = org_number_check_digit(first_eight)
+        if digit is not None and digit < 10:
+            return first_eight + str(digit)
+
+
+def _seed_plans(leader) -> tuple[int, int, int]:  # type: ignore[no-untyped-def]
+    """The plan the runs work in, the plan there to be deleted, a draft to delete; committed.
+
+    The first is the Nesseby seed (a row of every part), dated around today, with a draft
+    status report besides its submitted one and a deleted risk that can be restored.
+    """
+    import datetime
+
+    from django.utils import timezone
+
+    from tenants.plans import services
+    from tenants.plans.seed_plans import SEEDS, build_seed_plan
+
+    today = timezone.localdate()
+    plan = build_seed_plan(leader, SEEDS["nesseby"], today=today)
+    services.create_status_report(
+        plan, leader, {"date": today - datetime.timedelta(days=1), "summary": "Utkast."}
+    )
+    gone = services.create_risk(
+        plan, leader, {"title": "Lav oppslutning", "likelihood": 2, "consequence": 2}
+    )
+    services.delete_risk(gone, leader)
+    draft = services.create_status_report(
+        plan, leader, {"date": today, "summary": "Utkast som skal slettes."}
+    )
+    doomed = services.create_plan(
+        leader,
+        {
+            "title": "Plan som skal slettes",
+            "start": today,
+            "end": today + datetime.timedelta(days=365),
+        },
+    )
+    return plan.pk, doomed.pk, draft.pk
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker) -> Iterator[World]:  # type: ignore[no-untyped-def]
+    """A scratch municipality, its plans and three users with tokens, committed; then removed."""
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+    from django_tenants.utils import tenant_context
+    from knox.models import AuthToken
+
+    from billing.models import Consultancy
+    from networks.models import LearningNetwork, Organiser
+    from samla.accounts.models import (
+        ConsultancyMembership,
+        CoordinatorRole,
+        MunicipalityMembership,
+        MunicipalityRole,
+        User,
+    )
+    from tenants.models import Municipality
+    from tenants.services import provision_municipality
+
+    suffix = secrets.token_hex(3)
+    slug = f"fuzz-{suffix}"
+    password = secrets.token_urlsafe(16)
+    started = timezone.now()
+    with django_db_blocker.unblock():
+        connection.set_schema_to_public()
+        sessions_before = set(Session.objects.values_list("session_key", flat=True))
+    try:
+        with django_db_blocker.unblock():
+            municipality = provision_municipality(
+                name=f"Fuzz {suffix}", slug=slug, org_number=_valid_org_number()
+            )
+            users = {
+                who: User.objects.create_user(username=f"fuzz-{suffix}.{who}", password=password)
+                for who in ("leader", "coordinator", "consultant")
+            }
+            MunicipalityMembership.objects.create(
+                user=users["leader"], municipality=municipality, role=MunicipalityRole.LEADER
+            )
+            network = LearningNetwork.objects.create(
+                name=f"Fuzz-nettverk {suffix}", slug=slug, organiser=Organiser.KS
+            )
+            network.municipalities.add(municipality)
+            CoordinatorRole.objects.create(user=users["coordinator"], network=network)
+            consultancy = Consultancy.objects.create(
+                name=f"Fuzz konsulent {suffix}", slug=slug, org_number=_valid_org_number()
+            )
+            ConsultancyMembership.objects.create(user=users["consultant"], consultancy=consultancy)
+            tokens = {who: AuthToken.objects.create(user)[1] for who, user in users.items()}
+            with tenant_context(municipality):
+                plan, doomed, draft = _seed_plans(users["leader"])
+            connection.set_schema_to_public()
+        yield World(
+            slug=slug,
+            tokens=tokens,
+            credentials={"username": users["coordinator"].username, "password": password},
+            pinned={"plan_id": [plan]},
+            reserved={
+                "/api/plans/{plan_id}/": [doomed],
+                "/api/plans/{plan_id}/status-reports/{pk}/": [draft],
+            },
+        )
+    finally:
+        # Also after a failed setup: nothing of the scratch world may outlive the module.
+        with django_db_blocker.unblock():
+            connection.set_schema_to_public()
+            for municipality in Municipality.objects.filter(slug=slug):
+                municipality.delete(force_drop=True)
+            LearningNetwork.objects.filter(slug=slug).delete()
+            Consultancy.objects.filter(slug=slug).delete()
+            User.objects.filter(username__startswith=f"fuzz-{suffix}.").delete()
+            Session.objects.exclude(session_key__in=sessions_before).delete()
+            for model in (AccessAttempt, AccessFailureLog, AccessLog):
+                model.objects.filter(attempt_time__gte=started).delete()
+
+
+# The server ---------------------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _database_url() -> str:
+    """The test database (pytest-django's), as a URL for the server process."""
+    db = connection.settings_dict
+    user = quote(db.get("USER") or "", safe="")
+    password = quote(db.get("PASSWORD") or "", safe="")
+    auth = f"{user}:{password}@" if password else (f"{user}@" if user else "")
+    host, port, name = db.get("HOST") or "", db.get("PORT") or "", db["NAME"]
+    if host.startswith("/"):  # a socket directory (the embedded PostgreSQL)
+        port_part = f":{port}" if port else ""
+        return f"postgres://{auth}{port_part}/{name}?host={quote(host, safe='')}"
+    port_part = f":{port}" if port else ""
+    return f"postgres://{auth}{host}{port_part}/{name}"
+
+
+@dataclass(frozen=True)
+class Server:
+    port: int
+    log: Path
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+
+def _wait_until_up(server: Server, process: subprocess.Popen, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    request = urllib.request.Request(  # noqa: S310 (our own http URL)
+        f"{server.base_url}/healthz", headers={"Host": f"localhost:{server.port}"}
+    )
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"the server exited: {server.log.read_text()[-3000:]}", pytrace=False)
+        try:
+            with urllib.request.urlopen(request, timeout=2):  # noqa: S310 (our own URL)
+                return
+        except urllib.error.HTTPError:
+            return  # it answers (503 when the broker is down is an answer)
+        except OSError:
+            time.sleep(0.2)
+    pytest.fail(f"the server did not answer in {timeout} s", pytrace=False)
+
+
+@pytest.fixture(scope="module")
+def server(world: World, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """Samla under gunicorn, on the test database, with throttles and lockout raised."""
+    port = _free_port()
+    log = tmp_path_factory.mktemp("fuzz") / "server.log"
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "samla.settings.test",
+        "DATABASE_URL": _database_url(),
+        "SAMLA_PORT": str(port),
+        "API_THROTTLE_WRITE": THROTTLE,
+        "API_THROTTLE_EXPORT": THROTTLE,
+        "AXES_FAILURE_LIMIT": "1000000",
+        "LOG_LEVEL": "ERROR",
+    }
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [
+                str(gunicorn),
+                "samla.wsgi",
+                f"--bind=127.0.0.1:{port}",
+                "--workers=1",
+                "--threads=4",
+                "--timeout=120",
+                "--graceful-timeout=5",
+            ],
+            cwd=REPO,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    instance = Server(port, log)
+    try:
+        _wait_until_up(instance, process)
+        yield instance
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+# Running schemathesis ------------------------------------------------------------------------
+
+
+class Api:
+    """A host's API as one user sees it: its schema and plain JSON requests."""
+
+    def __init__(self, world: World, server: Server, run: Run) -> None:
+        self.base_url = server.base_url
+        self.headers = {
+            "Host": _host_header(world, server, run.host),
+            "Authorization": f"Token {world.tokens[run.who]}",
+            "Accept": "application/json",
+        }
+
+    def get(self, path: str) -> tuple[int, object]:
+        request = urllib.request.Request(self.base_url + path, headers=self.headers)  # noqa: S310
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+                return response.status, json.loads(response.read() or b"null")
+        except urllib.error.HTTPError as exc:
+            return exc.code, None
+        except ValueError:
+            return 200, None
+
+    def schema(self) -> dict:
+        status, schema = self.get("/api/schema/?format=json")
+        assert status == 200 and isinstance(schema, dict), f"no schema: {status}"
+        return schema
+
+
+def _host_header(world: World, server: Server, host: str) -> str:
+    name = f"{world.slug}.localhost" if host == "municipality" else "localhost"
+    return f"{name}:{server.port}"
+
+
+HTTP_METHODS = ("get", "put", "post", "patch", "delete", "options", "head", "trace")
+PARAMETER = re.compile(r"\{([^}]+)\}")
+
+
+def operations_of(schema: dict) -> set[str]:
+    """Every operation in the schema, as schemathesis labels it ("GET /api/me/")."""
+    return {
+        f"{method.upper()} {path}"
+        for path, item in schema.get("paths", {}).items()
+        for method in item
+        if method in HTTP_METHODS
+    }
+
+
+def parent_deletes(schema: dict) -> set[str]:
+    """DELETEs of a resource other paths hang under (a plan; a report with its export).
+
+    They run last, in a run of their own, so that they do not take the ids the other
+    operations need.
+    """
+    paths = schema.get("paths", {})
+    return {
+        f"DELETE {path}"
+        for path, item in paths.items()
+        if "delete" in item and any(other != path and other.startswith(path) for other in paths)
+    }
+
+
+def _rows_in(payload: object) -> list[dict]:
+    """The rows of a list response (a bare list or a page with `results`)."""
+    rows = payload.get("results") if isinstance(payload, dict) else payload
+    return [row for row in rows if isinstance(row, dict)] if isinstance(rows, list) else []
+
+
+@dataclass
+class Found:
+    """What the lists showed: real values for each path's parameters, and row versions."""
+
+    paths: dict[str, dict[str, list[int]]] = field(default_factory=dict)
+    versions: set[int] = field(default_factory=set)
+
+
+def discover(api: Api, schema: dict, pinned: dict[str, list[int]]) -> Found:
+    """Real values for each path's parameters, read from the list each one is listed in.
+
+    `/api/plans/{plan_id}/milestones/{id}/` takes its `id`s from GET
+    `/api/plans/{plan_id}/milestones/`, with `plan_id` a pinned or discovered value; a
+    parameter whose list cannot be read (no GET there, or not 2xx) is left to schemathesis.
+    """
+    paths = schema.get("paths", {})
+    found = Found()
+    for path in sorted(paths, key=lambda p: (p.count("{"), p)):
+        names = PARAMETER.findall(path)
+        values: dict[str, list[int]] = {}
+        for index, name in enumerate(names):
+            if name in pinned:
+                values[name] = pinned[name]
+                continue
+            collection = path[: path.index("{" + name + "}")]
+            if "get" not in paths.get(collection, {}):
+                continue
+            filled = collection
+            for earlier in names[:index]:
+                if earlier not in values:
+                    break
+                filled = filled.replace("{" + earlier + "}", str(values[earlier][0]))
+            else:
+                status, payload = api.get(filled)
+                rows = _rows_in(payload) if 200 <= status < 300 else []
+                ids = [row["id"] for row in rows if isinstance(row.get("id"), int)]
+                found.versions |= {
+                    row["version"] for row in rows if isinstance(row.get("version"), int)
+                }
+                if ids:
+                    values[name] = ids
+        if values:
+            found.paths[path] = values
+    return found
+
+
+def _toml(value: object) -> str:
+    return json.dumps(value)  # JSON strings, numbers and arrays are TOML too
+
+
+def _reserved_for(world: World, path: str, name: str) -> set[int]:
+    """The reserved ids `name` may not take in `path` (in it or under the path that owns them)."""
+    return {
+        value
+        for owner, values in world.reserved.items()
+        if path.startswith(owner) and PARAMETER.findall(owner)[-1] == name
+        for value in values
+    }
+
+
+def write_config(target: Path, run: Run, found: Found, world: World, deletes: set[str]) -> None:
+    """A schemathesis.toml binding path parameters to real values, most of the time.
+
+    Also a row's `version` in bodies (a change must name the version it edits, else 409).
+    """
+    dictionaries: dict[str, list[int]] = {}
+    lines: list[str] = []
+    if found.versions:
+        dictionaries["versions"] = sorted(found.versions)
+        binding = f'{{ dictionary = "versions", probability = {REAL_ID_PROBABILITY} }}'
+        lines += ["[parameters]", f"{_toml('body.version')} = {binding}", ""]
+    for path, values in sorted(found.paths.items()):
+        bindings = []
+        last = PARAMETER.findall(path)[-1]
+        for name, found in values.items():
+            if run.stage == "deletes" and f"DELETE {path}" in deletes and name == last:
+                found = world.reserved.get(path, found)
+            else:
+                kept = _reserved_for(world, path, name)
+                found = [value for value in found if value not in kept] or found
+            key = f"values{len(dictionaries)}"
+            dictionaries[key] = found
+            bindings.append(
+                f"{_toml('path.' + name)} = "
+                f"{{ dictionary = {_toml(key)}, probability = {REAL_ID_PROBABILITY} }}"
+            )
+        lines += ["[[operations]]", f"include-path = {_toml(path)}"]
+        lines += [f"parameters = {{ {', '.join(bindings)} }}", ""]
+    head = []
+    for key, found in dictionaries.items():
+        head += [f"[dictionaries.{key}]", f"values = {_toml(found)}", ""]
+    target.write_text("\n".join(head + lines))
+
+
+@dataclass
+class Outcome:
+    run: Run
+    exit_code: int
+    seconds: float
+    output: str
+    report: dict
+    statuses: dict[str, set[int]]
+
+
+def run_schemathesis(
+    run: Run, world: World, server: Server, workdir: Path, config: Path, deletes: set[str]
+) -> Outcome:
+    record = workdir / f"{run.name}.statuses.tsv"
+    report = workdir / f"{run.name}.report.json"
+    record.write_text("")
+    selection = [f"--exclude-path-regex={EXCLUDED_PATHS}"]
+    selection += [
+        f"--{'include' if run.stage == 'deletes' else 'exclude'}-name={label}"
+        for label in sorted(deletes)
+    ]
+    command = [
+        str(SCHEMATHESIS),
+        f"--config-file={config}",
+        "run",
+        f"{server.base_url}/api/schema/",
+        f"--url={server.base_url}",
+        "--header",
+        f"Host: {_host_header(world, server, run.host)}",
+        "--header",
+        f"Authorization: Token {world.tokens[run.who]}",
+        f"--checks={','.join(CHECKS)}",
+        f"--phases={PHASES}",
+        f"--seed={SEED}",
+        f"--max-examples={MAX_EXAMPLES}",
+        f"--max-time={run.max_time}",
+        *selection,
+        "--workers=1",
+        "--request-timeout=60",
+        "--generation-database=none",
+        "--report=json,har",
+        f"--report-json-path={report}",
+        f"--report-har-path={workdir / f'{run.name}.har'}",
+        "--output-truncate=false",
+        "--no-color",
+        *shlex.split(os.environ.get("SAMLA_FUZZ_ARGS", "")),
+    ]
+    env = {
+        **os.environ,
+        "SCHEMATHESIS_HOOKS": str(HOOKS),
+        "SAMLA_FUZZ_RECORD": str(record),
+        "SAMLA_FUZZ_EXAMPLES": json.dumps({"POST /api/auth/token/": [{"body": world.credentials}]}),
+        "COLUMNS": "120",
+    }
+    started = time.monotonic()
+    completed = subprocess.run(
+        command, cwd=workdir, env=env, capture_output=True, text=True, check=False
+    )
+    seconds = time.monotonic() - started
+    output = completed.stdout + completed.stderr
+    (workdir / f"{run.name}.output.txt").write_text(output)
+    statuses: dict[str, set[int]] = defaultdict(set)
+    for line in record.read_text().splitlines():
+        label, _tab, status = line.rpartition("\t")
+        statuses[label].add(int(status))
+    parsed = json.loads(report.read_text()) if report.exists() else {}
+    return Outcome(run, completed.returncode, seconds, output, parsed, dict(statuses))
+
+
+def _failures_section(output: str) -> str:
+    """Schemathesis' own account of the failures (with a curl command for each)."""
+    start = output.find("FAILURES")
+    return output[start:] if start >= 0 else output[-6000:]
+
+
+@pytest.mark.parametrize("host", ["municipality", "public"])
+def test_api_keeps_its_contract_under_fuzzing(
+    host: str, world: World, server: Server, tmp_path: Path
+) -> None:
+    log_start = server.log.stat().st_size
+    operations: set[str] = set()
+    outcomes = []
+    for run in (run for run in RUNS if run.host == host):
+        api = Api(world, server, run)
+        schema = api.schema()
+        operations |= operations_of(schema)
+        deletes = parent_deletes(schema)
+        if run.stage == "deletes" and not deletes:
+            continue
+        config = tmp_path / f"{run.name}.toml"
+        write_config(config, run, discover(api, schema, world.pinned), world, deletes)
+        outcomes.append(run_schemathesis(run, world, server, tmp_path, config, deletes))
+    _keep_artifacts(tmp_path, host)
+    for outcome in outcomes:
+        print(f"fuzz_{outcome.run.name}_seconds={outcome.seconds:.1f}")
+
+    problems = [
+        f"--- run {outcome.run.name!r} (exit {outcome.exit_code}) ---\n"
+        + _failures_section(outcome.output)
+        for outcome in outcomes
+        if outcome.exit_code != 0 or outcome.report.get("failures")
+    ]
+    answered: dict[str, set[int]] = defaultdict(set)
+    for outcome in outcomes:
+        for label, codes in outcome.statuses.items():
+            answered[label] |= codes
+    untested = sorted(
+        f"{operation}: answered {sorted(answered.get(operation, ())) or 'nothing'}"
+        for operation in operations
+        if not any(200 <= code < 300 for code in answered.get(operation, ()))
+        and not re.search(EXCLUDED_PATHS, operation)
+    )
+    if untested:
+        problems.append(
+            "--- operations that never answered 2xx (not tested) ---\n" + "\n".join(untested)
+        )
+    if problems:
+        with server.log.open(errors="replace") as log:
+            log.seek(log_start)
+            errors = [
+                entry for entry in log.read().split("\n\n") if "Internal Server Error" in entry
+            ]
+        if errors:
+            problems.append("--- the server's log of its 500s ---\n" + "\n\n".join(errors)[-8000:])
+        problems.append(f"(outputs, reports, HAR files and configs: {_artifacts(host)})")
+    assert not problems, "\n\n".join(problems)
+
+
+def _artifacts(host: str) -> Path:
+    return Path(os.environ.get("SAMLA_FUZZ_ARTIFACTS", "/tmp/samla-fuzz")) / host
+
+
+def _keep_artifacts(source: Path, host: str) -> None:
+    """Copy the runs' output, reports and configs where a person can find them after."""
+    target = _artifacts(host)
+    shutil.rmtree(target, ignore_errors=True)
+    shutil.copytree(source, target, ignore=shutil.ignore_patterns(".*"))

@@ -29,7 +29,15 @@ from playwright.sync_api import Page as BrowserPage
 from samla.accounts.models import MunicipalityMembership, User
 from samla.assets import AXE_SCRIPT
 from tenants.models import Municipality
-from tests.browser.pages import ANONYMOUS, BROWSER_USERS, PASSWORD, PUBLIC, Page
+from tests.browser.pages import (
+    ANONYMOUS,
+    BROWSER_USERS,
+    MEETING_DAY,
+    PASSWORD,
+    PUBLIC,
+    REPORT_DAY,
+    Page,
+)
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -232,7 +240,7 @@ def _build_browser_plan(user: User) -> dict[str, int]:
         user,
         {
             "title": "Oppstartsmøte",
-            "held_on": datetime.date(2026, 1, 15),
+            "held_on": MEETING_DAY,
             "series": series.pk,
             "attendees": ["Kari Nordmann", "Kommunedirektør"],
             "decisions": ["Planen legges fram for godkjenning."],
@@ -240,7 +248,7 @@ def _build_browser_plan(user: User) -> dict[str, int]:
         },
     )
     report = s.create_status_report(
-        plan, user, {"date": datetime.date(2026, 1, 15), "summary": "Kartleggingen er i gang."}
+        plan, user, {"date": REPORT_DAY, "summary": "Kartleggingen er i gang."}
     )
     # A deleted risk, so the history page shows what can be restored.
     gone = s.create_risk(

@@ -10,10 +10,18 @@ when a GET page route of either URL map has no line here.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from django.utils import timezone
+
 from samla.accounts.models import MunicipalityRole
+
+# The browser plan's meeting and report dates, relative to today as the plan's period is
+# (tests/browser/conftest.py), so they stay inside the plan's bounds whatever the day.
+MEETING_DAY = timezone.localdate() - datetime.timedelta(days=60)
+REPORT_DAY = timezone.localdate() - datetime.timedelta(days=30)
 
 LEADER = MunicipalityRole.LEADER
 
@@ -119,9 +127,9 @@ PLAN_PAGES = [
         "plan-meeting-series", "moteplan/{meeting_series}/", "Møteserie: Styringsgruppemøter"
     ),
     plan_page("plan-meetings", "moter/", "Møter og referater"),
-    plan_page("plan-meeting", "moter/{meeting}/", "Møte: Oppstartsmøte 15.01.2026"),
+    plan_page("plan-meeting", "moter/{meeting}/", f"Møte: Oppstartsmøte {MEETING_DAY:%d.%m.%Y}"),
     plan_page("plan-reports", "rapporter/", "Statusrapporter"),
-    plan_page("plan-report", "rapporter/{status_report}/", "Statusrapport 15.01.2026"),
+    plan_page("plan-report", "rapporter/{status_report}/", f"Statusrapport {REPORT_DAY:%d.%m.%Y}"),
     plan_page("plan-history", "historikk/", "Historikk"),
 ]
 

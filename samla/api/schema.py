@@ -66,6 +66,7 @@ ERROR_DESCRIPTIONS = {
     "403": _("Rollen din tillater ikke dette."),
     "404": _("Finnes ikke, eller du er ikke medlem av kommunen."),
     "409": _("Noen andre har endret dette siden versjonen du redigerte."),
+    "415": _("Innholdet må sendes som JSON (`Content-Type: application/json`)."),
     "429": _("For mange forespørsler; prøv igjen etter `Retry-After` sekunder."),
 }
 RETRY_AFTER = {"Retry-After": {"schema": {"type": "integer"}, "description": "Sekunder å vente."}}
@@ -82,6 +83,32 @@ class SamlaAutoSchema(AutoSchema):
         if self.method == "POST" and getattr(self.view, "creates", False):
             return True
         return bool(super()._is_create_operation())
+
+    def _names_version(self, serializer: Any, direction: Any) -> bool:
+        """An update (PUT/PATCH) of a versioned row: its body must name the version edited."""
+        return (
+            direction == "request"
+            and self.method in ("PUT", "PATCH")
+            and self.method in getattr(self.view, "conflict_methods", ())
+            and "version" in getattr(serializer, "fields", {})
+        )
+
+    def _get_serializer_name(
+        self, serializer: Any, direction: Any, bypass_extensions: bool = False
+    ) -> str:
+        name = str(super()._get_serializer_name(serializer, direction, bypass_extensions))
+        if self.method == "PUT" and self._names_version(serializer, direction):
+            # Its own component: the create body (POST) shares the name otherwise.
+            name = name.removesuffix("Request") + "UpdateRequest"
+        return name
+
+    def _map_serializer(
+        self, serializer: Any, direction: Any, bypass_extensions: bool = False
+    ) -> dict[str, Any]:
+        schema: dict[str, Any] = super()._map_serializer(serializer, direction, bypass_extensions)
+        if self._names_version(serializer, direction):
+            schema = {**schema, "required": sorted({*schema.get("required", ()), "version"})}
+        return schema
 
     def _get_response_bodies(self, direction: Any = "response") -> dict[str, Any]:
         responses: dict[str, Any] = super()._get_response_bodies(direction)
@@ -113,6 +140,8 @@ class SamlaAutoSchema(AutoSchema):
         codes: dict[str, str] = {}
         if unsafe or self._has_query_parameters():
             codes["400"] = "ValidationError"
+        if unsafe and self._get_request_body() is not None:
+            codes["415"] = "Error"
         if not open_view:
             codes["401"] = "Error"
             if unsafe:

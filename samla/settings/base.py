@@ -163,6 +163,9 @@ REST_FRAMEWORK = {
         "write": os.environ.get("API_THROTTLE_WRITE", "120/min"),
         "export": os.environ.get("API_THROTTLE_EXPORT", "30/min"),
     },
+    # The API reads JSON only; anything else is 415.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",

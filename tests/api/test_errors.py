@@ -187,3 +187,15 @@ def test_exports_are_throttled(plan_a: Plan, leader_a: User, nordre_land: Munici
     url = f"/api/plans/{plan_a.pk}/calendar.ics"
     with override_settings(REST_FRAMEWORK=rates(export="2/min")):
         assert [api.get(url).status_code for _ in range(3)] == [200, 200, 429]
+
+
+def test_the_api_reads_json_only(plan_a: Plan, leader_a: User, nordre_land) -> None:
+    api = api_as(leader_a, nordre_land)
+    url = f"/api/plans/{plan_a.pk}/risks/"
+    risk = {"title": "Skjema", "likelihood": "2", "consequence": "3"}
+    for body_format in ("multipart",):
+        assert_json_error(api.post(url, risk, format=body_format), 415)
+    form = api.post(url, "title=Skjema", content_type="application/x-www-form-urlencoded")
+    assert_json_error(form, 415)
+    with inside(nordre_land):
+        assert not plan_a.risks.filter(title="Skjema").exists()

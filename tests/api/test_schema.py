@@ -118,3 +118,21 @@ def test_public_token_route_documents_lockout(leader_a: User) -> None:
     responses = schema_of(PUBLIC_HOST, leader_a)["paths"]["/api/auth/token/"]["post"]["responses"]
     assert {"201", "400", "429"} <= set(responses)
     assert "401" not in responses
+
+
+def test_updates_require_the_version_they_edit_and_creates_do_not(
+    leader_a: User, nordre_land: Municipality
+) -> None:
+    schema = schema_of(host_of(nordre_land), leader_a)
+    item = schema["paths"]["/api/plans/{plan_id}/milestones/{pk}/"]
+
+    def body(operation: dict[str, Any]) -> dict[str, Any]:
+        ref = operation["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+        return schema["components"]["schemas"][ref.rsplit("/", 1)[1]]
+
+    assert "version" in body(item["put"])["required"]
+    assert body(item["patch"])["required"] == ["version"]
+    create = schema["paths"]["/api/plans/{plan_id}/milestones/"]["post"]
+    assert "version" not in body(create).get("required", [])
+    assert set(item["put"]["requestBody"]["content"]) == {"application/json"}
+    assert "415" in item["put"]["responses"]

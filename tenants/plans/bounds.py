@@ -178,6 +178,27 @@ def _months_text(months: int | None) -> str:
     return ngettext("%(count)d måned", "%(count)d måneder", months) % {"count": months}
 
 
+def drawable_months(plan: Plan) -> tuple[datetime.date, datetime.date]:
+    """The first and last month an activity plan (Gantt) of the plan may show: as far as
+    its activities, milestones and decision points may lie from the plan. Rows saved
+    before these bounds (an activity in year 1500) are clipped to it, rather than widening
+    the grid without end."""
+    drawn = [
+        *DATE_BOUNDS[Activity].values(),
+        DATE_BOUNDS[Milestone]["due"],
+        DATE_BOUNDS[DecisionPoint]["due"],
+    ]
+    before = max(m.before or 0 for m in drawn)
+    after = max(m.after or 0 for m in drawn)
+    start_index = plan.start.year * 12 + plan.start.month - 1
+    first_index = max(start_index - before, 12)  # January of year 1
+    last_index = min(start_index + MAX_PLAN_YEARS * 12 + after, 9998 * 12 + 11)  # room to step
+    return (
+        datetime.date(first_index // 12, first_index % 12 + 1, 1),
+        datetime.date(last_index // 12, last_index % 12 + 1, 1),
+    )
+
+
 # Checks -----------------------------------------------------------------------------------
 
 

@@ -16,6 +16,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tenants.plans import bounds
 from tenants.plans.models import (
     Activity,
     Body,
@@ -224,6 +225,10 @@ def gantt(plan: Plan) -> Gantt:
         + [m.due for m in milestones]
         + [p.due for p in points]
     )
+    # Never further from the plan than its parts may lie (rows saved before the bounds).
+    lowest, highest = bounds.drawable_months(plan)
+    first = min(max(first_of_month(first), lowest), highest)
+    last = max(min(last, highest), lowest)
     months = months_between(first, last)
     index = {month: number for number, month in enumerate(months)}
     rows = [
@@ -231,10 +236,12 @@ def gantt(plan: Plan) -> Gantt:
     ]
     by_month_m: list[list[Milestone]] = [[] for _ in months]
     for m in milestones:
-        by_month_m[index[first_of_month(m.due)]].append(m)
+        if first_of_month(m.due) in index:
+            by_month_m[index[first_of_month(m.due)]].append(m)
     by_month_p: list[list[DecisionPoint]] = [[] for _ in months]
     for p in points:
-        by_month_p[index[first_of_month(p.due)]].append(p)
+        if first_of_month(p.due) in index:
+            by_month_p[index[first_of_month(p.due)]].append(p)
     return Gantt(months, rows, by_month_m, by_month_p)
 
 

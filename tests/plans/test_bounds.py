@@ -33,6 +33,7 @@ from tenants.plans.models import (
     SuccessFactor,
 )
 from tenants.plans.seed_plans import SEEDS
+from tests.conftest import client_for, host_of
 from tests.plans.conftest import api_as, inside
 
 D = datetime.date
@@ -426,7 +427,7 @@ def test_moving_an_activity_that_starts_before_the_plan_never_fails(
 
 
 def test_moving_a_plan_with_dates_from_before_the_bounds_answers_400(
-    plan_a, nordre_land, leader_api
+    plan_a, nordre_land, leader_a, leader_api
 ) -> None:
     # Given an activity saved before the bounds existed, in year 1 (not through the services)
     with inside(nordre_land):
@@ -443,9 +444,13 @@ def test_moving_a_plan_with_dates_from_before_the_bounds_answers_400(
     assert "Hovedaktivitetene HA0 ville falt utenfor" in messages_of(response, "start")
     with inside(nordre_land):
         assert snapshot(plan_a.pk) == before
-    # and its documents still render (the grid keeps to the plan's own years)
+    # and its documents and activity plan page still render (the grid keeps to the plan's
+    # own years)
     for name in ("export.pdf", "export.docx", "export.xlsx", "calendar.ics"):
         assert leader_api.get(f"/api/plans/{plan_a.pk}/{name}").status_code == 200, name
+    page = client_for(host_of(nordre_land), leader_a).get(f"/planer/{plan_a.pk}/aktivitetsplan/")
+    assert page.status_code == 200
+    assert page.content.count(b"<th") < 100
 
 
 @pytest.mark.parametrize(

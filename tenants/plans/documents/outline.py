@@ -20,6 +20,7 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tenants.plans import bounds
 from tenants.plans.documents.formatting import format_date, format_kroner, format_month
 from tenants.plans.models import (
     Activity,
@@ -553,8 +554,6 @@ def _period(value: datetime.date, step: int) -> datetime.date:
 MONTHS, QUARTERS = 1, 3
 MONTHLY_UP_TO = 36  # a longer span is drawn by quarter
 COLUMNS_PER_GRID = 36  # more periods than this go into further tables
-GRID_MARGIN_MONTHS = 12  # the widest margin of a part drawn in the grid (bounds.DATE_BOUNDS)
-LONGEST_PLAN_MONTHS = 10 * 12  # bounds.MAX_PLAN_YEARS
 
 
 def _grid_span(data: PlanData) -> tuple[datetime.date, datetime.date]:
@@ -564,18 +563,10 @@ def _grid_span(data: PlanData) -> tuple[datetime.date, datetime.date]:
     days = [plan.start, plan.end]
     days += [a.start_month for a in data.activities] + [a.end_month for a in data.activities]
     days += [m.due for m in data.milestones] + [p.due for p in data.decision_points]
-    start_index = plan.start.year * 12 + plan.start.month - 1
-    lowest = max(start_index - GRID_MARGIN_MONTHS, 0)
-    highest = min(start_index + LONGEST_PLAN_MONTHS + 2 * GRID_MARGIN_MONTHS, 9999 * 12 + 11)
-
-    def index(value: datetime.date) -> int:
-        return min(max(value.year * 12 + value.month - 1, lowest), highest)
-
-    first, last = index(min(days)), index(max(days))
-    return (
-        datetime.date(first // 12, first % 12 + 1, 1),
-        datetime.date(last // 12, last % 12 + 1, 1),
-    )
+    lowest, highest = bounds.drawable_months(plan)
+    first = min(max(_month(min(days)), lowest), highest)
+    last = max(min(_month(max(days)), highest), lowest)
+    return first, last
 
 
 def _period_label(value: datetime.date, step: int) -> str:

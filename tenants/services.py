@@ -28,6 +28,7 @@ from django.db.migrations.loader import MigrationLoader
 from django.utils.translation import gettext as _
 from django_tenants.clone import CLONE_SCHEMA_FUNCTION
 from django_tenants.utils import schema_exists
+from stdnum.no import orgnr
 
 from samla.urls_helpers import municipality_host
 from tenants.models import Domain, Municipality
@@ -361,7 +362,7 @@ def provision_municipality(
     *, name: str, slug: str, org_number: str, county: str = ""
 ) -> Municipality:
     """Create a municipality with its schema and its host, or raise ValidationError."""
-    name, slug, org_number = name.strip(), slug.strip().lower(), org_number.replace(" ", "")
+    name, slug, org_number = name.strip(), slug.strip().lower(), orgnr.compact(org_number)
     errors = validate_new_municipality(name=name, slug=slug, org_number=org_number)
     if errors:
         raise ValidationError(errors)

@@ -1,4 +1,7 @@
-"""Rules for what a municipality may be called: slug (host label) and organisation number."""
+"""Rules for what a municipality may be called: slug (host label) and organisation number.
+
+Organisation numbers are checked by `stdnum.no.orgnr` (nine digits, MOD11 check digit).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +9,9 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from stdnum.exceptions import InvalidChecksum
+from stdnum.exceptions import ValidationError as NumberError
+from stdnum.no import orgnr
 
 RESERVED_SLUGS = frozenset(
     {
@@ -16,7 +22,6 @@ RESERVED_SLUGS = frozenset(
 )  # fmt: skip
 # A DNS host label that also makes a PostgreSQL schema name once "-" becomes "_".
 HOST_LABEL = re.compile(r"^[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$")
-MOD11_WEIGHTS = (3, 2, 7, 6, 5, 4, 3, 2)
 
 
 def validate_slug(slug: str) -> None:
@@ -38,24 +43,21 @@ def validate_slug(slug: str) -> None:
         )
 
 
-def org_number_check_digit(first_eight: str) -> int | None:
-    """The MOD11 check digit for eight digits, or None when none exists (remainder 1)."""
-    remainder = sum(int(d) * w for d, w in zip(first_eight, MOD11_WEIGHTS, strict=True)) % 11
-    if remainder == 1:
-        return None
-    return 0 if remainder == 0 else 11 - remainder
-
-
 def validate_org_number(org_number: str) -> None:
-    if not re.fullmatch(r"\d{9}", org_number):
-        raise ValidationError(
-            _("Organisasjonsnummeret må være ni siffer."), code="org_number_format"
-        )
-    if org_number_check_digit(org_number[:8]) != int(org_number[8]):
+    """Refuse anything but nine digits with a valid check digit (callers remove spaces)."""
+    try:
+        valid = orgnr.validate(org_number) == org_number
+    except InvalidChecksum:
         raise ValidationError(
             _("Organisasjonsnummeret %(number)s er ikke gyldig (kontrollsifferet stemmer ikke)."),
             code="org_number_checksum",
             params={"number": org_number},
+        ) from None
+    except NumberError:
+        valid = False
+    if not valid:
+        raise ValidationError(
+            _("Organisasjonsnummeret må være ni siffer."), code="org_number_format"
         )
 
 

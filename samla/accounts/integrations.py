@@ -43,8 +43,8 @@ from samla.accounts.models import (
     MunicipalityRole,
     User,
 )
+from samla.textrules import CONTROL_MESSAGE, contains_control_characters
 from tenants.models import Municipality
-from tenants.plans.validators import CONTROL_MESSAGE, contains_control_characters
 
 SECRET_PREFIX = "samla_int_"  # noqa: S105 - a marker, not a secret
 SECRET_BYTES = 32

@@ -22,8 +22,8 @@ from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from samla.accounts import integrations
 from samla.accounts.models import IntegrationToken
+from samla.textrules import validate_printable
 from tenants.plans.forms import add_service_errors
-from tenants.plans.validators import validate_printable
 
 TEMPLATE = "accounts/integration_tokens.html"
 

@@ -32,7 +32,6 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from dateutil.relativedelta import relativedelta
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -40,6 +39,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
+from samla.dates import add_months, month_index, shift_days, shift_months
 from tenants.plans import bounds, services
 from tenants.plans.models import (
     Activity,
@@ -51,17 +51,6 @@ from tenants.plans.models import (
     Phase,
     Plan,
 )
-
-# Dates ----------------------------------------------------------------------------------
-
-
-def add_months(value: datetime.date, months: int) -> datetime.date:
-    """The same day `months` later (or earlier), clamped to the month's last day."""
-    return value + relativedelta(months=months)
-
-
-def month_index(value: datetime.date) -> int:
-    return value.year * 12 + value.month - 1
 
 
 @dataclass(frozen=True)
@@ -665,12 +654,12 @@ OUT_OF_RANGE = object()  # a moved date Python's calendar cannot hold
 def _moved(value: datetime.date | None, delta: datetime.timedelta) -> Any:
     if value is None:
         return None
-    moved = bounds.shift_days(value, delta)
+    moved = shift_days(value, delta)
     return OUT_OF_RANGE if moved is None else moved
 
 
 def _moved_month(value: datetime.date, months: int) -> Any:
-    moved = bounds.shift_months(value, months)
+    moved = shift_months(value, months)
     return OUT_OF_RANGE if moved is None else moved
 
 
@@ -750,7 +739,7 @@ def move_plan_start(
         if not delta:
             return current
         months = month_index(new_start) - month_index(current.start)
-        new_end = bounds.shift_days(current.end, delta)
+        new_end = shift_days(current.end, delta)
         moves = list(_planned_moves(current, delta, months, timezone.localdate()))
         # The whole move is checked before anything is written: no half-moved plan.
         _check_move(current, new_start, new_end, moves)

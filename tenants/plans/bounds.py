@@ -20,13 +20,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from dateutil.relativedelta import relativedelta
 from django.db import models
 from django.db.models import F, Q, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from samla.dates import add_months, first_of_month
 from tenants.plans.models import (
     Activity,
     Body,
@@ -123,18 +123,14 @@ def date_text(value: datetime.date) -> str:
     return value.strftime("%d.%m.%Y")
 
 
-def _first_of_month(value: datetime.date) -> datetime.date:
-    return value.replace(day=1)
-
-
 def window(
     start: datetime.date, end: datetime.date, margin: Margin
 ) -> tuple[datetime.date, datetime.date]:
     """The first and last date allowed for a field with this margin in a plan start–end."""
     if margin.by_month:
-        start, end = _first_of_month(start), _first_of_month(end)
-    first = EARLIEST if margin.before is None else start - relativedelta(months=margin.before)
-    last = LATEST if margin.after is None else end + relativedelta(months=margin.after)
+        start, end = first_of_month(start), first_of_month(end)
+    first = EARLIEST if margin.before is None else add_months(start, -margin.before)
+    last = LATEST if margin.after is None else add_months(end, margin.after)
     return max(first, EARLIEST), min(last, LATEST)
 
 
@@ -210,7 +206,7 @@ def plan_period_errors(start: Any, end: Any) -> dict[str, list[str]]:
             errors.setdefault(name, []).append(year_window_message())
     if errors or not isinstance(start, datetime.date) or not isinstance(end, datetime.date):
         return errors
-    if end >= start + relativedelta(years=MAX_PLAN_YEARS):
+    if end >= add_months(start, 12 * MAX_PLAN_YEARS):
         errors["end"] = [
             _("En plan kan vare høyst %(years)d år: slutt senest %(last)s.")
             % {"years": MAX_PLAN_YEARS, "last": date_text(latest_end(start))}
@@ -219,7 +215,7 @@ def plan_period_errors(start: Any, end: Any) -> dict[str, list[str]]:
 
 
 def latest_end(start: datetime.date) -> datetime.date:
-    return start + relativedelta(years=MAX_PLAN_YEARS) - datetime.timedelta(days=1)
+    return add_months(start, 12 * MAX_PLAN_YEARS) - datetime.timedelta(days=1)
 
 
 def part_date_errors(
@@ -245,7 +241,7 @@ def date_error(
     if not in_year_window(value):
         return year_window_message()
     first, last = window(start, end, margin)
-    checked = _first_of_month(value) if margin.by_month else value
+    checked = first_of_month(value) if margin.by_month else value
     if first <= checked <= last:
         return None
     return outside_message(margin, first, last, start, end)
@@ -400,20 +396,3 @@ def actions_error(count: int) -> str | None:
         "limit": ACTIONS_PER_MEETING,
         "count": count,
     }
-
-
-def shift_months(value: datetime.date, months: int) -> datetime.date | None:
-    """The same day `months` later or earlier (clamped to the month end); None if out of range."""
-    try:
-        moved = value + relativedelta(months=months)
-    except (OverflowError, ValueError):
-        return None
-    return moved
-
-
-def shift_days(value: datetime.date, days: datetime.timedelta) -> datetime.date | None:
-    """`value` moved by `days`; None when that leaves the calendar Python can hold."""
-    try:
-        return value + days
-    except (OverflowError, ValueError):
-        return None

@@ -21,7 +21,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
-from tenants.plans.validators import validate_no_national_id, validate_printable
+from samla.textrules import validate_no_national_id, validate_printable
 
 NAME_LIMIT = 200
 CODE_LIMIT = 12

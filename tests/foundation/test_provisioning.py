@@ -10,11 +10,7 @@ from django_tenants.utils import schema_exists
 
 from tenants import services
 from tenants.models import Domain, Municipality
-from tenants.validators import org_number_check_digit
-
-
-def valid_org_number(first_eight: str) -> str:
-    return first_eight + str(org_number_check_digit(first_eight))
+from tests.numbers import org_number as valid_org_number
 
 
 def tables_in(schema: str) -> set[str]:

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 
 from tenants import services
-from tenants.validators import org_number_check_digit
+from tests.numbers import org_number as valid_org_number
 
 # What a schema is made of, each row free of the schema's own name (normalised below).
 CATALOGUE = {
@@ -58,10 +58,6 @@ def describe(schema: str) -> dict[str, list[tuple]]:
             rows.append((table, *cursor.fetchone()))
         description["rows"] = rows
     return description
-
-
-def valid_org_number(first_eight: str) -> str:
-    return first_eight + str(org_number_check_digit(first_eight))
 
 
 def test_direct_copy_reproduces_the_template_exactly(db):

@@ -12,8 +12,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from samla.dates import add_months
 from tenants.plans import services
-from tenants.plans.blueprints import BLUEPRINTS, add_months, move_plan_start
+from tenants.plans.blueprints import BLUEPRINTS, move_plan_start
 from tenants.plans.models import Change, Plan
 from tests.plans.conftest import api_as, inside
 from tests.urlmaps import GUESSED_ID

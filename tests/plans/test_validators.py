@@ -1,11 +1,12 @@
-"""Norwegian national identity numbers are recognised in text, ordinary numbers are not."""
+"""Norwegian national identity numbers are recognised in text, ordinary numbers are not
+(`samla.textrules`, re-exported for plans by `tenants.plans.validators`)."""
 
 from __future__ import annotations
 
 import pytest
 from django.core.exceptions import ValidationError
 
-from tenants.plans.validators import contains_national_id, is_national_id, validate_no_national_id
+from samla.textrules import contains_national_id, is_national_id, validate_no_national_id
 
 
 def national_id(birth: str, first_individual: int = 123) -> str:
@@ -27,11 +28,23 @@ def national_id(birth: str, first_individual: int = 123) -> str:
 
 FNR = national_id("150312")  # born 15 March 2012
 D_NUMBER = national_id("550312")  # D-number: day + 40
+H_NUMBER = national_id("154312")  # H-number: month + 40
+SYNTHETIC = national_id("158312")  # the Tax Administration's synthetic test number: month + 80
+SYNTHETIC_D_NUMBER = national_id("558312")
 
 
 def test_valid_numbers_are_recognised() -> None:
-    assert is_national_id(FNR)
-    assert is_national_id(D_NUMBER)
+    for number in (FNR, D_NUMBER, H_NUMBER, SYNTHETIC, SYNTHETIC_D_NUMBER):
+        assert is_national_id(number), number
+
+
+def test_the_plans_path_still_names_the_same_validators() -> None:
+    """Migrations refer to the validators by their plans path; they must stay the same objects."""
+    from samla import textrules
+    from tenants.plans import validators
+
+    assert validators.validate_no_national_id is textrules.validate_no_national_id
+    assert validators.validate_printable is textrules.validate_printable
 
 
 @pytest.mark.parametrize(
@@ -41,6 +54,8 @@ def test_valid_numbers_are_recognised() -> None:
         f"fnr: {FNR[:6]} {FNR[6:]}",
         f"fnr {FNR[:6]}-{FNR[6:]}",
         f"D-nr {D_NUMBER}",
+        f"H-nr {H_NUMBER[:6]}.{H_NUMBER[6:]}",
+        f"testperson {SYNTHETIC}",
         f"<p>{FNR}</p>",
     ],
 )
@@ -65,6 +80,8 @@ def test_a_list_of_texts_is_checked_item_by_item() -> None:
         f"1{FNR}",  # twelve digits is not an identity number
         "Beløp 150 000 kr i 2017–2018",
         "31129912345",  # no valid check digits
+        national_id("300212"),  # 30 February is no date
+        national_id("159312"),  # month 93: no kind of identity number
         "",
     ],
 )
@@ -74,9 +91,7 @@ def test_ordinary_text_and_numbers_pass(text: str) -> None:
 
 
 def test_control_characters_are_refused_but_tabs_and_line_breaks_are_text() -> None:
-    from django.core.exceptions import ValidationError
-
-    from tenants.plans.validators import validate_printable
+    from samla.textrules import validate_printable
 
     validate_printable("Linje 1\nLinje 2\r\n\tinnrykk, «sitat» og æøå ŋ")
     validate_printable(["ok", "også ok"])

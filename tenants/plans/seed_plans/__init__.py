@@ -22,8 +22,8 @@ from typing import Any
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 
+from samla.dates import add_months, month_index
 from tenants.plans import services
-from tenants.plans.blueprints import add_months, month_index
 from tenants.plans.models import Goal, Plan, PlanStatus
 from tenants.plans.seed_plans import byn, larvik, nesseby, nordre_land, steinkjer
 

@@ -37,15 +37,17 @@ from urllib.parse import quote
 import pytest
 from django.db import connection
 
+from tests.gates import in_ci, unavailable
+from tests.numbers import org_number
+
 # Until the API meets issue 6, the fuzzer runs only where asked to (SAMLA_FUZZ=1) and in CI
 # (CI=true). Set this to True once it passes, and `make test` runs it everywhere.
 ALWAYS_RUN = False
-_IN_CI = os.environ.get("CI", "").lower() == "true"
 
 pytestmark = [
     pytest.mark.fuzz,
     pytest.mark.skipif(
-        not (ALWAYS_RUN or _IN_CI or os.environ.get("SAMLA_FUZZ") == "1"),
+        not (ALWAYS_RUN or in_ci() or os.environ.get("SAMLA_FUZZ") == "1"),
         reason="the API fuzzer runs with SAMLA_FUZZ=1 (and in CI); see docs/api-fuzzing.md",
     ),
 ]
@@ -97,10 +99,7 @@ REAL_ID_PROBABILITY = 0.8
 @pytest.fixture(scope="module", autouse=True)
 def _schemathesis_installed() -> None:
     if not SCHEMATHESIS.exists():
-        message = f"{SCHEMATHESIS} is missing: install the dev extras (pip install -e '.[dev]')"
-        if _IN_CI:
-            pytest.fail(message, pytrace=False)
-        pytest.skip(message)
+        unavailable(f"{SCHEMATHESIS} is missing: install the dev extras (pip install -e '.[dev]')")
 
 
 # The world the fuzzer works in -------------------------------------------------------------
@@ -117,16 +116,6 @@ class World:
     # report that the main run's `submit/` would otherwise have frozen): the main runs
     # never get their ids from the lists.
     reserved: dict[str, list[int]] = field(default_factory=dict)
-
-
-def _valid_org_number() -> str:
-    from tenants.validators import org_number_check_digit
-
-    while True:
-        first_eight = "9" + "".join(secrets.choice("0123456789") for _ in range(7))
-        digit = org_number_check_digit(first_eight)
-        if digit is not None and digit < 10:
-            return first_eight + str(digit)
 
 
 def _seed_plans(leader) -> tuple[int, int, int]:  # type: ignore[no-untyped-def]
@@ -196,7 +185,7 @@ def world(django_db_setup, django_db_blocker) -> Iterator[World]:  # type: ignor
     try:
         with django_db_blocker.unblock():
             municipality = provision_municipality(
-                name=f"Fuzz {suffix}", slug=slug, org_number=_valid_org_number()
+                name=f"Fuzz {suffix}", slug=slug, org_number=org_number()
             )
             users = {
                 who: User.objects.create_user(username=f"fuzz-{suffix}.{who}", password=password)
@@ -211,7 +200,7 @@ def world(django_db_setup, django_db_blocker) -> Iterator[World]:  # type: ignor
             network.municipalities.add(municipality)
             CoordinatorRole.objects.create(user=users["coordinator"], network=network)
             consultancy = Consultancy.objects.create(
-                name=f"Fuzz konsulent {suffix}", slug=slug, org_number=_valid_org_number()
+                name=f"Fuzz konsulent {suffix}", slug=slug, org_number=org_number()
             )
             ConsultancyMembership.objects.create(user=users["consultant"], consultancy=consultancy)
             tokens = {who: AuthToken.objects.create(user)[1] for who, user in users.items()}

@@ -38,6 +38,7 @@ from tests.browser.pages import (
     REPORT_DAY,
     Page,
 )
+from tests.gates import unavailable
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -82,10 +83,7 @@ class SamlaServer:
 def _require_chromium() -> None:
     if CHROMIUM.exists():
         return
-    message = f"{CHROMIUM} is missing: run `make browser-deps` (Debian's chromium package)."
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(message, pytrace=False)
-    pytest.skip(message)
+    unavailable(f"{CHROMIUM} is missing: run `make browser-deps` (Debian's chromium package).")
 
 
 @pytest.fixture(scope="package")

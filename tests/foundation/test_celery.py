@@ -6,8 +6,9 @@ commits, and refuses to run (TenantRequired) when it arrives without that schema
 the public schema, with no schema header, or with a header naming another municipality.
 
 The first group runs eagerly, in this process (the default without a broker). The
-second starts a real `celery worker` against the Redis in CELERY_TEST_BROKER_URL and the
-committed test database, and is skipped without it.
+second (marked `worker`) starts a real `celery worker` against the Redis in
+CELERY_TEST_BROKER_URL and the committed test database; without it, it is skipped locally
+and fails in CI (`tests.gates`).
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from samla.celery import app
 from samla.tasks import TenantRequired, run_for_municipality, send_for_municipality
 from tenants.models import Municipality, SchemaCheck
 from tenants.tasks import check_schema
+from tests.gates import unavailable
 
 REPO = Path(__file__).resolve().parents[2]
 BROKER_URL = os.environ.get("CELERY_TEST_BROKER_URL", "")
@@ -290,7 +292,7 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 def real_worker(django_db_setup, tmp_path_factory) -> Iterator[Worker]:  # type: ignore[no-untyped-def]
     """A worker on the committed test database and a queue of its own; this process sends to it."""
     if not BROKER_URL:
-        pytest.skip(
+        unavailable(
             "CELERY_TEST_BROKER_URL is not set, so no real worker can run "
             "(.ci/run sets it when Redis answers on 127.0.0.1:6379)"
         )

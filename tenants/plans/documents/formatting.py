@@ -1,47 +1,26 @@
-"""How values look in the plan documents: dates, kroner, file names."""
+"""What a document cell shows, text that XML can hold, and a download's file name.
+
+Dates, months and kroner read as on the pages: `samla.formats` formats them for both.
+"""
 
 from __future__ import annotations
 
 import datetime
 import re
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 from urllib.parse import quote
 
 from django.utils.text import slugify
 
-CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+from samla.formats import format_date, format_kroner
 
-MONTHS = ("jan", "feb", "mar", "apr", "mai", "jun", "jul", "aug", "sep", "okt", "nov", "des")
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
 def clean(text: str) -> str:
     """Text that XML can hold: tabs as spaces, other control characters dropped."""
     return CONTROL.sub("", text.replace("\t", " "))
-
-
-def format_date(value: datetime.date | None) -> str:
-    """dd.mm.yyyy, or an empty string."""
-    return value.strftime("%d.%m.%Y") if value else ""
-
-
-def format_kroner(value: Decimal | int | None) -> str:
-    """Norwegian kroner: `1 234 567,00 kr`."""
-    if value is None:
-        return ""
-    amount = Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    sign = "−" if amount < 0 else ""
-    whole, cents = f"{abs(amount):.2f}".split(".")
-    groups = []
-    while whole:
-        groups.insert(0, whole[-3:])
-        whole = whole[:-3]
-    return f"{sign}{' '.join(groups)},{cents} kr"
-
-
-def format_month(value: datetime.date) -> str:
-    """A month column's label: `sep 17`."""
-    return f"{MONTHS[value.month - 1]} {value:%y}"
 
 
 def format_value(value: Any) -> str:

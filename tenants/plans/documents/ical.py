@@ -8,7 +8,7 @@ from django.utils import timezone
 from icalendar import Calendar
 from icalendar import Event as IcsEvent
 
-from tenants.plans.documents.outline import Outline
+from tenants.plans.documents.types import Outline
 
 CONTENT_TYPE = "text/calendar; charset=utf-8"
 

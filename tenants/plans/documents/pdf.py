@@ -34,7 +34,7 @@ from reportlab.platypus import Paragraph as PdfParagraph
 from reportlab.platypus import Table as PdfTable
 
 from tenants.plans.documents.formatting import clean, format_value
-from tenants.plans.documents.outline import MARK, Heading, Outline, PageTurn, Paragraph, Table
+from tenants.plans.documents.types import MARK, Heading, Outline, PageTurn, Paragraph, Table
 
 CONTENT_TYPE = "application/pdf"
 

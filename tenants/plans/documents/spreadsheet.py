@@ -9,7 +9,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from tenants.plans.documents.formatting import clean
-from tenants.plans.documents.outline import Outline
+from tenants.plans.documents.types import Outline
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -16,7 +16,7 @@ from docx.table import Table as DocxTable
 from lxml.etree import SubElement
 
 from tenants.plans.documents.formatting import clean, format_value
-from tenants.plans.documents.outline import MARK, Heading, Outline, PageTurn, Paragraph, Table
+from tenants.plans.documents.types import MARK, Heading, Outline, PageTurn, Paragraph, Table
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 

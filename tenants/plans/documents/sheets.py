@@ -1,0 +1,146 @@
+"""What the spreadsheet and the calendar list: a sheet per part, an event per date."""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.utils.translation import gettext as _
+
+from tenants.plans.documents import columns
+from tenants.plans.documents.chapters import GOAL_LEVELS
+from tenants.plans.documents.loader import PlanData
+from tenants.plans.documents.types import Column, Event, Sheet
+
+
+def plan_sheets(data: PlanData) -> list[Sheet]:
+    """A sheet per part of the plan, in the order a reader looks for them."""
+    bodies = [(body, member) for body in data.bodies for member in body.members.all()]
+    return [
+        columns.MILESTONES.sheet(_("Milepæler"), columns.MILESTONE_SHEET, data.milestones),
+        columns.DECISION_POINTS.sheet(
+            _("Beslutningspunkter"), columns.DECISION_POINT_SHEET, data.decision_points
+        ),
+        columns.ACTIVITIES.sheet(_("Hovedaktiviteter"), columns.ACTIVITY_SHEET, data.activities),
+        Sheet(
+            _("Risiko"),
+            [
+                Column(_("Nr"), "number", 6),
+                Column(_("Risikofaktor"), width=45),
+                Column(_("S"), "number", 5),
+                Column(_("K"), "number", 5),
+                Column(_("RF"), "number", 6),
+                Column(_("Tiltak"), width=45),
+                Column(_("Ansvarlig"), width=20),
+                Column(_("Status"), width=12),
+            ],
+            [
+                [
+                    n,
+                    r.title,
+                    r.likelihood,
+                    r.consequence,
+                    r.score,
+                    r.measure,
+                    r.owner,
+                    str(r.get_status_display()),
+                ]
+                for n, r in enumerate(data.risks, start=1)
+            ],
+        ),
+        Sheet(
+            _("Budsjett"),
+            [
+                Column(_("Type"), width=14),
+                Column(_("Post"), width=45),
+                Column(_("Periode"), width=14),
+                Column(_("Beløp"), "amount", 18),
+                Column(_("Avklart"), width=10),
+            ],
+            [
+                [
+                    str(line.get_kind_display()),
+                    line.label,
+                    line.period,
+                    line.amount,
+                    _("Ja") if line.settled else _("Nei"),
+                ]
+                for line in data.budget_lines
+            ],
+        ),
+        Sheet(
+            _("Mål"),
+            [
+                Column(_("Nivå"), width=14),
+                Column(_("Mål"), width=60),
+                Column(_("Utgangsverdi"), "decimal", 13),
+                Column(_("Målverdi"), "decimal", 13),
+                Column(_("Nåverdi"), "decimal", 13),
+                Column(_("Enhet"), width=10),
+                Column(_("Periode"), width=12),
+                Column(_("Frist"), "date", 12),
+            ],
+            [
+                [
+                    str(g.get_level_display()),
+                    g.text,
+                    g.baseline,
+                    g.target,
+                    g.current,
+                    g.unit,
+                    g.period,
+                    g.due,
+                ]
+                for level in GOAL_LEVELS
+                for g in data.goals
+                if g.level == level
+            ],
+        ),
+        Sheet(
+            _("Organisering"),
+            [
+                Column(_("Gruppe"), width=25),
+                Column(_("Navn"), width=28),
+                Column(_("Stilling"), width=28),
+                Column(_("Enhet"), width=25),
+                Column(_("Rolle"), width=18),
+            ],
+            [[body.name, m.name, m.title, m.unit, m.role] for body, m in bodies],
+        ),
+        Sheet(
+            _("Møter"),
+            [
+                Column(_("Møte"), width=30),
+                Column(_("Gruppe"), width=25),
+                Column(_("Hyppighet"), width=18),
+                Column(_("Deltakere"), width=35),
+                Column(_("Agenda"), width=50),
+            ],
+            [
+                [s.name, s.body.name if s.body else "", s.frequency, s.participants, s.agenda]
+                for s in data.meeting_series
+            ],
+        ),
+    ]
+
+
+def plan_events(data: PlanData) -> list[Event]:
+    """An all-day event per milestone and decision point, with an id that stays."""
+    schema = connection.schema_name
+    events = [
+        Event(
+            uid=f"milestone-{m.id}.{schema}@samla",
+            summary=f"{m.code} {m.title}",
+            day=m.due,
+            description=m.criterion,
+        )
+        for m in data.milestones
+    ]
+    events += [
+        Event(
+            uid=f"decision-point-{p.id}.{schema}@samla",
+            summary=f"{p.code} {p.title}",
+            day=p.due,
+            description=p.basis,
+        )
+        for p in data.decision_points
+    ]
+    return events

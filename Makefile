@@ -1,10 +1,11 @@
-# The few commands a newcomer needs. `make demo` runs Samla; `make test` runs every check.
+# The few commands a newcomer needs. `make demo` runs Samla; `make test` runs every check;
+# `make test-fast` leaves out the worker, browser and fuzz tests.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install assets demo test lint format worker browser-deps clean
+.PHONY: install assets demo test test-fast migrations-check lint format worker browser-deps clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,9 +37,19 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-test: assets browser-deps lint
+migrations-check: install
 	DJANGO_SETTINGS_MODULE=samla.settings.test $(BIN)/samla makemigrations --check --dry-run --verbosity 0
+
+test: assets browser-deps lint migrations-check
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# The local loop: the same checks as `make test`, and every test except the groups that
+# need something outside Python or take minutes: the real Celery worker (marker `worker`,
+# needs Redis), headless Chromium (`browser`) and the API fuzzer (`fuzz`). In CI
+# (CI=true) those groups fail rather than skip when Redis or Chromium is missing, so
+# `make test` is what CI runs and what to run before pushing.
+test-fast: assets lint migrations-check
+	$(BIN)/pytest -m "not worker and not browser and not fuzz" $(PYTEST_ARGS)
 
 worker: install
 	DJANGO_SETTINGS_MODULE=samla.settings.dev $(BIN)/celery -A samla worker --beat --loglevel=info

@@ -33,14 +33,40 @@ def host_of(municipality: Municipality) -> str:
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker) -> Iterator[None]:  # type: ignore[no-untyped-def]
+def django_db_setup(  # type: ignore[no-untyped-def]
+    request,
+    django_test_environment,
+    django_db_blocker,
+    django_db_keepdb,
+    django_db_createdb,
+    django_db_modify_db_settings,
+) -> Iterator[None]:
+    """The test database with the template and the seed municipalities, committed.
+
+    Replaces pytest-django's fixture of this name, which creates the test database only
+    when a collected test asks for `db`: the worker, browser, fuzz and concurrency tests
+    work on committed data and do not, so `pytest -m worker` alone would otherwise write
+    the seed municipalities into the database DATABASE_URL names.
+    """
+    from django.test.utils import setup_databases, teardown_databases
+
+    keepdb = django_db_keepdb and not django_db_createdb
     with django_db_blocker.unblock():
+        config = setup_databases(
+            verbosity=request.config.option.verbose,
+            interactive=False,
+            aliases={"default"},
+            keepdb=keepdb,
+        )
         ensure_public_tenant()
         ensure_template()
         for slug, fields in SEED_MUNICIPALITIES.items():
             if not Municipality.objects.filter(slug=slug).exists():
                 provision_municipality(slug=slug, **fields)
     yield
+    if not keepdb:
+        with django_db_blocker.unblock():
+            teardown_databases(config, verbosity=request.config.option.verbose)
 
 
 @pytest.fixture(autouse=True)

@@ -32,6 +32,7 @@ browser-deps:
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	DJANGO_SETTINGS_MODULE=samla.settings.test $(BIN)/mypy
 
 format: install
 	$(BIN)/ruff check --fix .

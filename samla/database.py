@@ -41,7 +41,9 @@ def start_embedded_postgres() -> str:
 def database_config() -> dict[str, Any]:
     """The `default` database for Django, always through django-tenants' backend."""
     url = os.environ.get("DATABASE_URL") or start_embedded_postgres()
-    config = dj_database_url.parse(url, conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "0")))
+    config: dict[str, Any] = dict(
+        dj_database_url.parse(url, conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "0")))
+    )
     # pgserver's URI names the socket directory as ?host=…; dj-database-url keeps it
     # in OPTIONS, but psycopg wants it as HOST.
     socket_dir = parse_qs(urlparse(url).query).get("host")

@@ -11,11 +11,12 @@ from __future__ import annotations
 from typing import Any
 
 from celery.result import AsyncResult, EagerResult
-from django.db import connection, transaction
+from django.db import transaction
 from django_tenants.utils import get_public_schema_name, tenant_context
 from tenant_schemas_celery.task import TenantTask
 
 from samla.celery import app
+from tenants.db import connection
 from tenants.models import Municipality
 
 
@@ -38,10 +39,13 @@ def municipality_task(**options: Any) -> Any:
     return app.task(base=MunicipalityTask, **options)
 
 
-def _send(municipality: Municipality, task: Any, args: tuple[Any, ...]) -> AsyncResult:
+def _send(municipality: Municipality, task: Any, args: tuple[Any, ...]) -> AsyncResult[Any]:
     schema = municipality.schema_name
     with tenant_context(municipality):
-        return task.apply_async(args=(schema, *args), headers={"_schema_name": schema})
+        result: AsyncResult[Any] = task.apply_async(
+            args=(schema, *args), headers={"_schema_name": schema}
+        )
+    return result
 
 
 def send_for_municipality(municipality: Municipality, task: Any, *args: Any) -> None:
@@ -53,5 +57,7 @@ def run_for_municipality(municipality: Municipality, task: Any, *args: Any) -> A
     """Run the task here and now in the municipality's schema, and return its result."""
     schema = municipality.schema_name
     with tenant_context(municipality):
-        result: EagerResult = task.apply(args=(schema, *args), headers={"_schema_name": schema})
+        result: EagerResult[Any] = task.apply(
+            args=(schema, *args), headers={"_schema_name": schema}
+        )
     return result.get()

@@ -14,7 +14,7 @@ from django_tenants.utils import remove_www
 
 def normalised_host(host: str) -> str:
     """`Nordre-Land.Localhost.:8000` → `nordre-land.localhost`."""
-    return remove_www(host.split(":")[0].rstrip(".").lower())
+    return str(remove_www(host.split(":")[0].rstrip(".").lower()))
 
 
 class MunicipalityMiddleware(TenantMainMiddleware):

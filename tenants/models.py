@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_tenants.models import DomainMixin, TenantMixin
@@ -16,11 +18,15 @@ class MunicipalityQuerySet(models.QuerySet["Municipality"]):
 class Municipality(TenantMixin):
     """One municipality: one PostgreSQL schema, one workspace, one host."""
 
-    name = models.CharField(_("navn"), max_length=100)
-    slug = models.SlugField(_("kortnavn"), max_length=63, unique=True)
-    org_number = models.CharField(_("organisasjonsnummer"), max_length=9, unique=True)
-    county = models.CharField(_("fylke"), max_length=100, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    # Annotated: TenantMixin is untyped, so mypy's Django plugin does not see a model here.
+    schema_name: str
+    name: models.CharField[str, str] = models.CharField(_("navn"), max_length=100)
+    slug: models.SlugField[str, str] = models.SlugField(_("kortnavn"), max_length=63, unique=True)
+    org_number: models.CharField[str, str] = models.CharField(
+        _("organisasjonsnummer"), max_length=9, unique=True
+    )
+    county: models.CharField[str, str] = models.CharField(_("fylke"), max_length=100, blank=True)
+    created_at: models.DateTimeField[Any, Any] = models.DateTimeField(auto_now_add=True)
 
     objects = MunicipalityQuerySet.as_manager()
 
@@ -35,13 +41,13 @@ class Municipality(TenantMixin):
         ordering = ["name"]
 
     def __str__(self) -> str:
-        return self.name
+        return str(self.name)
 
     @property
     def is_public(self) -> bool:
         from django_tenants.utils import get_public_schema_name
 
-        return self.schema_name == get_public_schema_name()
+        return bool(self.schema_name == get_public_schema_name())
 
 
 class Domain(DomainMixin):

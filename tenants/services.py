@@ -18,11 +18,12 @@ from __future__ import annotations
 
 import logging
 import time
+from typing import cast
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.backends.utils import CursorWrapper
 from django.db.migrations.loader import MigrationLoader
 from django.utils.translation import gettext as _
@@ -31,6 +32,7 @@ from django_tenants.utils import schema_exists
 from stdnum.no import orgnr
 
 from samla.urls_helpers import municipality_host
+from tenants.db import connection
 from tenants.models import Domain, Municipality
 from tenants.validators import schema_name_for, validate_org_number, validate_slug
 
@@ -279,7 +281,8 @@ def _copy_statements(cursor: CursorWrapper, source: str, target: str) -> list[st
             f"SELECT {columns} FROM {src}.{name}"
         )
     cursor.execute(_CONSTRAINTS_SQL, params)
-    keys, foreign_keys = [], []
+    keys: list[str] = []
+    foreign_keys: list[str] = []
     for (
         table,
         constraint,
@@ -398,7 +401,7 @@ def provision_municipality(
             {"slug": [_("Kortnavnet eller organisasjonsnummeret ble nettopp tatt i bruk.")]}
         ) from exc
     logger.info("Provisioned municipality %s (schema %s)", slug, municipality.schema_name)
-    return municipality
+    return cast(Municipality, municipality)
 
 
 def ensure_public_tenant() -> Municipality:
@@ -411,4 +414,4 @@ def ensure_public_tenant() -> Municipality:
         Domain.objects.get_or_create(
             domain=host, defaults={"tenant": public, "is_primary": index == 0}
         )
-    return public
+    return cast(Municipality, public)

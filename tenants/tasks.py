@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import connection
-
 from samla.tasks import municipality_task
+from tenants.db import connection
 from tenants.models import SchemaCheck
 from tenants.services import template_schema
 

@@ -12,10 +12,11 @@ from typing import Any, TypeVar
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django_tenants.utils import get_public_schema_name
 
-from samla.accounts.models import MunicipalityMembership, MunicipalityRole
+from samla.accounts.models import MunicipalityMembership, MunicipalityRole, User
 from tenants.models import Municipality
 
 ViewFunc = TypeVar("ViewFunc", bound=Callable[..., Any])
@@ -27,8 +28,22 @@ def open_view(view: ViewFunc) -> ViewFunc:
     return view
 
 
+def tenant_of(request: Any) -> Municipality:
+    """The municipality (or the public tenant) django-tenants resolved for this request."""
+    tenant: Municipality = request.tenant
+    return tenant
+
+
+def acting_user(request: Any) -> User:
+    """The signed-in user of a request that the access layer has let through."""
+    user = request.user
+    if not isinstance(user, User) or not user.is_authenticated:
+        raise PermissionDenied
+    return user
+
+
 def is_public(tenant: Municipality) -> bool:
-    return tenant.schema_name == get_public_schema_name()
+    return bool(tenant.schema_name == get_public_schema_name())
 
 
 def active_membership(

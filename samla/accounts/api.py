@@ -17,7 +17,7 @@ from samla.accounts.integrations import revoke_integration_token
 from samla.accounts.models import IntegrationToken
 
 
-class CredentialsSerializer(serializers.Serializer):
+class CredentialsSerializer(serializers.Serializer[dict[str, str]]):
     username = serializers.CharField(max_length=150, label=_("Brukernavn"))
     password = serializers.CharField(max_length=256, label=_("Passord"), trim_whitespace=False)
 
@@ -25,7 +25,7 @@ class CredentialsSerializer(serializers.Serializer):
 class ObtainTokenView(APIView):
     """Exchange a user name and password for an API token (public host only)."""
 
-    authentication_classes: list = []
+    authentication_classes: list[type] = []
     permission_classes = [AllowAny]
     creates = True  # the schema documents 201
     may_lock_out = True  # axes answers 429 after repeated failures

@@ -144,12 +144,12 @@ def _clean_expiry(days: Any, errors: dict[str, list[str]]) -> int:
             _("Velg en varighet fra 1 til %(max)d dager.") % {"max": MAX_EXPIRY_DAYS}
         ]
         return 0
-    return days
+    return int(days)
 
 
 def create_integration_token(
     municipality: Municipality,
-    acting_user: AbstractBaseUser,
+    acting_user: User,
     name: str,
     can_write: bool,
     expires_in_days: int,
@@ -208,9 +208,7 @@ def create_integration_token(
     return token, secret
 
 
-def revoke_integration_token(
-    token: IntegrationToken, acting_user: AbstractBaseUser
-) -> IntegrationToken:
+def revoke_integration_token(token: IntegrationToken, acting_user: User) -> IntegrationToken:
     """Revoke the token at once: its service account is deactivated, its membership ended.
 
     The municipality's leader may, and so may the integration itself (a system that finds
@@ -228,7 +226,7 @@ def revoke_integration_token(
         if current.revoked_at is not None:
             return current
         current.revoked_at = timezone.now()
-        current.revoked_by = acting_user  # type: ignore[assignment]
+        current.revoked_by = acting_user
         current.save(update_fields=["revoked_at", "revoked_by"])
         User.objects.filter(pk=current.service_user_id).update(is_active=False)
         yesterday = timezone.localdate() - datetime.timedelta(days=1)

@@ -37,7 +37,7 @@ class LeaderOnly(TenantAccess):
         return integrations.is_leader_of(request.user, request.tenant)  # type: ignore[attr-defined]
 
 
-class IntegrationTokenSerializer(serializers.ModelSerializer):
+class IntegrationTokenSerializer(serializers.ModelSerializer[IntegrationToken]):
     """A token as lists show it: never the secret nor its digest."""
 
     status = serializers.SerializerMethodField()
@@ -92,10 +92,10 @@ class IntegrationTokenCreatedSerializer(IntegrationTokenSerializer):
         read_only_fields = fields
 
     def get_token(self, token: IntegrationToken) -> str:
-        return self.context["secret"]
+        return str(self.context["secret"])
 
 
-class IntegrationTokenCreateSerializer(serializers.Serializer):
+class IntegrationTokenCreateSerializer(serializers.Serializer[dict[str, Any]]):
     name = serializers.CharField(
         max_length=integrations.NAME_MAX_LENGTH,
         help_text=_("Hva nøkkelen brukes til, f.eks. «Sak/arkiv» (unikt i kommunen)"),
@@ -118,7 +118,7 @@ def _service_errors(exc: DjangoValidationError) -> serializers.ValidationError:
     return serializers.ValidationError(detail)
 
 
-class LeaderOnlySchema(api_settings.DEFAULT_SCHEMA_CLASS):  # type: ignore[misc,name-defined]
+class LeaderOnlySchema(api_settings.DEFAULT_SCHEMA_CLASS):  # type: ignore[name-defined]
     """The project's schema inspector, plus 403 on reads: only the leader may read these."""
 
     def _get_response_bodies(self, direction: Any = "response") -> dict[str, Any]:
@@ -131,7 +131,7 @@ class LeaderOnlySchema(api_settings.DEFAULT_SCHEMA_CLASS):  # type: ignore[misc,
 LEADER_ONLY_DESCRIPTION = _("Bare kommunens prosjektleder kan se og endre integrasjonsnøkler.")
 
 
-class IntegrationTokensView(GenericAPIView):
+class IntegrationTokensView(GenericAPIView[IntegrationToken]):
     permission_classes = [LeaderOnly]
     serializer_class = IntegrationTokenSerializer
     schema = LeaderOnlySchema()

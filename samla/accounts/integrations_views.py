@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from samla.accounts import integrations
+from samla.accounts.access import acting_user
 from samla.accounts.models import IntegrationToken
 from samla.textrules import validate_printable
 from tenants.plans.forms import add_service_errors
@@ -83,7 +84,7 @@ def integration_tokens_page(request: HttpRequest) -> HttpResponse:
             if form.is_valid():
                 try:
                     token, secret = integrations.create_integration_token(
-                        municipality, request.user, **form.cleaned_data
+                        municipality, acting_user(request), **form.cleaned_data
                     )
                 except ValidationError as exc:
                     add_service_errors(form, exc)
@@ -96,7 +97,7 @@ def integration_tokens_page(request: HttpRequest) -> HttpResponse:
                 municipality, request.user, request.POST.get("token")
             )
             if action == "revoke":
-                integrations.revoke_integration_token(token, request.user)
+                integrations.revoke_integration_token(token, acting_user(request))
                 messages.success(
                     request,
                     _("Nøkkelen «%(name)s» er trukket tilbake og virker ikke lenger.")

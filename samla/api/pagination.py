@@ -60,12 +60,12 @@ class LinkHeaderPagination(BasePagination):
         self.request = request
         number = _positive_int(request.query_params.get(self.page_query_param), 1)
         size = _positive_int(request.query_params.get(self.page_size_query_param), self.page_size)
-        errors = {}
+        errors: dict[str, list[str]] = {}
         if number is None or number > MAX_PAGE:
-            errors[self.page_query_param] = [_("Sidenummeret må være et positivt heltall.")]
+            errors[self.page_query_param] = [str(_("Sidenummeret må være et positivt heltall."))]
         if size is None or size > self.max_page_size:
             errors[self.page_size_query_param] = [
-                _("Sidestørrelsen må være et heltall fra 1 til %(max)d.")
+                str(_("Sidestørrelsen må være et heltall fra 1 til %(max)d."))
                 % {"max": self.max_page_size}
             ]
         if errors:

@@ -21,7 +21,9 @@ class SettingsRateThrottle(UserRateThrottle):
     """Reads its rate from the settings when asked (DRF reads them once, at import)."""
 
     def get_rate(self) -> str | None:
-        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+        rates: dict[str, Any] = api_settings.DEFAULT_THROTTLE_RATES
+        rate = rates.get(self.scope or "")
+        return str(rate) if rate else None
 
 
 class WriteThrottle(SettingsRateThrottle):

@@ -52,12 +52,10 @@ class Command(BaseCommand):
             for m in Municipality.objects.without_public().order_by("name"):
                 self.stdout.write(f"{m.slug:20} {m.org_number} {m.name:30} {municipality_url(m)}")
         elif action == "check":
-            municipality = (
-                Municipality.objects.without_public().filter(slug=options["slug"]).first()
-            )
-            if municipality is None:
+            found = Municipality.objects.without_public().filter(slug=options["slug"]).first()
+            if found is None:
                 raise CommandError(f"Fant ingen kommune med kortnavnet «{options['slug']}».")
-            result = run_for_municipality(municipality, check_schema)
+            result = run_for_municipality(found, check_schema)
             missing = result["missing_tables"]
             if missing:
                 raise CommandError(f"Mangler tabeller: {', '.join(missing)}")

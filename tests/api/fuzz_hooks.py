@@ -8,19 +8,58 @@ files and environment variables:
   answered 2xx across all runs of a host;
 - SAMLA_FUZZ_EXAMPLES (JSON: operation label → list of cases with `body`, `path_parameters`,
   `query`) adds requests the examples phase sends first, for the few operations no
-  generated input can pass (the token endpoint needs a real user name and password).
+  generated input can pass (the token endpoint needs a real user name and password);
+- an update (PUT/PATCH) must name the version of the row it edits, which changes as the
+  run edits rows: of every four updates, one re-saves the row as it is now (so each update
+  operation can answer 2xx), two get the current version with their generated values, and
+  one is sent as generated (stale versions, 409). The row is read with SAMLA_FUZZ_BASE_URL
+  and SAMLA_FUZZ_HEADERS.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import threading
+import urllib.request
 from typing import Any
 
 import schemathesis
 
 _lock = threading.Lock()
+_updates = itertools.count()
+
+
+def _current_row(path: str) -> dict[str, Any] | None:
+    """The row at `path` as a GET reads it now, or None."""
+    base = os.environ.get("SAMLA_FUZZ_BASE_URL")
+    if not base:
+        return None
+    headers = json.loads(os.environ.get("SAMLA_FUZZ_HEADERS") or "{}")
+    request = urllib.request.Request(base + path, headers=headers)  # noqa: S310 - loopback
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+            row = json.loads(response.read())
+    except (OSError, ValueError):
+        return None
+    return row if isinstance(row, dict) else None
+
+
+@schemathesis.hook
+def before_call(context: Any, case: Any, kwargs: dict[str, Any]) -> None:
+    if case.method.upper() not in ("PUT", "PATCH") or not isinstance(case.body, dict):
+        return
+    turn = next(_updates) % 4
+    if turn == 3:
+        return
+    row = _current_row(case.formatted_path)
+    if row is None or not isinstance(row.get("version"), int):
+        return
+    if turn == 0:
+        case.body = row
+    else:
+        case.body = {**case.body, "version": row["version"]}
 
 
 @schemathesis.hook

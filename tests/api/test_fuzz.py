@@ -42,7 +42,7 @@ from tests.numbers import org_number
 
 # Until the API meets issue 6, the fuzzer runs only where asked to (SAMLA_FUZZ=1) and in CI
 # (CI=true). Set this to True once it passes, and `make test` runs it everywhere.
-ALWAYS_RUN = False
+ALWAYS_RUN = True
 
 pytestmark = [
     pytest.mark.fuzz,
@@ -118,8 +118,9 @@ class World:
     reserved: dict[str, list[int]] = field(default_factory=dict)
 
 
-def _seed_plans(leader) -> tuple[int, int, int]:  # type: ignore[no-untyped-def]
-    """The plan the runs work in, the plan there to be deleted, a draft to delete; committed.
+def _seed_plans(municipality, leader) -> tuple[int, int, int, int]:  # type: ignore[no-untyped-def]
+    """The plan the runs work in, the plan there to be deleted, a draft to delete, and a
+    draft that is never submitted (so that its updates can answer 2xx); committed.
 
     The first is the Nesseby seed (a row of every part), dated around today, with a draft
     status report besides its submitted one and a deleted risk that can be restored.
@@ -133,9 +134,17 @@ def _seed_plans(leader) -> tuple[int, int, int]:  # type: ignore[no-untyped-def]
 
     today = timezone.localdate()
     plan = build_seed_plan(leader, SEEDS["nesseby"], today=today)
-    services.create_status_report(
-        plan, leader, {"date": today - datetime.timedelta(days=1), "summary": "Utkast."}
+    kept = services.create_status_report(
+        plan,
+        leader,
+        {"date": today - datetime.timedelta(days=1), "summary": "Utkast."},
     )
+    for days in (2, 3, 4):  # drafts that submitting may freeze
+        services.create_status_report(
+            plan,
+            leader,
+            {"date": today - datetime.timedelta(days=days), "summary": "Til innsending."},
+        )
     gone = services.create_risk(
         plan, leader, {"title": "Lav oppslutning", "likelihood": 2, "consequence": 2}
     )
@@ -151,7 +160,7 @@ def _seed_plans(leader) -> tuple[int, int, int]:  # type: ignore[no-untyped-def]
             "end": today + datetime.timedelta(days=365),
         },
     )
-    return plan.pk, doomed.pk, draft.pk
+    return plan.pk, doomed.pk, draft.pk, kept.pk
 
 
 @pytest.fixture(scope="module")
@@ -205,7 +214,7 @@ def world(django_db_setup, django_db_blocker) -> Iterator[World]:  # type: ignor
             ConsultancyMembership.objects.create(user=users["consultant"], consultancy=consultancy)
             tokens = {who: AuthToken.objects.create(user)[1] for who, user in users.items()}
             with tenant_context(municipality):
-                plan, doomed, draft = _seed_plans(users["leader"])
+                plan, doomed, draft, kept = _seed_plans(municipality, users["leader"])
             connection.set_schema_to_public()
         yield World(
             slug=slug,
@@ -215,6 +224,7 @@ def world(django_db_setup, django_db_blocker) -> Iterator[World]:  # type: ignor
             reserved={
                 "/api/plans/{plan_id}/": [doomed],
                 "/api/plans/{plan_id}/status-reports/{pk}/": [draft],
+                "/api/plans/{plan_id}/status-reports/{pk}/submit/": [kept],
             },
         )
     finally:
@@ -542,6 +552,14 @@ def run_schemathesis(
         "SCHEMATHESIS_HOOKS": str(HOOKS),
         "SAMLA_FUZZ_RECORD": str(record),
         "SAMLA_FUZZ_EXAMPLES": json.dumps({"POST /api/auth/token/": [{"body": world.credentials}]}),
+        # For the hook that gives most updates the row's current version (fuzz_hooks.py).
+        "SAMLA_FUZZ_BASE_URL": server.base_url,
+        "SAMLA_FUZZ_HEADERS": json.dumps(
+            {
+                "Host": _host_header(world, server, run.host),
+                "Authorization": f"Token {world.tokens[run.who]}",
+            }
+        ),
         "COLUMNS": "120",
     }
     started = time.monotonic()

@@ -9,11 +9,13 @@ show the same text. Templates reach these through the `samla_formats` filter lib
 from __future__ import annotations
 
 import datetime
+import functools
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
 from django.utils.formats import date_format, number_format
+from django.utils.translation import get_language
 
 MINUS = "\u2212"  # the minus sign, not the hyphen a keyboard types
 NO_BREAK = "\xa0"  # between an amount and its unit, which must not part at a line end
@@ -26,6 +28,13 @@ def format_date(value: datetime.date | None) -> str:
         return ""
     if isinstance(value, datetime.datetime):
         value = _local(value).date()
+    return _short_date(value, get_language())
+
+
+@functools.lru_cache(maxsize=4096)
+def _short_date(value: datetime.date, language: str | None) -> str:
+    # A large plan's documents hold thousands of dates, most of them repeated, and
+    # date_format costs some microseconds each. The language is part of the key.
     return date_format(value, "SHORT_DATE_FORMAT")
 
 

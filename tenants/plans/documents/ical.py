@@ -32,4 +32,4 @@ def render_ics(outline: Outline) -> bytes:
         if item.description:
             event.add("description", item.description)
         calendar.add_component(event)
-    return calendar.to_ical()
+    return bytes(calendar.to_ical())

@@ -228,7 +228,7 @@ def _paragraph(block: Paragraph, styles: dict[str, ParagraphStyle]) -> PdfParagr
 def _fits_on_one_line(value: str, size: float, room: float) -> bool:
     if "\n" in value or len(value) * size * 0.2 > room:  # cheaply ruled out: too long
         return False
-    return pdfmetrics.stringWidth(clean(value), FONT, size) <= room
+    return bool(pdfmetrics.stringWidth(clean(value), FONT, size) <= room)
 
 
 def _table(block: Table, width: float, styles: dict[str, ParagraphStyle]) -> PdfTable:

@@ -137,20 +137,22 @@ def _plan_status(value: Any) -> str:
 
 def _milestone(frozen: dict[str, Any]) -> Milestone:
     """A frozen milestone as an unsaved row, so the plan's milestone columns read it."""
-    return Milestone(
-        code=frozen.get("code", ""),
-        title=frozen.get("title", ""),
-        due=_iso_date(frozen.get("due")),
-        status=frozen.get("status", ""),
-        done_on=_iso_date(frozen.get("done_on")),
-    )
+    fields: dict[str, Any] = {  # a date may be missing from an old snapshot: shown blank
+        "code": frozen.get("code", ""),
+        "title": frozen.get("title", ""),
+        "due": _iso_date(frozen.get("due")),
+        "status": frozen.get("status", ""),
+        "done_on": _iso_date(frozen.get("done_on")),
+    }
+    return Milestone(**fields)
 
 
 def _decision_point(frozen: dict[str, Any]) -> DecisionPoint:
     """A frozen decision point as an unsaved row, for the plan's decision-point columns."""
-    return DecisionPoint(
-        code=frozen.get("code", ""),
-        title=frozen.get("title", ""),
-        due=_iso_date(frozen.get("due")),
-        decided_on=_iso_date(frozen.get("decided_on")),
-    )
+    fields: dict[str, Any] = {
+        "code": frozen.get("code", ""),
+        "title": frozen.get("title", ""),
+        "due": _iso_date(frozen.get("due")),
+        "decided_on": _iso_date(frozen.get("decided_on")),
+    }
+    return DecisionPoint(**fields)

@@ -124,7 +124,7 @@ def plan_sheets(data: PlanData) -> list[Sheet]:
 
 def plan_events(data: PlanData) -> list[Event]:
     """An all-day event per milestone and decision point, with an id that stays."""
-    schema = connection.schema_name
+    schema = connection.schema_name  # type: ignore[attr-defined]  # set by django-tenants
     events = [
         Event(
             uid=f"milestone-{m.id}.{schema}@samla",

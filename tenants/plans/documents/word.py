@@ -6,12 +6,13 @@ import io
 from typing import Any
 
 from docx import Document
+from docx.document import Document as DocxDocument
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt, RGBColor
+from docx.shared import Cm, Emu, Pt, RGBColor
 from docx.table import Table as DocxTable
 from lxml.etree import SubElement
 
@@ -54,7 +55,7 @@ def render_docx(outline: Outline) -> bytes:
     return buffer.getvalue()
 
 
-def _set_up(document: Document) -> None:
+def _set_up(document: DocxDocument) -> None:
     normal = document.styles["Normal"]
     normal.font.name = "Calibri"
     normal.font.size = Pt(10)
@@ -65,7 +66,7 @@ def _set_up(document: Document) -> None:
     document.core_properties.language = "nb-NO"
 
 
-def _title_page(document: Document, outline: Outline) -> None:
+def _title_page(document: DocxDocument, outline: Outline) -> None:
     document.core_properties.title = clean(outline.title)
     subtitle = document.add_paragraph(clean(outline.subtitle))
     subtitle.runs[0].font.size = Pt(14)
@@ -83,7 +84,7 @@ def _title_page(document: Document, outline: Outline) -> None:
     document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
 
-def _paragraph(document: Document, block: Paragraph, bullet: str) -> None:
+def _paragraph(document: DocxDocument, block: Paragraph, bullet: str) -> None:
     if block.style == "bullet":
         document.add_paragraph(clean(block.text))._p.style = bullet
         return
@@ -99,7 +100,7 @@ def _paragraph(document: Document, block: Paragraph, bullet: str) -> None:
         run.font.color.rgb = RGBColor(0x59, 0x59, 0x59)
 
 
-def _landscape(document: Document, landscape: bool) -> None:
+def _landscape(document: DocxDocument, landscape: bool) -> None:
     section = document.add_section(WD_SECTION.NEW_PAGE)
     section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
     long_side, short_side = Cm(29.7), Cm(21)
@@ -109,7 +110,7 @@ def _landscape(document: Document, landscape: bool) -> None:
         section.page_width, section.page_height = short_side, long_side
 
 
-def _table(document: Document, block: Table, font_size: float | None = None) -> None:
+def _table(document: DocxDocument, block: Table, font_size: float | None = None) -> None:
     section = document.sections[-1]
     usable = section.page_width - section.left_margin - section.right_margin
     columns = block.columns
@@ -185,7 +186,7 @@ def _widths(table: DocxTable, widths: list[int]) -> None:
     layout.set(qn("w:type"), "fixed")
     table._tbl.tblPr.append(layout)
     for column, width in zip(table.columns, widths, strict=True):
-        column.width = width
+        column.width = Emu(width)
     for tr in table._tbl.tr_lst:
         for tc, width in zip(tr.tc_lst, widths, strict=True):
             tc.width = width

@@ -61,15 +61,16 @@ def summary(prefix: str, values: Sequence[float]) -> dict[str, float | int]:
 
 
 def org_numbers(start: int = 91_000_000) -> Iterator[str]:
-    """Organisation numbers with a valid MOD11 check digit, in ascending order."""
-    from tenants.validators import org_number_check_digit
+    """Valid organisation numbers (stdnum.no.orgnr), in ascending order."""
+    from stdnum.no import orgnr
 
     prefix = start
     while True:
         first_eight = f"{prefix:08d}"
-        digit = org_number_check_digit(first_eight)
-        if digit is not None:
-            yield first_eight + str(digit)
+        for digit in "0123456789":
+            if orgnr.is_valid(first_eight + digit):
+                yield first_eight + digit
+                break
         prefix += 1
 
 

@@ -57,13 +57,14 @@ TARGETS = {
 }
 
 
-def build_plan(user: Any, sizes: dict[str, int]) -> Any:
+def build_plan(tenant: Any, user: Any, sizes: dict[str, int]) -> Any:
     """A plan over two years with the given numbers of rows, through the services."""
     from tenants.plans import services
 
     start = datetime.date(2025, 1, 1)
     end = datetime.date(2026, 12, 31)
     plan = services.create_plan(
+        tenant,
         user,
         {
             "title": "Målingsplan: tverrfaglig samarbeid",
@@ -74,13 +75,14 @@ def build_plan(user: Any, sizes: dict[str, int]) -> Any:
             "purpose": "Måle hvor raskt sidene svarer for en stor plan.",
         },
     )
-    services.create_phase(plan, user, {"order": 1, "name": "Kartlegging"})
-    services.create_phase(plan, user, {"order": 2, "name": "Rutiner", "is_current": True})
+    services.create_phase(tenant, plan, user, {"order": 1, "name": "Kartlegging"})
+    services.create_phase(tenant, plan, user, {"order": 2, "name": "Rutiner", "is_current": True})
     statuses = ["planned", "in_progress", "done", "missed"]
     milestones = []
     for i in range(sizes["milestones"]):
         milestones.append(
             services.create_milestone(
+                tenant,
                 plan,
                 user,
                 {
@@ -94,6 +96,7 @@ def build_plan(user: Any, sizes: dict[str, int]) -> Any:
         )
     for i in range(max(1, sizes["milestones"] // 20)):
         services.create_decision_point(
+            tenant,
             plan,
             user,
             {
@@ -106,6 +109,7 @@ def build_plan(user: Any, sizes: dict[str, int]) -> Any:
         first = datetime.date(2025 + (i % 24) // 12, (i % 12) + 1, 1)
         last = datetime.date(2026, (i % 12) + 1, 1) if first.year == 2025 else first
         services.create_activity(
+            tenant,
             plan,
             user,
             {
@@ -119,6 +123,7 @@ def build_plan(user: Any, sizes: dict[str, int]) -> Any:
         )
     for i in range(sizes["risks"]):
         services.create_risk(
+            tenant,
             plan,
             user,
             {
@@ -131,6 +136,7 @@ def build_plan(user: Any, sizes: dict[str, int]) -> Any:
     kinds = ["cost", "cost", "funding", "grant"]
     for i in range(sizes["budget_lines"]):
         services.create_budget_line(
+            tenant,
             plan,
             user,
             {
@@ -439,7 +445,7 @@ def run(sizes: dict[str, int], repeat: int, max_plan_repeat: int) -> dict[str, f
     )
     started = time.perf_counter()
     with tenant_context(municipality):
-        plan = build_plan(user, sizes)
+        plan = build_plan(municipality, user, sizes)
     build_s = time.perf_counter() - started
     log.info("built plan %s in %.1f s", plan.pk, build_s)
     connection.set_schema_to_public()

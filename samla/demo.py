@@ -157,5 +157,5 @@ def load_seed_plans(municipality: Municipality, leader: User) -> list[Plan]:
         for key in PLANS_BY_MUNICIPALITY.get(municipality.slug, ()):
             seed = SEEDS[key]
             if not Plan.objects.filter(title=seed["plan"]["title"]).exists():
-                made.append(build_seed_plan(leader, seed, today=today))
+                made.append(build_seed_plan(municipality, leader, seed, today=today))
     return made

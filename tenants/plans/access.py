@@ -3,33 +3,17 @@
 The municipality is the schema: django-tenants has already switched to it, and the access
 layer has checked the user's membership. A part is always looked up through its plan, so
 an id that belongs to another plan answers 404, the same as an id that does not exist.
+Which parts there are, and what each lookup reads with the row, is the registry's.
 """
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import Any
 
-from django.db import models
 from django.http import Http404
 
-from tenants.plans.models import (
-    Activity,
-    Body,
-    BudgetLine,
-    DecisionPoint,
-    Goal,
-    Measure,
-    Meeting,
-    MeetingSeries,
-    Milestone,
-    Phase,
-    Plan,
-    Risk,
-    StatusReport,
-    SuccessFactor,
-)
-
-M = TypeVar("M", bound=models.Model)
+from tenants.plans.models import Plan
+from tenants.plans.registry import PlanPart, part_named
 
 
 def _pk(value: Any) -> int:
@@ -47,62 +31,12 @@ def get_plan_for(pk: Any) -> Plan:
     return plan
 
 
-def get_part_for(queryset: models.QuerySet[M], plan: Plan, pk: Any) -> M:
-    """A part of this plan, or 404 (also when the id belongs to another plan)."""
-    obj = queryset.filter(plan=plan, pk=_pk(pk)).first()
+def get_part_for(part: PlanPart | str, plan: Plan, pk: Any) -> Any:
+    """A row of a part of this plan (`part`: its declaration or name, e.g. "milestone"),
+    or 404 (also when the id belongs to another plan)."""
+    declared = part if isinstance(part, PlanPart) else part_named(part)
+    obj = declared.queryset().filter(plan=plan, pk=_pk(pk)).first()
     if obj is None:
         raise Http404
-    obj.plan = plan  # type: ignore[attr-defined]
+    obj.plan = plan
     return obj
-
-
-def get_phase_for(plan: Plan, pk: Any) -> Phase:
-    return get_part_for(Phase.objects.all(), plan, pk)
-
-
-def get_goal_for(plan: Plan, pk: Any) -> Goal:
-    return get_part_for(Goal.objects.all(), plan, pk)
-
-
-def get_measure_for(plan: Plan, pk: Any) -> Measure:
-    return get_part_for(Measure.objects.prefetch_related("goals"), plan, pk)
-
-
-def get_milestone_for(plan: Plan, pk: Any) -> Milestone:
-    return get_part_for(Milestone.objects.all(), plan, pk)
-
-
-def get_decision_point_for(plan: Plan, pk: Any) -> DecisionPoint:
-    return get_part_for(DecisionPoint.objects.all(), plan, pk)
-
-
-def get_activity_for(plan: Plan, pk: Any) -> Activity:
-    return get_part_for(Activity.objects.prefetch_related("milestones"), plan, pk)
-
-
-def get_risk_for(plan: Plan, pk: Any) -> Risk:
-    return get_part_for(Risk.objects.all(), plan, pk)
-
-
-def get_success_factor_for(plan: Plan, pk: Any) -> SuccessFactor:
-    return get_part_for(SuccessFactor.objects.prefetch_related("risks"), plan, pk)
-
-
-def get_budget_line_for(plan: Plan, pk: Any) -> BudgetLine:
-    return get_part_for(BudgetLine.objects.all(), plan, pk)
-
-
-def get_body_for(plan: Plan, pk: Any) -> Body:
-    return get_part_for(Body.objects.prefetch_related("members"), plan, pk)
-
-
-def get_meeting_series_for(plan: Plan, pk: Any) -> MeetingSeries:
-    return get_part_for(MeetingSeries.objects.all(), plan, pk)
-
-
-def get_meeting_for(plan: Plan, pk: Any) -> Meeting:
-    return get_part_for(Meeting.objects.all(), plan, pk)
-
-
-def get_status_report_for(plan: Plan, pk: Any) -> StatusReport:
-    return get_part_for(StatusReport.objects.all(), plan, pk)

@@ -25,22 +25,8 @@ from samla.api.errors import validation_detail
 from samla.api.schema import SamlaAutoSchema
 from tenants.plans import access, services
 from tenants.plans import serializers as s
-from tenants.plans.models import (
-    Activity,
-    Body,
-    BudgetLine,
-    DecisionPoint,
-    Goal,
-    Measure,
-    Meeting,
-    MeetingSeries,
-    Milestone,
-    Phase,
-    Plan,
-    Risk,
-    StatusReport,
-    SuccessFactor,
-)
+from tenants.plans.models import Plan
+from tenants.plans.registry import PARTS, PlanPart
 from tenants.plans.services import StaleVersion, stale_message
 
 
@@ -101,7 +87,7 @@ class PlanList(PlansView):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data, _version = _split_version(serializer.validated_data)
-        plan = call_service(services.create_plan, request.user, data)
+        plan = call_service(services.create_plan, request.tenant, request.user, data)
         return Response(self.get_serializer(plan).data, status=status.HTTP_201_CREATED)
 
 
@@ -141,7 +127,7 @@ class PlanDetail(PlanScoped):
         return self._change(request, partial=True)
 
     def delete(self, request: Request, plan_id: int) -> Response:
-        call_service(services.delete_plan, self.plan, request.user)
+        call_service(services.delete_plan, request.tenant, self.plan, request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     def _change(self, request: Request, *, partial: bool) -> Response:
@@ -150,7 +136,12 @@ class PlanDetail(PlanScoped):
         data, version = _split_version(serializer.validated_data)
         try:
             plan = call_service(
-                services.update_plan, self.plan, request.user, data, version=version
+                services.update_plan,
+                request.tenant,
+                self.plan,
+                request.user,
+                data,
+                version=version,
             )
         except StaleVersion as exc:
             return self.conflict(exc)
@@ -171,7 +162,11 @@ class PlanApprove(PlanScoped):
         given.is_valid(raise_exception=True)
         try:
             plan = call_service(
-                services.approve_plan, self.plan, request.user, **given.validated_data
+                services.approve_plan,
+                request.tenant,
+                self.plan,
+                request.user,
+                **given.validated_data,
             )
         except StaleVersion as exc:
             return self.conflict(exc)
@@ -184,12 +179,12 @@ class PlanApprove(PlanScoped):
 class PartList(PlanScoped):
     """List a part of the plan, or create one (`create_service(plan, user, data)`)."""
 
-    create_service: ClassVar[Callable[..., Any]]
+    part: ClassVar[PlanPart]
     schema = ListSchema()
     creates = True
 
     def get_queryset(self) -> Any:
-        return self.queryset.all().filter(plan=self.plan)  # type: ignore[union-attr]
+        return self.part.queryset().filter(plan=self.plan)
 
     def get(self, request: Request, plan_id: int) -> Response:
         return self.list_response(self.get_queryset())
@@ -198,22 +193,20 @@ class PartList(PlanScoped):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data, _version = _split_version(serializer.validated_data)
-        obj = call_service(type(self).create_service, self.plan, request.user, data)
+        obj = call_service(self.part.create, request.tenant, self.plan, request.user, data)
         return Response(self.get_serializer(obj).data, status=status.HTTP_201_CREATED)
 
 
 class PartDetail(PlanScoped):
     """Read, change (naming the `version` edited) or delete one part of the plan."""
 
-    lookup: ClassVar[Callable[..., Any]]
-    update_service: ClassVar[Callable[..., Any]]
-    delete_service: ClassVar[Callable[..., Any]]
+    part: ClassVar[PlanPart]
     object: Any
     conflict_methods = frozenset({"PUT", "PATCH"})
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)
-        self.object = type(self).lookup(self.plan, kwargs["pk"])
+        self.object = access.get_part_for(self.part, self.plan, kwargs["pk"])
 
     def get_object(self) -> Any:
         return self.object
@@ -228,7 +221,7 @@ class PartDetail(PlanScoped):
         return self._change(request, partial=True)
 
     def delete(self, request: Request, plan_id: int, pk: int) -> Response:
-        call_service(type(self).delete_service, self.object, request.user)
+        call_service(self.part.delete, request.tenant, self.object, request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     def _change(self, request: Request, *, partial: bool) -> Response:
@@ -237,200 +230,41 @@ class PartDetail(PlanScoped):
         data, version = _split_version(serializer.validated_data)
         try:
             obj = call_service(
-                type(self).update_service, self.object, request.user, data, version=version
+                self.part.update, request.tenant, self.object, request.user, data, version=version
             )
         except StaleVersion as exc:
             return self.conflict(exc)
         return Response(self.get_serializer(obj).data)
 
 
-class PhaseList(PartList):
-    queryset = Phase.objects.all()
-    serializer_class = s.PhaseSerializer
-    create_service = services.create_phase
+def part_views(part: PlanPart) -> tuple[type[PartList], type[PartDetail]]:
+    """The list and detail views of a part, named after its model (`MilestoneList`)."""
+
+    def view(base: type[PlansView], suffix: str, doc: str | None) -> Any:
+        attrs = {
+            "__module__": __name__,
+            "__qualname__": f"{part.model.__name__}{suffix}",
+            "part": part,
+            "queryset": part.queryset(),
+            "serializer_class": part.serializer,
+        }
+        if doc:
+            attrs["__doc__"] = doc
+        return type(f"{part.model.__name__}{suffix}", (base,), attrs)
+
+    return (
+        view(PartList, "List", part.api_list_doc),
+        view(PartDetail, "Detail", part.api_detail_doc),
+    )
 
 
-class PhaseDetail(PartDetail):
-    queryset = Phase.objects.all()
-    serializer_class = s.PhaseSerializer
-    lookup = access.get_phase_for
-    update_service = services.update_phase
-    delete_service = services.delete_phase
+# Each part's views, by the part's name: {"milestone": (MilestoneList, MilestoneDetail), …}
+PART_VIEWS: dict[str, tuple[type[PartList], type[PartDetail]]] = {
+    part.name: part_views(part) for part in PARTS
+}
 
 
-class GoalList(PartList):
-    queryset = Goal.objects.all()
-    serializer_class = s.GoalSerializer
-    create_service = services.create_goal
-
-
-class GoalDetail(PartDetail):
-    queryset = Goal.objects.all()
-    serializer_class = s.GoalSerializer
-    lookup = access.get_goal_for
-    update_service = services.update_goal
-    delete_service = services.delete_goal
-
-
-class MeasureList(PartList):
-    queryset = Measure.objects.prefetch_related("goals")
-    serializer_class = s.MeasureSerializer
-    create_service = services.create_measure
-
-
-class MeasureDetail(PartDetail):
-    queryset = Measure.objects.all()
-    serializer_class = s.MeasureSerializer
-    lookup = access.get_measure_for
-    update_service = services.update_measure
-    delete_service = services.delete_measure
-
-
-class MilestoneList(PartList):
-    queryset = Milestone.objects.all()
-    serializer_class = s.MilestoneSerializer
-    create_service = services.create_milestone
-
-
-class MilestoneDetail(PartDetail):
-    queryset = Milestone.objects.all()
-    serializer_class = s.MilestoneSerializer
-    lookup = access.get_milestone_for
-    update_service = services.update_milestone
-    delete_service = services.delete_milestone
-
-
-class DecisionPointList(PartList):
-    queryset = DecisionPoint.objects.all()
-    serializer_class = s.DecisionPointSerializer
-    create_service = services.create_decision_point
-
-
-class DecisionPointDetail(PartDetail):
-    queryset = DecisionPoint.objects.all()
-    serializer_class = s.DecisionPointSerializer
-    lookup = access.get_decision_point_for
-    update_service = services.update_decision_point
-    delete_service = services.delete_decision_point
-
-
-class ActivityList(PartList):
-    queryset = Activity.objects.prefetch_related("milestones")
-    serializer_class = s.ActivitySerializer
-    create_service = services.create_activity
-
-
-class ActivityDetail(PartDetail):
-    queryset = Activity.objects.all()
-    serializer_class = s.ActivitySerializer
-    lookup = access.get_activity_for
-    update_service = services.update_activity
-    delete_service = services.delete_activity
-
-
-class RiskList(PartList):
-    queryset = Risk.objects.all()
-    serializer_class = s.RiskSerializer
-    create_service = services.create_risk
-
-
-class RiskDetail(PartDetail):
-    queryset = Risk.objects.all()
-    serializer_class = s.RiskSerializer
-    lookup = access.get_risk_for
-    update_service = services.update_risk
-    delete_service = services.delete_risk
-
-
-class SuccessFactorList(PartList):
-    queryset = SuccessFactor.objects.prefetch_related("risks")
-    serializer_class = s.SuccessFactorSerializer
-    create_service = services.create_success_factor
-
-
-class SuccessFactorDetail(PartDetail):
-    queryset = SuccessFactor.objects.all()
-    serializer_class = s.SuccessFactorSerializer
-    lookup = access.get_success_factor_for
-    update_service = services.update_success_factor
-    delete_service = services.delete_success_factor
-
-
-class BudgetLineList(PartList):
-    queryset = BudgetLine.objects.all()
-    serializer_class = s.BudgetLineSerializer
-    create_service = services.create_budget_line
-
-
-class BudgetLineDetail(PartDetail):
-    queryset = BudgetLine.objects.all()
-    serializer_class = s.BudgetLineSerializer
-    lookup = access.get_budget_line_for
-    update_service = services.update_budget_line
-    delete_service = services.delete_budget_line
-
-
-class BodyList(PartList):
-    """Bodies with their members; members are written with the body, in one transaction."""
-
-    queryset = Body.objects.prefetch_related("members")
-    serializer_class = s.BodySerializer
-    create_service = services.create_body
-
-
-class BodyDetail(PartDetail):
-    queryset = Body.objects.all()
-    serializer_class = s.BodySerializer
-    lookup = access.get_body_for
-    update_service = services.update_body
-    delete_service = services.delete_body
-
-
-class MeetingSeriesList(PartList):
-    queryset = MeetingSeries.objects.all()
-    serializer_class = s.MeetingSeriesSerializer
-    create_service = services.create_meeting_series
-
-
-class MeetingSeriesDetail(PartDetail):
-    queryset = MeetingSeries.objects.all()
-    serializer_class = s.MeetingSeriesSerializer
-    lookup = access.get_meeting_series_for
-    update_service = services.update_meeting_series
-    delete_service = services.delete_meeting_series
-
-
-class MeetingList(PartList):
-    queryset = Meeting.objects.all()
-    serializer_class = s.MeetingSerializer
-    create_service = services.create_meeting
-
-
-class MeetingDetail(PartDetail):
-    queryset = Meeting.objects.all()
-    serializer_class = s.MeetingSerializer
-    lookup = access.get_meeting_for
-    update_service = services.update_meeting
-    delete_service = services.delete_meeting
-
-
-class StatusReportList(PartList):
-    queryset = StatusReport.objects.all()
-    serializer_class = s.StatusReportSerializer
-    create_service = services.create_status_report
-
-
-class StatusReportDetail(PartDetail):
-    """A report; once submitted it can neither change nor be deleted."""
-
-    queryset = StatusReport.objects.all()
-    serializer_class = s.StatusReportSerializer
-    lookup = access.get_status_report_for
-    update_service = services.update_status_report
-    delete_service = services.delete_status_report
-
-
-class StatusReportSubmit(StatusReportDetail):
+class StatusReportSubmit(PART_VIEWS["status_report"][1]):  # type: ignore[misc,valid-type]
     """The project leader submits a report: its snapshot of the plan is frozen."""
 
     write_roles = LEADER_ROLES
@@ -443,7 +277,11 @@ class StatusReportSubmit(StatusReportDetail):
         given.is_valid(raise_exception=True)
         try:
             report = call_service(
-                services.submit_status_report, self.object, request.user, **given.validated_data
+                services.submit_status_report,
+                request.tenant,
+                self.object,
+                request.user,
+                **given.validated_data,
             )
         except StaleVersion as exc:
             return self.conflict(exc)

@@ -76,7 +76,9 @@ class PlanFromTemplate(PlansView):
         given.is_valid(raise_exception=True)
         data = dict(given.validated_data)
         key = data.pop("template")
-        plan = call_service(blueprints.start_plan_from_blueprint, request.user, key, data)
+        plan = call_service(
+            blueprints.start_plan_from_blueprint, request.tenant, request.user, key, data
+        )
         return Response(self.get_serializer(plan).data, status=status.HTTP_201_CREATED)
 
 
@@ -94,6 +96,7 @@ class PlanMoveStart(PlanScoped):
         try:
             plan = call_service(
                 blueprints.move_plan_start,
+                request.tenant,
                 self.plan,
                 request.user,
                 given.validated_data["start"],

@@ -40,6 +40,7 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
 from samla.dates import add_months, month_index, shift_days, shift_months
+from tenants.models import Municipality
 from tenants.plans import bounds, services
 from tenants.plans.models import (
     Activity,
@@ -543,6 +544,7 @@ def get_blueprint(key: Any) -> Blueprint:
 
 
 def _create_goal(
+    tenant: Municipality,
     plan: Plan,
     user: AbstractBaseUser,
     goal: BlueprintGoal,
@@ -550,6 +552,7 @@ def _create_goal(
     parent: Goal | None,
 ) -> None:
     row = services.create_goal(
+        tenant,
         plan,
         user,
         {
@@ -560,10 +563,12 @@ def _create_goal(
         },
     )
     for child in goal.children:
-        _create_goal(plan, user, child, start, row)
+        _create_goal(tenant, plan, user, child, start, row)
 
 
-def start_plan_from_blueprint(user: AbstractBaseUser, key: Any, data: Mapping[str, Any]) -> Plan:
+def start_plan_from_blueprint(
+    tenant: Municipality, user: AbstractBaseUser, key: Any, data: Mapping[str, Any]
+) -> Plan:
     """A new draft plan from the blueprint `key`, its dates counted from `data["start"]`.
 
     `data`: `title`, `start`, optionally `end` (otherwise the blueprint's length).
@@ -588,6 +593,7 @@ def start_plan_from_blueprint(user: AbstractBaseUser, key: Any, data: Mapping[st
         )
     with transaction.atomic():
         plan = services.create_plan(
+            tenant,
             user,
             {
                 "title": data.get("title") or "",
@@ -598,6 +604,7 @@ def start_plan_from_blueprint(user: AbstractBaseUser, key: Any, data: Mapping[st
         )
         for order, phase in enumerate(blueprint.phases, start=1):
             services.create_phase(
+                tenant,
                 plan,
                 user,
                 {
@@ -609,22 +616,25 @@ def start_plan_from_blueprint(user: AbstractBaseUser, key: Any, data: Mapping[st
                 },
             )
         for goal in blueprint.goals:
-            _create_goal(plan, user, goal, start, None)
+            _create_goal(tenant, plan, user, goal, start, None)
         milestones = {}
         for m in blueprint.milestones:
             milestones[m.code] = services.create_milestone(
+                tenant,
                 plan,
                 user,
                 {"code": m.code, "title": m.title, "due": m.at.on(start), "criterion": m.text},
             )
         for d in blueprint.decision_points:
             services.create_decision_point(
+                tenant,
                 plan,
                 user,
                 {"code": d.code, "title": d.title, "due": d.at.on(start), "basis": d.text},
             )
         for a in blueprint.activities:
             services.create_activity(
+                tenant,
                 plan,
                 user,
                 {
@@ -639,6 +649,7 @@ def start_plan_from_blueprint(user: AbstractBaseUser, key: Any, data: Mapping[st
             )
         for order, body in enumerate(blueprint.bodies, start=1):
             services.create_body(
+                tenant,
                 plan,
                 user,
                 {"kind": body.kind, "name": body.name, "mandate": body.mandate, "order": order},
@@ -721,7 +732,12 @@ def _check_move(
 
 
 def move_plan_start(
-    plan: Plan, user: AbstractBaseUser, new_start: Any, *, version: int | None
+    tenant: Municipality,
+    plan: Plan,
+    user: AbstractBaseUser,
+    new_start: Any,
+    *,
+    version: int | None,
 ) -> Plan:
     """Move the plan's start; what has not happened yet moves with it (module docstring)."""
     new_start = _as_date(new_start, "start")
@@ -744,6 +760,7 @@ def move_plan_start(
         # The whole move is checked before anything is written: no half-moved plan.
         _check_move(current, new_start, new_end, moves)
         moved = services.update_plan(
+            tenant,
             current,
             user,
             {"start": new_start, "end": new_end},
@@ -751,7 +768,7 @@ def move_plan_start(
             check_parts=False,  # checked above; each row's own save checks it again
         )
         for row, service, changes in moves:
-            service(row, user, changes, version=row.version)  # type: ignore[attr-defined]
+            service(tenant, row, user, changes, version=row.version)  # type: ignore[attr-defined]
         # The last line: every part fits the moved period (the rows that stayed too).
         outside = bounds.parts_outside(moved, moved.start, moved.end)
         if outside:

@@ -1,16 +1,17 @@
-"""How far a plan's dates may reach and how many rows a plan may hold: one table each.
+"""How far a plan's dates may reach and how many rows a plan may hold, and the checks.
 
 Every date of a plan and its parts lies in the year window (EARLIEST–LATEST); a plan runs
 at most MAX_PLAN_YEARS. A part's date lies within its plan's period widened by a margin
-chosen for that kind of part (DATE_BOUNDS): the seed plans put an evaluation phase, the
-last decision point and impact goals after the project ends, while a milestone is a
-checkpoint of the project itself and stays inside the period. ROW_LIMITS caps the rows
-of each kind per plan (and plans per municipality, members per body, actions per
-meeting), so that a plan stays something a person can read and a document renders in
-bounded time. `docs/plan-limits.md` gives the reasons and the seed evidence.
+chosen for that kind of part (its `dates` in `tenants.plans.registry`): the seed plans put
+an evaluation phase, the last decision point and impact goals after the project ends,
+while a milestone is a checkpoint of the project itself and stays inside the period. Each
+part's `row_limit` caps its rows per plan (and plans per municipality, members per body,
+actions per meeting here), so that a plan stays something a person can read and a
+document renders in bounded time. `docs/plan-limits.md` gives the reasons and the seed
+evidence.
 
-The services in `services.py` and `blueprints.py` call the functions here; nothing else
-states a bound.
+The services (`services/`) and `blueprints.py` call the functions here; the margins and row
+limits are declared with each part in the registry, the other limits here.
 """
 
 from __future__ import annotations
@@ -27,22 +28,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from samla.dates import add_months, first_of_month
-from tenants.plans.models import (
-    Activity,
-    Body,
-    BudgetLine,
-    DecisionPoint,
-    Goal,
-    Measure,
-    Meeting,
-    MeetingSeries,
-    Milestone,
-    Phase,
-    Plan,
-    Risk,
-    StatusReport,
-    SuccessFactor,
-)
+from tenants.plans.models import Plan
 
 # The year window: no Norwegian municipal plan predates 2000 in Samla (the oldest seed
 # starts in 2016), and 2100 leaves every plan that can be made today room to run and be
@@ -66,48 +52,25 @@ class Margin:
     by_month: bool = False
 
 
-# field -> margin, per kind of part. Margins in months; see docs/plan-limits.md.
-DATE_BOUNDS: dict[type[models.Model], dict[str, Margin]] = {
-    Phase: {"start": Margin(6, 12), "end": Margin(6, 12)},
-    Goal: {"due": Margin(6, 36)},
-    Milestone: {"due": Margin(0, 0), "done_on": Margin(12, None)},
-    DecisionPoint: {"due": Margin(6, 12), "decided_on": Margin(12, None)},
-    Activity: {
-        "start_month": Margin(6, 6, by_month=True),
-        "end_month": Margin(6, 6, by_month=True),
-    },
-    Meeting: {"held_on": Margin(12, 12)},
-    StatusReport: {"date": Margin(6, 24)},
-}
+# Each part's date margins (field -> Margin, in months; see docs/plan-limits.md) and its
+# row limit per plan are declared with the part in `tenants.plans.registry`;
+# `bounds.DATE_BOUNDS` and `bounds.ROW_LIMITS` are the registry's tables by model.
 
-# How the frame check names the rows of a kind that would fall outside.
-PLURAL_LABELS: dict[type[models.Model], Any] = {
-    Phase: lambda: _("Fasene"),
-    Goal: lambda: _("Målene"),
-    Milestone: lambda: _("Milepælene"),
-    DecisionPoint: lambda: _("Beslutningspunktene"),
-    Activity: lambda: _("Hovedaktivitetene"),
-    Meeting: lambda: _("Møtene"),
-    StatusReport: lambda: _("Statusrapportene"),
-}
 
-# Rows of each kind per plan. A few hundred is generous: the seed plans have at most 14
-# goals, 13 milestones, 10 activities, 10 measures, 8 meeting series and 7 bodies.
-ROW_LIMITS: dict[type[models.Model], int] = {
-    Phase: 20,
-    Goal: 150,
-    Measure: 150,
-    Milestone: 200,
-    DecisionPoint: 60,
-    Activity: 100,
-    Risk: 100,
-    SuccessFactor: 30,  # each with up to 30 sub-points (the model's array size)
-    BudgetLine: 150,
-    Body: 20,
-    MeetingSeries: 30,
-    Meeting: 300,  # minutes are not in the plan documents; weekly for six years
-    StatusReport: 100,
-}
+def _registry() -> Any:
+    """The registry of plan parts. It imports this module (for `Margin`), so it is read when
+    a check runs rather than when this module is imported."""
+    from tenants.plans import registry
+
+    return registry
+
+
+def __getattr__(name: str) -> Any:
+    if name in ("DATE_BOUNDS", "ROW_LIMITS"):
+        return getattr(_registry(), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 # The text of a plan and of every part its documents show (not meetings' minutes or
 # status reports, which are documents of their own), in characters: twenty times the
 # largest seed plan (about 10,000), some 80 pages of A4. Without it, every part at its row
@@ -179,10 +142,11 @@ def drawable_months(plan: Plan) -> tuple[datetime.date, datetime.date]:
     its activities, milestones and decision points may lie from the plan. Rows saved
     before these bounds (an activity in year 1500) are clipped to it, rather than widening
     the grid without end."""
+    drawn_parts = _registry().PARTS_BY_NAME
     drawn = [
-        *DATE_BOUNDS[Activity].values(),
-        DATE_BOUNDS[Milestone]["due"],
-        DATE_BOUNDS[DecisionPoint]["due"],
+        *drawn_parts["activity"].dates.values(),
+        drawn_parts["milestone"].dates["due"],
+        drawn_parts["decision_point"].dates["due"],
     ]
     before = max(m.before or 0 for m in drawn)
     after = max(m.after or 0 for m in drawn)
@@ -224,7 +188,7 @@ def part_date_errors(
     """A part's dates against its plan's widened period (fields in `skip` are not checked)."""
     errors: dict[str, list[str]] = {}
     skipped = set(skip)
-    for name, margin in DATE_BOUNDS.get(type(obj), {}).items():
+    for name, margin in _registry().DATE_BOUNDS.get(type(obj), {}).items():
         value = getattr(obj, name, None)
         if name in skipped or not isinstance(value, datetime.date):
             continue
@@ -259,7 +223,7 @@ def label(obj: models.Model) -> str:
 def parts_outside(plan: Plan, start: datetime.date, end: datetime.date) -> list[str]:
     """Messages naming the plan's parts whose dates would fall outside a period start–end."""
     found: dict[type[models.Model], list[str]] = {}
-    for model, fields in DATE_BOUNDS.items():
+    for model, fields in _registry().DATE_BOUNDS.items():
         outside = Q()
         for name, margin in fields.items():
             first, last = window(start, end, margin)
@@ -278,8 +242,9 @@ def outside_messages(
         if not labels:
             continue
         names = ", ".join(labels[:5]) + (" " + _("med flere") if len(labels) > 5 else "")
-        what = PLURAL_LABELS[model]()
-        margin = next(iter(DATE_BOUNDS[model].values()))  # the kind's main date
+        part = _registry().PARTS_BY_MODEL[model]
+        what = str(part.plural_definite)
+        margin = next(iter(part.dates.values()))  # the kind's main date
         if margin.before == 0 and margin.after == 0:
             message = _("%(what)s %(names)s ville falt utenfor planperioden. Flytt dem først.")
         else:
@@ -296,11 +261,6 @@ def outside_messages(
 
 
 # The plan's text -------------------------------------------------------------------------
-
-DOCUMENTED_PARTS: tuple[type[models.Model], ...] = (
-    Phase, Goal, Measure, Milestone, DecisionPoint, Activity, Risk, SuccessFactor,
-    BudgetLine, Body, MeetingSeries,
-)  # fmt: skip
 
 
 def _text_length(model: type[models.Model]) -> Any:
@@ -336,8 +296,8 @@ def plan_text_total(plan: Plan) -> int:
 
     query = summed(Plan.objects.filter(pk=plan.pk), Plan, "id")
     others = [
-        summed(m._default_manager.filter(plan=plan), m, "plan")  # type: ignore[attr-defined]
-        for m in DOCUMENTED_PARTS
+        summed(part.model._default_manager.filter(plan=plan), part.model, "plan")
+        for part in _registry().documented_parts()
     ]
     others.append(summed(BodyMember.objects.filter(body__plan=plan), BodyMember, "body__plan"))
     return sum(value or 0 for value in query.union(*others, all=True))
@@ -359,7 +319,7 @@ def text_limit_error(plan: Plan) -> str | None:
 
 def row_limit_error(plan: Plan, model: type[models.Model], adding: int = 1) -> str | None:
     """The message refusing `adding` more rows of `model` in the plan, or None."""
-    limit = ROW_LIMITS.get(model)
+    limit = _registry().ROW_LIMITS.get(model)
     if limit is None:
         return None
     count = model._default_manager.filter(plan=plan).count()  # type: ignore[attr-defined]

@@ -156,7 +156,7 @@ class StatusReportPdf(PlanScoped):
         True,
     )
     def get(self, request: Request, plan_id: int, pk: int) -> HttpResponse | Response:
-        report = access.get_status_report_for(self.plan, pk)
+        report = access.get_part_for("status_report", self.plan, pk)
         if not report.is_submitted:
             raise Refused(
                 _("Rapporten er ikke sendt inn ennå. Bare innsendte rapporter kan lastes ned.")

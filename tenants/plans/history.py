@@ -24,13 +24,14 @@ from tenants.plans.models import Body, Change, ChangeAction, Plan
 
 # Not a user's change: kept out of snapshots and differences.
 NOT_RECORDED = frozenset({"created_at", "updated_at"})
-# Parts a deleted row of which can be restored from its snapshot (see services.restore).
-RESTORABLE = frozenset(
-    {
-        "phase", "goal", "measure", "milestone", "decisionpoint", "activity", "risk",
-        "successfactor", "budgetline", "meetingseries", "meeting", "statusreport",
-    }
-)  # fmt: skip
+
+
+def restorable_types() -> frozenset[str]:
+    """The parts a deleted row of which can be restored from its snapshot (the registry's
+    `restorable`; read when asked, as the registry imports the services that import this)."""
+    from tenants.plans.registry import restorable_types
+
+    return restorable_types()
 
 
 def many_to_many_names(model: type[models.Model]) -> list[str]:
@@ -113,7 +114,7 @@ def deleted_parts(plan: Plan) -> models.QuerySet[Change]:
         at__gte=models.OuterRef("at"),
     )
     return Change.objects.filter(
-        plan_id=plan.pk, action=ChangeAction.DELETE, object_type__in=RESTORABLE
+        plan_id=plan.pk, action=ChangeAction.DELETE, object_type__in=restorable_types()
     ).exclude(models.Exists(restored))
 
 

@@ -19,27 +19,17 @@ from rest_framework.response import Response
 
 from samla.api.pagination import LinkHeaderPagination
 from tenants.plans import access, history, services
-from tenants.plans import serializers as s
 from tenants.plans.api import ListSchema, PlanScoped, call_service
 from tenants.plans.models import Change, ChangeAction
+from tenants.plans.registry import PARTS
 
 HISTORY_LIMIT = 200
 
+# The types a change can name: every part of the registry, and the plan itself.
 PART_SERIALIZERS: dict[str, type[serializers.Serializer]] = {
-    "phase": s.PhaseSerializer,
-    "goal": s.GoalSerializer,
-    "measure": s.MeasureSerializer,
-    "milestone": s.MilestoneSerializer,
-    "decisionpoint": s.DecisionPointSerializer,
-    "activity": s.ActivitySerializer,
-    "risk": s.RiskSerializer,
-    "successfactor": s.SuccessFactorSerializer,
-    "budgetline": s.BudgetLineSerializer,
-    "meetingseries": s.MeetingSeriesSerializer,
-    "meeting": s.MeetingSerializer,
-    "statusreport": s.StatusReportSerializer,
+    part.history_type: part.serializer for part in PARTS
 }
-OBJECT_TYPES = sorted({*PART_SERIALIZERS, "plan", "body"})
+OBJECT_TYPES = sorted({*PART_SERIALIZERS, "plan"})
 
 
 class DifferenceSerializer(serializers.Serializer):
@@ -132,7 +122,9 @@ class RestoreChange(PlanScoped):
     def post(self, request: Request, plan_id: int, change_id: int) -> Response:
         # Another plan's change (or none) is 404, as for any id that is not this plan's.
         get_object_or_404(history.changes_for(self.plan), pk=change_id)
-        obj = call_service(services.restore_deleted, self.plan, request.user, change_id)
+        obj = call_service(
+            services.restore_deleted, request.tenant, self.plan, request.user, change_id
+        )
         kind = obj._meta.model_name
         return Response(
             {"type": kind, "object": PART_SERIALIZERS[kind](obj).data},
@@ -155,5 +147,5 @@ class RiskReassessments(PlanScoped):
     schema = ListSchema()
 
     def get(self, request: Request, plan_id: int, pk: int) -> Response:
-        risk = access.get_risk_for(self.plan, pk)
+        risk = access.get_part_for("risk", self.plan, pk)
         return self.list_response(history.reassessments(self.plan, [risk.pk])[risk.pk])

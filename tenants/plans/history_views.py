@@ -30,7 +30,7 @@ def plan_history(request: HttpRequest, plan_id: int) -> HttpResponse:
         if change is None:
             raise Http404
         try:
-            restored = services.restore_deleted(plan, request.user, change.pk)
+            restored = services.restore_deleted(request.tenant, plan, request.user, change.pk)
         except ValidationError as exc:
             for message in exc.messages:
                 messages.error(request, message)

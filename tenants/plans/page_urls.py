@@ -5,16 +5,18 @@ from __future__ import annotations
 from django.urls import URLPattern, path
 
 from tenants.plans import history_views, views
+from tenants.plans.registry import PARTS, PlanPart
 
 app_name = "plan_pages"
 
 
-def part_routes(part: views.Part) -> list[URLPattern]:
+def part_routes(part: PlanPart) -> list[URLPattern]:
+    """`<plan>/milepaeler/` (`plan_pages:milestones`) and its rows' pages."""
     kwargs = {"part_key": part.key}
     return [
-        path(f"<int:plan_id>/{part.slug}/", views.part_list, kwargs, name=part.key),
+        path(f"<int:plan_id>/{part.page_slug}/", views.part_list, kwargs, name=part.key),
         path(
-            f"<int:plan_id>/{part.slug}/<int:pk>/",
+            f"<int:plan_id>/{part.page_slug}/<int:pk>/",
             views.part_detail,
             kwargs,
             name=f"{part.key}-detail",
@@ -31,5 +33,5 @@ urlpatterns = [
     path("<int:plan_id>/flytt/", views.plan_move, name="move"),
     path("<int:plan_id>/aktivitetsplan/", views.activity_plan, name="gantt"),
     path("<int:plan_id>/historikk/", history_views.plan_history, name="history"),
-    *[route for part in views.PARTS for route in part_routes(part)],
+    *[route for part in PARTS for route in part_routes(part)],
 ]

@@ -5,14 +5,21 @@ from __future__ import annotations
 from django.urls import URLPattern, path
 
 from tenants.plans import api, blueprint_api, export_api, history_api
+from tenants.plans.registry import PARTS, PlanPart
 
 app_name = "plans"
 
 
-def part(prefix: str, name: str, list_view: type, detail_view: type) -> list[URLPattern]:
+def part_routes(part: PlanPart) -> list[URLPattern]:
+    """`<plan>/milestones/` (`plans:milestone-list`) and `<plan>/milestones/<pk>/` (…-detail)."""
+    list_view, detail_view = api.PART_VIEWS.get(part.name) or api.part_views(part)
     return [
-        path(f"<int:plan_id>/{prefix}/", list_view.as_view(), name=f"{name}-list"),
-        path(f"<int:plan_id>/{prefix}/<int:pk>/", detail_view.as_view(), name=f"{name}-detail"),
+        path(f"<int:plan_id>/{part.api_slug}/", list_view.as_view(), name=f"{part.url_name}-list"),
+        path(
+            f"<int:plan_id>/{part.api_slug}/<int:pk>/",
+            detail_view.as_view(),
+            name=f"{part.url_name}-detail",
+        ),
     ]
 
 
@@ -20,19 +27,7 @@ urlpatterns = [
     path("", api.PlanList.as_view(), name="plan-list"),
     path("<int:plan_id>/", api.PlanDetail.as_view(), name="plan-detail"),
     path("<int:plan_id>/approve/", api.PlanApprove.as_view(), name="plan-approve"),
-    *part("phases", "phase", api.PhaseList, api.PhaseDetail),
-    *part("goals", "goal", api.GoalList, api.GoalDetail),
-    *part("measures", "measure", api.MeasureList, api.MeasureDetail),
-    *part("milestones", "milestone", api.MilestoneList, api.MilestoneDetail),
-    *part("decision-points", "decision-point", api.DecisionPointList, api.DecisionPointDetail),
-    *part("activities", "activity", api.ActivityList, api.ActivityDetail),
-    *part("risks", "risk", api.RiskList, api.RiskDetail),
-    *part("success-factors", "success-factor", api.SuccessFactorList, api.SuccessFactorDetail),
-    *part("budget-lines", "budget-line", api.BudgetLineList, api.BudgetLineDetail),
-    *part("bodies", "body", api.BodyList, api.BodyDetail),
-    *part("meeting-series", "meeting-series", api.MeetingSeriesList, api.MeetingSeriesDetail),
-    *part("meetings", "meeting", api.MeetingList, api.MeetingDetail),
-    *part("status-reports", "status-report", api.StatusReportList, api.StatusReportDetail),
+    *[route for part in PARTS for route in part_routes(part)],
     path(
         "<int:plan_id>/status-reports/<int:pk>/submit/",
         api.StatusReportSubmit.as_view(),

@@ -10,8 +10,6 @@ and a POST from them is refused (403). Inline edits answer htmx requests (header
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -22,13 +20,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from samla.accounts.access import LEADER_ROLES, WRITE_ROLES, membership_of
-from tenants.plans import access, blueprints, forms, history, queries, services
+from tenants.plans import access, blueprints, forms, history, queries, registry, services
 from tenants.plans.models import Plan, PlanStatus
+from tenants.plans.registry import PlanPart
 from tenants.plans.services import StaleVersion, stale_message
 
 NAMESPACE = "plan_pages"
@@ -55,116 +52,10 @@ def require_write(request: HttpRequest) -> None:
         raise PermissionDenied(_("Du har bare lesetilgang til planene."))
 
 
-# What a plan consists of, and the page of each part --------------------------------------
+# What a plan consists of (the registry), and the page of each part ----------------------
 
-
-@dataclass(frozen=True)
-class Part:
-    """One part of a plan and how its page lists, creates and edits it."""
-
-    key: str  # URL names and template names
-    slug: str  # the path segment a person sees
-    title: Promise
-    singular: Promise
-    add_label: Promise
-    form: type[forms.ServiceForm]
-    lookup: Callable[[Plan, Any], Any]
-    create: Callable[..., Any]
-    update: Callable[..., Any]
-    delete: Callable[..., Any]
-    rows: Callable[[Plan], Any]
-    quick_form: type[forms.ServiceForm] | None = None
-
-    @property
-    def list_template(self) -> str:
-        return f"plans/parts/{self.key}.html"
-
-    @property
-    def row_template(self) -> str:
-        return f"plans/rows/{self.key}.html"
-
-
-PARTS = [
-    Part(
-        "phases", "faser", gettext_lazy("Faser"), gettext_lazy("Fase"), gettext_lazy("Ny fase"),
-        forms.PhaseForm, access.get_phase_for, services.create_phase, services.update_phase,
-        services.delete_phase, queries.phases_of,
-    ),
-    Part(
-        "goals", "maal", gettext_lazy("Mål"), gettext_lazy("Mål"), gettext_lazy("Nytt mål"),
-        forms.GoalForm, access.get_goal_for, services.create_goal, services.update_goal,
-        services.delete_goal, queries.goal_tree,
-    ),
-    Part(
-        "measures", "tiltak", gettext_lazy("Tiltak"), gettext_lazy("Tiltak"),
-        gettext_lazy("Nytt tiltak"), forms.MeasureForm, access.get_measure_for,
-        services.create_measure, services.update_measure, services.delete_measure,
-        queries.measures_of,
-    ),
-    Part(
-        "milestones", "milepaeler", gettext_lazy("Milepæler"), gettext_lazy("Milepæl"),
-        gettext_lazy("Ny milepæl"), forms.MilestoneForm, access.get_milestone_for,
-        services.create_milestone, services.update_milestone, services.delete_milestone,
-        queries.milestones_of, quick_form=forms.MilestoneQuickForm,
-    ),
-    Part(
-        "decision_points", "beslutningspunkter", gettext_lazy("Beslutningspunkter"),
-        gettext_lazy("Beslutningspunkt"), gettext_lazy("Nytt beslutningspunkt"),
-        forms.DecisionPointForm, access.get_decision_point_for, services.create_decision_point,
-        services.update_decision_point, services.delete_decision_point,
-        queries.decision_points_of,
-    ),
-    Part(
-        "activities", "hovedaktiviteter", gettext_lazy("Hovedaktiviteter"),
-        gettext_lazy("Hovedaktivitet"), gettext_lazy("Ny hovedaktivitet"), forms.ActivityForm,
-        access.get_activity_for, services.create_activity, services.update_activity,
-        services.delete_activity, queries.activities_of,
-    ),
-    Part(
-        "risks", "risikoer", gettext_lazy("Risikoer"), gettext_lazy("Risiko"),
-        gettext_lazy("Ny risiko"), forms.RiskForm, access.get_risk_for, services.create_risk,
-        services.update_risk, services.delete_risk, queries.risks_of,
-        quick_form=forms.RiskQuickForm,
-    ),
-    Part(
-        "success_factors", "suksessfaktorer", gettext_lazy("Kritiske suksessfaktorer"),
-        gettext_lazy("Kritisk suksessfaktor"), gettext_lazy("Ny suksessfaktor"),
-        forms.SuccessFactorForm, access.get_success_factor_for, services.create_success_factor,
-        services.update_success_factor, services.delete_success_factor,
-        queries.success_factors_of,
-    ),
-    Part(
-        "budget_lines", "budsjett", gettext_lazy("Budsjett"), gettext_lazy("Budsjettlinje"),
-        gettext_lazy("Ny budsjettlinje"), forms.BudgetLineForm, access.get_budget_line_for,
-        services.create_budget_line, services.update_budget_line, services.delete_budget_line,
-        queries.budget_lines_of,
-    ),
-    Part(
-        "bodies", "organisering", gettext_lazy("Organisering"), gettext_lazy("Gruppe"),
-        gettext_lazy("Ny gruppe"), forms.BodyForm, access.get_body_for, services.create_body,
-        services.update_body, services.delete_body, queries.bodies_of,
-    ),
-    Part(
-        "meeting_series", "moteplan", gettext_lazy("Møteplan"), gettext_lazy("Møteserie"),
-        gettext_lazy("Ny møteserie"), forms.MeetingSeriesForm, access.get_meeting_series_for,
-        services.create_meeting_series, services.update_meeting_series,
-        services.delete_meeting_series, queries.meeting_series_of,
-    ),
-    Part(
-        "meetings", "moter", gettext_lazy("Møter og referater"), gettext_lazy("Møte"),
-        gettext_lazy("Nytt møte"), forms.MeetingForm, access.get_meeting_for,
-        services.create_meeting, services.update_meeting, services.delete_meeting,
-        queries.meetings_of,
-    ),
-    Part(
-        "status_reports", "rapporter", gettext_lazy("Statusrapporter"),
-        gettext_lazy("Statusrapport"), gettext_lazy("Nytt rapportutkast"),
-        forms.StatusReportForm, access.get_status_report_for, services.create_status_report,
-        services.update_status_report, services.delete_status_report,
-        queries.status_reports_of,
-    ),
-]  # fmt: skip
-PARTS_BY_KEY = {part.key: part for part in PARTS}
+PARTS = registry.PARTS
+PARTS_BY_KEY = registry.PARTS_BY_KEY
 
 
 def plan_nav(plan: Plan, current: str) -> list[dict[str, Any]]:
@@ -174,7 +65,7 @@ def plan_nav(plan: Plan, current: str) -> list[dict[str, Any]]:
         ("overview", base, _("Oversikt")),
         ("gantt", f"{base}aktivitetsplan/", _("Aktivitetsplan")),
     ]
-    items += [(p.key, f"{base}{p.slug}/", str(p.title)) for p in PARTS]
+    items += [(p.key, f"{base}{p.page_slug}/", str(p.title)) for p in PARTS]
     items.append(("history", f"{base}historikk/", _("Historikk")))
     return [{"key": k, "url": u, "label": label, "current": k == current} for k, u, label in items]
 
@@ -209,7 +100,7 @@ def plan_create(request: HttpRequest) -> HttpResponse:
         require_write(request)
         if form.is_valid():
             try:
-                plan = services.create_plan(request.user, form.service_data())
+                plan = services.create_plan(request.tenant, request.user, form.service_data())
             except ValidationError as exc:
                 form.add_service_errors(exc)
             else:
@@ -234,7 +125,9 @@ def plan_from_template(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             try:
-                plan = blueprints.start_plan_from_blueprint(request.user, data["template"], data)
+                plan = blueprints.start_plan_from_blueprint(
+                    request.tenant, request.user, data["template"], data
+                )
             except ValidationError as exc:
                 forms.add_service_errors(form, exc)
             else:
@@ -261,6 +154,7 @@ def plan_move(request: HttpRequest, plan_id: int) -> HttpResponse:
         if form.is_valid():
             try:
                 plan = blueprints.move_plan_start(
+                    request.tenant,
                     plan,
                     request.user,
                     form.cleaned_data["start"],
@@ -286,11 +180,9 @@ def plan_overview(request: HttpRequest, plan_id: int) -> HttpResponse:
     if request.method == "POST":
         if request.POST.get("action") != "approve":
             return HttpResponse(_("Ukjent handling."), status=400)
-        if not is_leader(request):
-            raise PermissionDenied(_("Bare prosjektleder kan godkjenne planen."))
-        try:
+        try:  # only the leader approves, only a draft: the service's rules (403, 400)
             plan = services.approve_plan(
-                plan, request.user, version=int_or_none(request.POST.get("version"))
+                request.tenant, plan, request.user, version=int_or_none(request.POST.get("version"))
             )
         except StaleVersion as exc:
             plan, status = exc.current, 409
@@ -324,7 +216,11 @@ def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
         if form.is_valid():
             try:
                 plan = services.update_plan(
-                    plan, request.user, form.service_data(), version=form.edited_version
+                    request.tenant,
+                    plan,
+                    request.user,
+                    form.service_data(),
+                    version=form.edited_version,
                 )
             except StaleVersion as exc:
                 plan, status = exc.current, 409
@@ -361,7 +257,7 @@ def int_or_none(value: Any) -> int | None:
         return None
 
 
-def _list_context(request: HttpRequest, plan: Plan, part: Part, form: Any) -> dict[str, Any]:
+def _list_context(request: HttpRequest, plan: Plan, part: PlanPart, form: Any) -> dict[str, Any]:
     rows = part.rows(plan)
     extra: dict[str, Any] = {}
     if part.key == "risks":
@@ -392,7 +288,7 @@ def part_list(request: HttpRequest, plan_id: int, part_key: str) -> HttpResponse
         status = 400
         if form.is_valid():
             try:
-                part.create(plan, request.user, form.service_data())
+                part.create(request.tenant, plan, request.user, form.service_data())
             except ValidationError as exc:
                 form.add_service_errors(exc)
             else:
@@ -432,7 +328,7 @@ def part_detail(request: HttpRequest, plan_id: int, pk: int, part_key: str) -> H
     """One row: its edit form (or its values, for readers), inline rows for htmx."""
     part = PARTS_BY_KEY[part_key]
     plan = access.get_plan_for(plan_id)
-    obj = part.lookup(plan, pk)
+    obj = access.get_part_for(part, plan, pk)
     list_url = reverse(f"{NAMESPACE}:{part.key}", args=[plan.pk])
     row_context = {
         "plan": plan,
@@ -461,7 +357,9 @@ def part_detail(request: HttpRequest, plan_id: int, pk: int, part_key: str) -> H
     status = 400
     if form.is_valid():
         try:
-            obj = part.update(obj, request.user, form.service_data(), version=form.edited_version)
+            obj = part.update(
+                request.tenant, obj, request.user, form.service_data(), version=form.edited_version
+            )
         except StaleVersion as exc:
             status, obj = 409, exc.current
             form = form_class(instance=obj, plan=plan)
@@ -495,7 +393,7 @@ def _with_errors_of(full: forms.ServiceForm, quick: forms.ServiceForm, status: i
     return full
 
 
-def detail_heading(part: Part, obj: Any) -> str:
+def detail_heading(part: PlanPart, obj: Any) -> str:
     if part.key == "status_reports":
         return str(obj)  # "Statusrapport 01.03.2026"
     name = obj.label if part.key == "budget_lines" else obj
@@ -505,7 +403,7 @@ def detail_heading(part: Part, obj: Any) -> str:
 def _detail_page(
     request: HttpRequest,
     plan: Plan,
-    part: Part,
+    part: PlanPart,
     obj: Any,
     form: forms.ServiceForm,
     status: int = 200,
@@ -529,9 +427,9 @@ def _detail_page(
     return render(request, "plans/part_detail.html", context, status=status)
 
 
-def _delete(request: HttpRequest, plan: Plan, part: Part, obj: Any) -> HttpResponse:
+def _delete(request: HttpRequest, plan: Plan, part: PlanPart, obj: Any) -> HttpResponse:
     try:
-        part.delete(obj, request.user)
+        part.delete(request.tenant, obj, request.user)
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
@@ -541,16 +439,14 @@ def _delete(request: HttpRequest, plan: Plan, part: Part, obj: Any) -> HttpRespo
     return redirect(f"{NAMESPACE}:{part.key}", plan.pk)
 
 
-def _submit(request: HttpRequest, plan: Plan, part: Part, obj: Any) -> HttpResponse:
+def _submit(request: HttpRequest, plan: Plan, part: PlanPart, obj: Any) -> HttpResponse:
     """The project leader submits a status report: it is frozen from then on."""
     if part.key != "status_reports":
         return HttpResponse(_("Ukjent handling."), status=400)
-    if not is_leader(request):
-        raise PermissionDenied(_("Bare prosjektleder kan sende inn rapporter."))
     status = 400
-    try:
+    try:  # only the leader submits, a report once: the service's rules (403, 400)
         obj = services.submit_status_report(
-            obj, request.user, version=int_or_none(request.POST.get("version"))
+            request.tenant, obj, request.user, version=int_or_none(request.POST.get("version"))
         )
     except StaleVersion as exc:
         obj, status = exc.current, 409

@@ -133,26 +133,29 @@ def _seed_plans(municipality, leader) -> tuple[int, int, int, int]:  # type: ign
     from tenants.plans.seed_plans import SEEDS, build_seed_plan
 
     today = timezone.localdate()
-    plan = build_seed_plan(leader, SEEDS["nesseby"], today=today)
+    plan = build_seed_plan(municipality, leader, SEEDS["nesseby"], today=today)
     kept = services.create_status_report(
+        municipality,
         plan,
         leader,
         {"date": today - datetime.timedelta(days=1), "summary": "Utkast."},
     )
     for days in (2, 3, 4):  # drafts that submitting may freeze
         services.create_status_report(
+            municipality,
             plan,
             leader,
             {"date": today - datetime.timedelta(days=days), "summary": "Til innsending."},
         )
     gone = services.create_risk(
-        plan, leader, {"title": "Lav oppslutning", "likelihood": 2, "consequence": 2}
+        municipality, plan, leader, {"title": "Lav oppslutning", "likelihood": 2, "consequence": 2}
     )
-    services.delete_risk(gone, leader)
+    services.delete_risk(municipality, gone, leader)
     draft = services.create_status_report(
-        plan, leader, {"date": today, "summary": "Utkast som skal slettes."}
+        municipality, plan, leader, {"date": today, "summary": "Utkast som skal slettes."}
     )
     doomed = services.create_plan(
+        municipality,
         leader,
         {
             "title": "Plan som skal slettes",

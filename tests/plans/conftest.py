@@ -50,14 +50,14 @@ def viewer_a(nordre_land: Municipality) -> User:
 def plan_a(nordre_land: Municipality, leader_a: User) -> Plan:
     """Nordre Land's plan from seed 000 (milestones, decisions, activities, risks, budget)."""
     with inside(nordre_land):
-        return build_nordre_land_plan(leader_a)
+        return build_nordre_land_plan(nordre_land, leader_a)
 
 
 @pytest.fixture
 def plan_b(nesseby: Municipality, leader_b: User) -> Plan:
     """Nesseby's plan from seed 001 (its risk assessment)."""
     with inside(nesseby):
-        return build_nesseby_plan(leader_b)
+        return build_nesseby_plan(nesseby, leader_b)
 
 
 @pytest.fixture

@@ -130,21 +130,29 @@ def started(nordre_land, leader_a) -> Plan:
         plan = BLUEPRINT_PLAN(leader_a, D(2026, 1, 1))
         mp1 = plan.milestones.get(code="MP1")
         services.update_milestone(
-            mp1, leader_a, {"status": "done", "done_on": D(2026, 3, 1)}, version=mp1.version
+            nordre_land,
+            mp1,
+            leader_a,
+            {"status": "done", "done_on": D(2026, 3, 1)},
+            version=mp1.version,
         )
         bp1 = plan.decision_points.get(code="BP1")
         services.update_decision_point(
-            bp1, leader_a, {"decided_on": D(2026, 3, 6)}, version=bp1.version
+            nordre_land, bp1, leader_a, {"decided_on": D(2026, 3, 6)}, version=bp1.version
         )
         ha01 = plan.activities.get(code="HA01")
-        services.update_activity(ha01, leader_a, {"status": "done"}, version=ha01.version)
+        services.update_activity(
+            nordre_land, ha01, leader_a, {"status": "done"}, version=ha01.version
+        )
         return Plan.objects.get(pk=plan.pk)
 
 
 def BLUEPRINT_PLAN(user, start: datetime.date) -> Plan:  # type: ignore[no-untyped-def]
     from tenants.plans.blueprints import start_plan_from_blueprint
 
-    return start_plan_from_blueprint(user, "ks-prosjektplan", {"title": "KS-plan", "start": start})
+    return start_plan_from_blueprint(
+        connection.tenant, user, "ks-prosjektplan", {"title": "KS-plan", "start": start}
+    )
 
 
 def snapshot(plan: Plan) -> dict:
@@ -240,11 +248,13 @@ def test_a_stale_version_is_a_conflict_and_moves_nothing(started, nordre_land, l
 def test_the_service_moves_back_and_forth(started, nordre_land, leader_a) -> None:
     with inside(nordre_land):
         plan = Plan.objects.get(pk=started.pk)
-        earlier = move_plan_start(plan, leader_a, D(2025, 12, 1), version=plan.version)
+        earlier = move_plan_start(nordre_land, plan, leader_a, D(2025, 12, 1), version=plan.version)
         assert (earlier.start, earlier.end) == (D(2025, 12, 1), D(2026, 11, 30))
         assert earlier.milestones.get(code="MP1").due == D(2026, 3, 1)  # reached: stays
         assert earlier.milestones.get(code="MP8").due == D(2026, 11, 14)
-        same = move_plan_start(earlier, leader_a, "2025-12-01", version=earlier.version)
+        same = move_plan_start(
+            nordre_land, earlier, leader_a, "2025-12-01", version=earlier.version
+        )
         assert same.version == earlier.version  # nothing to move, nothing written
 
 

@@ -400,7 +400,7 @@ def test_moving_an_activity_that_starts_before_the_plan_never_fails(
     with inside(nordre_land):
         from tenants.plans import services
 
-        services.create_activity(
+        services.create_activity(nordre_land,
             plan_a, leader_a,
             {"code": "HA0", "name": "Forarbeid", "start_month": D(2017, 3, 1),
              "end_month": D(2017, 9, 1)},

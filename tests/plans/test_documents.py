@@ -69,6 +69,7 @@ def full_plan_a(plan_a, nordre_land, leader_a):  # type: ignore[no-untyped-def]
     """A's seed plan with the parts the seed leaves empty filled in, through the services."""
     with inside(nordre_land):
         plan = services.update_plan(
+            nordre_land,
             plan_a,
             leader_a,
             {
@@ -79,9 +80,13 @@ def full_plan_a(plan_a, nordre_land, leader_a):  # type: ignore[no-untyped-def]
             version=plan_a.version,
         )
         main = services.create_goal(
-            plan, leader_a, {"level": "main", "text": "Tydelig ansvar og rolleavklaring"}
+            nordre_land,
+            plan,
+            leader_a,
+            {"level": "main", "text": "Tydelig ansvar og rolleavklaring"},
         )
         services.create_goal(
+            nordre_land,
             plan,
             leader_a,
             {
@@ -95,11 +100,13 @@ def full_plan_a(plan_a, nordre_land, leader_a):  # type: ignore[no-untyped-def]
             },
         )
         services.create_success_factor(
+            nordre_land,
             plan,
             leader_a,
             {"priority": 1, "text": "Forankring i ledelsen", "sub_points": ["Rådmannen deltar"]},
         )
         services.create_budget_line(
+            nordre_land,
             plan,
             leader_a,
             {
@@ -110,7 +117,10 @@ def full_plan_a(plan_a, nordre_land, leader_a):  # type: ignore[no-untyped-def]
             },
         )
         services.create_meeting_series(
-            plan, leader_a, {"name": "Styringsgruppemøte", "frequency": "Hver 2. måned"}
+            nordre_land,
+            plan,
+            leader_a,
+            {"name": "Styringsgruppemøte", "frequency": "Hver 2. måned"},
         )
     return plan
 
@@ -178,6 +188,7 @@ def test_the_docx_has_the_eight_chapters_in_order_and_a_milestone_row(
 def test_the_docx_activity_plan_marks_the_months(plan_a, nordre_land, leader_a) -> None:
     with inside(nordre_land):
         services.create_activity(
+            nordre_land,
             plan_a,
             leader_a,
             {
@@ -212,6 +223,7 @@ def test_the_docx_activity_plan_marks_the_months(plan_a, nordre_land, leader_a) 
 def test_empty_sections_say_none_registered(nesseby, leader_b) -> None:
     with inside(nesseby):
         plan = services.create_plan(
+            nesseby,
             leader_b,
             {
                 "title": "Nytt prosjekt i Unjárga",
@@ -237,7 +249,11 @@ def test_the_pdf_has_the_chapters_sami_letters_and_markup_as_text(
 ) -> None:
     with inside(nordre_land):
         services.update_plan(
-            plan_a, leader_a, {"title": MARKUP, "purpose": SAMI}, version=plan_a.version
+            nordre_land,
+            plan_a,
+            leader_a,
+            {"title": MARKUP, "purpose": SAMI},
+            version=plan_a.version,
         )
     response = download(api_as(leader_a, nordre_land), f"/api/plans/{plan_a.pk}/export.pdf")
 
@@ -358,16 +374,17 @@ def test_a_submitted_report_downloads_as_pdf_from_its_snapshot(
 ) -> None:
     with inside(nordre_land):
         report = services.create_status_report(
+            nordre_land,
             plan_a,
             leader_a,
             {"date": datetime.date(2018, 2, 15), "summary": f"Kartlegging pågår. {MARKUP}"},
         )
-        report = services.submit_status_report(report, leader_a)
+        report = services.submit_status_report(nordre_land, report, leader_a)
         # Changed after submission: the report still shows what was sent.
         milestone = first_milestone(plan_a)
         costs = cost_sum(plan_a)
         services.update_milestone(
-            milestone, leader_a, {"title": "Endret senere"}, version=milestone.version
+            nordre_land, milestone, leader_a, {"title": "Endret senere"}, version=milestone.version
         )
     api = api_as(leader_a, nordre_land)
     response = download(api, f"/api/plans/{plan_a.pk}/status-reports/{report.pk}/export.pdf")
@@ -384,7 +401,7 @@ def test_a_submitted_report_downloads_as_pdf_from_its_snapshot(
 def test_a_report_not_yet_submitted_is_refused_in_norwegian(plan_a, nordre_land, leader_a) -> None:
     with inside(nordre_land):
         report = services.create_status_report(
-            plan_a, leader_a, {"date": datetime.date(2018, 2, 15), "summary": "Utkast"}
+            nordre_land, plan_a, leader_a, {"date": datetime.date(2018, 2, 15), "summary": "Utkast"}
         )
     response = api_as(leader_a, nordre_land).get(
         f"/api/plans/{plan_a.pk}/status-reports/{report.pk}/export.pdf"
@@ -428,6 +445,7 @@ def test_very_long_texts_in_table_cells_still_make_every_document(
     long_text = ("Oppgave med mange ord som går over flere sider. " * 400)[:19_000]
     with inside(nordre_land):
         services.create_activity(
+            nordre_land,
             plan_a,
             leader_a,
             {
@@ -439,6 +457,7 @@ def test_very_long_texts_in_table_cells_still_make_every_document(
             },
         )
         services.create_risk(
+            nordre_land,
             plan_a,
             leader_a,
             {

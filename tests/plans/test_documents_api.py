@@ -37,9 +37,12 @@ EXPORT_CLASSES = ("PlanDocx", "PlanPdf", "PlanXlsx", "PlanCalendar", "StatusRepo
 def submitted_report_a(plan_a, nordre_land, leader_a):  # type: ignore[no-untyped-def]
     with inside(nordre_land):
         report = services.create_status_report(
-            plan_a, leader_a, {"date": datetime.date(2018, 2, 15), "summary": "Godt i gang."}
+            nordre_land,
+            plan_a,
+            leader_a,
+            {"date": datetime.date(2018, 2, 15), "summary": "Godt i gang."},
         )
-        return services.submit_status_report(report, leader_a)
+        return services.submit_status_report(nordre_land, report, leader_a)
 
 
 def urls_of(plan_id: int, report_id: int) -> list[str]:
@@ -92,8 +95,12 @@ def test_guessed_ids_get_404(
     # A report of B (a real id in B's schema) means nothing on A's plan.
     with inside(nesseby):
         report_b = services.submit_status_report(
+            nesseby,
             services.create_status_report(
-                plan_b, leader_b, {"date": datetime.date(2019, 3, 1), "summary": "Hemmelig"}
+                nesseby,
+                plan_b,
+                leader_b,
+                {"date": datetime.date(2019, 3, 1), "summary": "Hemmelig"},
             ),
             leader_b,
         )
@@ -106,6 +113,7 @@ def test_a_report_of_another_plan_in_the_same_municipality_is_404(
 ) -> None:
     with inside(nordre_land):
         other = services.create_plan(
+            nordre_land,
             leader_a,
             {
                 "title": "Annet prosjekt",
@@ -219,7 +227,7 @@ def export(api, plan: Plan, name: str):  # type: ignore[no-untyped-def]
 def test_queries_do_not_grow_with_the_plan(name, plan_a, nordre_land, leader_a) -> None:
     api = api_as(leader_a, nordre_land)
     with inside(nordre_land):  # one row of each kind, so every link query runs already
-        services.create_measure(plan_a, leader_a, {"text": "Felles rutiner"})
+        services.create_measure(nordre_land, plan_a, leader_a, {"text": "Felles rutiner"})
     _small, small_queries, _ = export(api, plan_a, name)
 
     with inside(nordre_land):

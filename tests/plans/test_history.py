@@ -104,7 +104,7 @@ def test_a_deleted_milestone_comes_back_with_its_links(
     with inside(nordre_land):
         mp2 = Milestone.objects.get(plan=plan_a, code="MP2")
         activity = Activity.objects.filter(plan=plan_a).first()
-        services.update_activity(activity, leader_a, {"milestones": [mp2]}, version=1)
+        services.update_activity(nordre_land, activity, leader_a, {"milestones": [mp2]}, version=1)
         before = {"title": mp2.title, "due": mp2.due, "criterion": mp2.criterion}
         linked = set(mp2.activities.all())
         assert activity in linked
@@ -140,7 +140,7 @@ def test_a_deleted_risk_comes_back_with_its_success_factors(
     with inside(nordre_land):
         risk = Risk.objects.filter(plan=plan_a).first()
         factor = services.create_success_factor(
-            plan_a, leader_a, {"text": "Forankring i ledelsen", "risks": [risk]}
+            nordre_land, plan_a, leader_a, {"text": "Forankring i ledelsen", "risks": [risk]}
         )
         score = risk.score
     leader_api.delete(f"/api/plans/{plan_a.pk}/risks/{risk.pk}/")
@@ -163,13 +163,15 @@ def test_a_deleted_goal_comes_back_without_a_parent_that_is_gone(
 ) -> None:
     # Given a sub-goal under a main goal; the sub-goal is deleted, then the main goal
     with inside(nordre_land):
-        main = services.create_goal(plan_a, leader_a, {"level": "main", "text": "Hovedmål"})
+        main = services.create_goal(
+            nordre_land, plan_a, leader_a, {"level": "main", "text": "Hovedmål"}
+        )
         sub = services.create_goal(
-            plan_a, leader_a, {"level": "sub", "text": "Delmål", "parent": main}
+            nordre_land, plan_a, leader_a, {"level": "sub", "text": "Delmål", "parent": main}
         )
         sub_id = sub.pk
-        services.delete_goal(sub, leader_a)
-        services.delete_goal(main, leader_a)
+        services.delete_goal(nordre_land, sub, leader_a)
+        services.delete_goal(nordre_land, main, leader_a)
         deletion = _deletion(plan_a, "goal", sub_id)
 
     # When the sub-goal is restored
@@ -189,9 +191,9 @@ def test_a_restore_that_breaks_a_rule_is_refused_and_writes_nothing(
     with inside(nordre_land):
         mp1 = Milestone.objects.get(plan=plan_a, code="MP1")
         mp1_id = mp1.pk
-        services.delete_milestone(mp1, leader_a)
+        services.delete_milestone(nordre_land, mp1, leader_a)
         services.create_milestone(
-            plan_a, leader_a, {"code": "MP1", "title": "Ny MP1", "due": mp1.due}
+            nordre_land, plan_a, leader_a, {"code": "MP1", "title": "Ny MP1", "due": mp1.due}
         )
         deletion = _deletion(plan_a, "milestone", mp1_id)
         changes_before = Change.objects.count()
@@ -230,12 +232,12 @@ def test_the_history_is_the_municipalitys_own(
     with inside(nordre_land):
         mp = Milestone.objects.filter(plan=plan_a).first()
         mp_id = mp.pk
-        services.delete_milestone(mp, leader_a)
+        services.delete_milestone(nordre_land, mp, leader_a)
         deletion = _deletion(plan_a, "milestone", mp_id)
     with inside(nesseby):
         risk = Risk.objects.filter(plan=plan_b).first()
         risk_id = risk.pk
-        services.delete_risk(risk, leader_b)
+        services.delete_risk(nesseby, risk, leader_b)
         other = _deletion(plan_b, "risk", risk_id)
     history = f"/api/plans/{plan_a.pk}/history/"
     restore = f"/api/plans/{plan_a.pk}/history/{deletion.pk}/restore/"
@@ -271,13 +273,13 @@ def test_a_change_of_another_plan_cannot_be_restored_through_this_one(
     # Given a second plan in the same municipality with a deleted milestone
     with inside(nordre_land):
         other = services.create_plan(
-            leader_a, {"title": "Annen plan", "start": plan_a.start, "end": plan_a.end}
+            nordre_land, leader_a, {"title": "Annen plan", "start": plan_a.start, "end": plan_a.end}
         )
         mp = services.create_milestone(
-            other, leader_a, {"code": "MP1", "title": "X", "due": plan_a.start}
+            nordre_land, other, leader_a, {"code": "MP1", "title": "X", "due": plan_a.start}
         )
         mp_id = mp.pk
-        services.delete_milestone(mp, leader_a)
+        services.delete_milestone(nordre_land, mp, leader_a)
         deletion = _deletion(other, "milestone", mp_id)
 
     # When it is restored through the first plan: 404, as for an id that does not exist
@@ -308,7 +310,10 @@ def test_history_queries_do_not_grow_with_changes(
     with inside(nordre_land):
         for number in range(30):
             services.create_risk(
-                plan_a, leader_a, {"title": f"Risiko {number}", "likelihood": 2, "consequence": 3}
+                nordre_land,
+                plan_a,
+                leader_a,
+                {"title": f"Risiko {number}", "likelihood": 2, "consequence": 3},
             )
     with CaptureQueriesContext(connection) as many_queries:
         many = leader_api.get(url)
@@ -324,10 +329,15 @@ def test_a_risks_reassessments_are_kept(
     # Given a risk assessed 2×3, then reassessed by the editor to 4×3, then its text changed
     with inside(nordre_land):
         risk = services.create_risk(
-            plan_a, leader_a, {"title": "Manglende forankring", "likelihood": 2, "consequence": 3}
+            nordre_land,
+            plan_a,
+            leader_a,
+            {"title": "Manglende forankring", "likelihood": 2, "consequence": 3},
         )
-        risk = services.update_risk(risk, editor_a, {"likelihood": 4}, version=1)
-        services.update_risk(risk, leader_a, {"measure": "Møte med rådmannen"}, version=2)
+        risk = services.update_risk(nordre_land, risk, editor_a, {"likelihood": 4}, version=1)
+        services.update_risk(
+            nordre_land, risk, leader_a, {"measure": "Møte med rådmannen"}, version=2
+        )
 
     # When its reassessments are read
     response = leader_api.get(f"/api/plans/{plan_a.pk}/risks/{risk.pk}/reassessments/")

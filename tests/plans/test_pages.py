@@ -10,6 +10,7 @@ import datetime
 import re
 from decimal import Decimal
 
+from django.db import connection
 from django.utils import timezone
 
 from tenants.plans import services
@@ -35,6 +36,7 @@ def current_plan(user, today: datetime.date | None = None) -> Plan:  # type: ign
     """A plan running now, with a milestone ahead, one overdue and an undecided point."""
     today = today or timezone.localdate()
     plan = services.create_plan(
+        connection.tenant,
         user,
         {
             "title": "Tidlig innsats",
@@ -44,32 +46,47 @@ def current_plan(user, today: datetime.date | None = None) -> Plan:  # type: ign
         },
     )
     services.create_milestone(
+        connection.tenant,
         plan,
         user,
         {"code": "MP1", "title": "Kartlegging ferdig", "due": today - datetime.timedelta(days=10)},
     )
     services.create_milestone(
+        connection.tenant,
         plan,
         user,
         {"code": "MP2", "title": "Rutiner vedtatt", "due": today + datetime.timedelta(days=20)},
     )
     services.create_decision_point(
+        connection.tenant,
         plan,
         user,
         {"code": "BP1", "title": "Plan godkjent", "due": today - datetime.timedelta(days=5)},
     )
     services.create_risk(
-        plan, user, {"title": "Enhetene mangler tid", "likelihood": 4, "consequence": 5}
+        connection.tenant,
+        plan,
+        user,
+        {"title": "Enhetene mangler tid", "likelihood": 4, "consequence": 5},
     )
     services.create_risk(
-        plan, user, {"title": "Prosjektleder slutter", "likelihood": 1, "consequence": 4}
+        connection.tenant,
+        plan,
+        user,
+        {"title": "Prosjektleder slutter", "likelihood": 1, "consequence": 4},
     )
-    services.create_phase(plan, user, {"order": 1, "name": "Kartlegging"})
-    services.create_phase(plan, user, {"order": 2, "name": "Rutiner", "is_current": True})
-    services.create_budget_line(
-        plan, user, {"kind": "cost", "label": "Prosjektleder", "amount": Decimal("150000")}
+    services.create_phase(connection.tenant, plan, user, {"order": 1, "name": "Kartlegging"})
+    services.create_phase(
+        connection.tenant, plan, user, {"order": 2, "name": "Rutiner", "is_current": True}
     )
     services.create_budget_line(
+        connection.tenant,
+        plan,
+        user,
+        {"kind": "cost", "label": "Prosjektleder", "amount": Decimal("150000")},
+    )
+    services.create_budget_line(
+        connection.tenant,
         plan,
         user,
         {"kind": "grant", "label": "Skjønnsmidler", "amount": Decimal("100000"), "settled": False},
@@ -295,6 +312,7 @@ def test_markup_typed_into_a_plan_shows_as_text(nordre_land, leader_a):
     # Given a plan whose title and purpose hold markup
     with inside(nordre_land):
         plan = services.create_plan(
+            nordre_land,
             leader_a,
             {
                 "title": "<script>alert(1)</script>Plan",
@@ -691,7 +709,9 @@ def test_a_stale_inline_edit_answers_409_with_the_current_values(
     # Given someone else changed the milestone after the editor opened it
     with inside(nordre_land):
         milestone = plan_a.milestones.get(code="MP1")
-        services.update_milestone(milestone, leader_a, {"status": "in_progress"}, version=1)
+        services.update_milestone(
+            nordre_land, milestone, leader_a, {"status": "in_progress"}, version=1
+        )
     client = page(editor_a, nordre_land)
 
     # When the editor saves the version they had
@@ -717,7 +737,9 @@ def test_a_stale_full_edit_without_javascript_shows_the_current_values(
 ):
     with inside(nordre_land):
         milestone = plan_a.milestones.get(code="MP2")
-        services.update_milestone(milestone, leader_a, {"title": "Nåsituasjon kartlagt"}, version=1)
+        services.update_milestone(
+            nordre_land, milestone, leader_a, {"title": "Nåsituasjon kartlagt"}, version=1
+        )
     response = page(editor_a, nordre_land).post(
         f"/planer/{plan_a.pk}/milepaeler/{milestone.pk}/",
         {
@@ -735,9 +757,11 @@ def test_a_stale_full_edit_without_javascript_shows_the_current_values(
 
 def test_deleting_a_goal_with_sub_goals_is_refused_with_a_message(plan_a, nordre_land, editor_a):
     with inside(nordre_land):
-        main = services.create_goal(plan_a, editor_a, {"level": "main", "text": "Hovedmål"})
+        main = services.create_goal(
+            nordre_land, plan_a, editor_a, {"level": "main", "text": "Hovedmål"}
+        )
         services.create_goal(
-            plan_a, editor_a, {"level": "impact", "text": "Effekt", "parent": main.pk}
+            nordre_land, plan_a, editor_a, {"level": "impact", "text": "Effekt", "parent": main.pk}
         )
     client = page(editor_a, nordre_land)
     response = client.post(f"/planer/{plan_a.pk}/maal/{main.pk}/", {"action": "delete"})
@@ -762,7 +786,7 @@ def test_a_milestone_can_be_deleted(plan_a, nordre_land, editor_a):
 def test_a_stale_plan_edit_answers_409_and_writes_nothing(plan_a, nordre_land, editor_a, leader_a):
     # Given the leader approved the plan after the editor opened its form (version 1)
     with inside(nordre_land):
-        services.approve_plan(plan_a, leader_a)
+        services.approve_plan(nordre_land, plan_a, leader_a)
     # When the editor saves the form they had
     response = page(editor_a, nordre_land).post(
         f"/planer/{plan_a.pk}/rediger/",

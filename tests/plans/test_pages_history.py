@@ -23,10 +23,13 @@ def history_url(plan: Plan) -> str:
 def deleted_risk(plan: Plan, user, municipality) -> tuple[int, Change]:  # type: ignore[no-untyped-def]
     with inside(municipality):
         risk = services.create_risk(
-            plan, user, {"title": "Lav oppslutning", "likelihood": 2, "consequence": 4}
+            municipality,
+            plan,
+            user,
+            {"title": "Lav oppslutning", "likelihood": 2, "consequence": 4},
         )
         risk_id = risk.pk
-        services.delete_risk(risk, user)
+        services.delete_risk(municipality, risk, user)
         return risk_id, Change.objects.get(object_type="risk", object_id=risk_id, action="delete")
 
 
@@ -68,7 +71,9 @@ def test_a_parts_page_shows_its_own_history(plan_a: Plan, leader_a, nordre_land)
     # Given MP1 whose title the leader changed
     with inside(nordre_land):
         mp1 = Milestone.objects.get(plan=plan_a, code="MP1")
-        services.update_milestone(mp1, leader_a, {"title": "Prosjektplan vedtatt"}, version=1)
+        services.update_milestone(
+            nordre_land, mp1, leader_a, {"title": "Prosjektplan vedtatt"}, version=1
+        )
 
     # When its page is opened
     shown = page(leader_a, nordre_land).get(f"/planer/{plan_a.pk}/milepaeler/{mp1.pk}/")

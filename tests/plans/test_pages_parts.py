@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
+from django.db import connection
+
 from tenants.plans import services
 from tests.conftest import client_for, host_of
 from tests.plans.conftest import inside
@@ -14,31 +16,47 @@ D = datetime.date
 
 def one_of_each(plan, user) -> dict[str, int]:  # type: ignore[no-untyped-def]
     """A row of every part of the plan, through the services; the ids by URL segment."""
-    goal = services.create_goal(plan, user, {"level": "main", "text": "Hovedmål <i>x</i>"})
+    goal = services.create_goal(
+        connection.tenant, plan, user, {"level": "main", "text": "Hovedmål <i>x</i>"}
+    )
     body = services.create_body(
+        connection.tenant,
         plan,
         user,
         {"kind": "project", "name": "Prosjektgruppe B", "members": [{"name": "Kari"}]},
     )
-    series = services.create_meeting_series(plan, user, {"name": "Møter", "body": body.pk})
+    series = services.create_meeting_series(
+        connection.tenant, plan, user, {"name": "Møter", "body": body.pk}
+    )
     risk = plan.risks.first()
     return {
-        "faser": services.create_phase(plan, user, {"name": "Fase 1", "is_current": True}).pk,
+        "faser": services.create_phase(
+            connection.tenant, plan, user, {"name": "Fase 1", "is_current": True}
+        ).pk,
         "maal": goal.pk,
-        "tiltak": services.create_measure(plan, user, {"text": "Tiltak", "goals": [goal.pk]}).pk,
+        "tiltak": services.create_measure(
+            connection.tenant, plan, user, {"text": "Tiltak", "goals": [goal.pk]}
+        ).pk,
         "milepaeler": plan.milestones.first().pk,
         "beslutningspunkter": plan.decision_points.first().pk,
         "hovedaktiviteter": plan.activities.first().pk,
         "risikoer": risk.pk,
         "suksessfaktorer": services.create_success_factor(
-            plan, user, {"text": "KSF", "sub_points": ["a", "b"], "risks": [risk.pk]}
+            connection.tenant,
+            plan,
+            user,
+            {"text": "KSF", "sub_points": ["a", "b"], "risks": [risk.pk]},
         ).pk,
         "budsjett": services.create_budget_line(
-            plan, user, {"kind": "funding", "label": "Tilskudd", "amount": Decimal("10")}
+            connection.tenant,
+            plan,
+            user,
+            {"kind": "funding", "label": "Tilskudd", "amount": Decimal("10")},
         ).pk,
         "organisering": body.pk,
         "moteplan": series.pk,
         "moter": services.create_meeting(
+            connection.tenant,
             plan,
             user,
             {
@@ -48,7 +66,9 @@ def one_of_each(plan, user) -> dict[str, int]:  # type: ignore[no-untyped-def]
                 "actions": [{"text": "Gjøre", "owner": "PL", "due": "2018-02-01"}],
             },
         ).pk,
-        "rapporter": services.create_status_report(plan, user, {"date": D(2018, 1, 1)}).pk,
+        "rapporter": services.create_status_report(
+            connection.tenant, plan, user, {"date": D(2018, 1, 1)}
+        ).pk,
     }
 
 

@@ -71,7 +71,11 @@ def test_moving_the_start_moves_what_has_not_happened(plan_a: Plan, leader_a, no
     with inside(nordre_land):
         mp1 = Milestone.objects.get(plan=plan_a, code="MP1")
         services.update_milestone(
-            mp1, leader_a, {"status": MilestoneStatus.DONE, "done_on": mp1.due}, version=1
+            nordre_land,
+            mp1,
+            leader_a,
+            {"status": MilestoneStatus.DONE, "done_on": mp1.due},
+            version=1,
         )
         mp2_due = Milestone.objects.get(plan=plan_a, code="MP2").due
         plan_a.refresh_from_db()

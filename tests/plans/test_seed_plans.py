@@ -59,7 +59,7 @@ def test_each_seed_plan_loads_through_the_services_with_every_part(
 ) -> None:
     # when the seed plan is built with its own dates
     with inside(nordre_land):
-        plan = build_seed_plan(leader_a, SEEDS[key])
+        plan = build_seed_plan(nordre_land, leader_a, SEEDS[key])
 
         # then it holds every part the seed names, all still planned, as a draft
         assert counts(plan) == EXPECTED[key]
@@ -76,7 +76,7 @@ def test_each_seed_plan_loads_through_the_services_with_every_part(
 
 def test_nordre_land_holds_the_seed_rows(nordre_land, leader_a) -> None:
     with inside(nordre_land):
-        plan = build_seed_plan(leader_a, SEEDS["nordre-land"])
+        plan = build_seed_plan(nordre_land, leader_a, SEEDS["nordre-land"])
 
         mp1 = plan.milestones.get(code="MP1")
         assert (mp1.title, mp1.due, mp1.criterion) == (
@@ -103,7 +103,7 @@ def test_nordre_land_holds_the_seed_rows(nordre_land, leader_a) -> None:
 
 def test_nesseby_holds_the_risk_scores_and_success_factors(nesseby, leader_b) -> None:
     with inside(nesseby):
-        plan = build_seed_plan(leader_b, SEEDS["nesseby"])
+        plan = build_seed_plan(nesseby, leader_b, SEEDS["nesseby"])
 
         assert [(r.likelihood, r.consequence, r.score) for r in plan.risks.all()] == [
             (4, 4, 16),
@@ -149,7 +149,7 @@ def test_the_demo_plan_is_mid_way_today(key, nordre_land, leader_a) -> None:
 
     # when the seed plan is built for the demo on TODAY
     with inside(nordre_land):
-        plan = build_seed_plan(leader_a, seed, today=TODAY)
+        plan = build_seed_plan(nordre_land, leader_a, seed, today=TODAY)
 
         # then today falls in the middle of the plan, moved by whole months
         assert plan.start < TODAY < plan.end

@@ -39,6 +39,7 @@ def test_services_refuse_with_field_errors(plan_a, nordre_land, leader_a) -> Non
     with inside(nordre_land):
         with pytest.raises(ValidationError) as raised:
             services.create_risk(
+                nordre_land,
                 plan_a,
                 leader_a,
                 {"title": f"Elev {national_id('010190')}", "likelihood": 7, "consequence": 0},
@@ -50,13 +51,19 @@ def test_services_refuse_with_field_errors(plan_a, nordre_land, leader_a) -> Non
 
         with pytest.raises(ValidationError) as raised:
             services.create_milestone(
-                plan_a, leader_a, {"code": "mp2", "title": "Igjen", "due": D(2019, 1, 1)}
+                nordre_land,
+                plan_a,
+                leader_a,
+                {"code": "mp2", "title": "Igjen", "due": D(2019, 1, 1)},
             )
         assert set(raised.value.message_dict) == {"code", "due"}
 
         with pytest.raises(ValidationError) as raised:
             services.create_budget_line(
-                plan_a, leader_a, {"kind": "grant", "label": "Tilskudd", "amount": Decimal("-5")}
+                nordre_land,
+                plan_a,
+                leader_a,
+                {"kind": "grant", "label": "Tilskudd", "amount": Decimal("-5")},
             )
         assert raised.value.message_dict["amount"] == ["Beløpet kan ikke være negativt."]
         assert plan_a.risks.count() == 2 and plan_a.budget_lines.count() == 5
@@ -89,7 +96,9 @@ def test_risk_score_is_likelihood_times_consequence(plan_a, nordre_land, leader_
     with inside(nordre_land):
         risk = plan_a.risks.get(title__startswith="Prosjektleder syk")
         assert risk.score == 4
-        risk = services.update_risk(risk, leader_a, {"likelihood": 5}, version=risk.version)
+        risk = services.update_risk(
+            nordre_land, risk, leader_a, {"likelihood": 5}, version=risk.version
+        )
         assert risk.score == 20
         assert plan_a.risks.order_by("-score").first().pk == risk.pk
 
@@ -98,11 +107,11 @@ def test_approval_needs_the_leader(plan_a, nordre_land, leader_a) -> None:
     editor = make_member(nordre_land, "redaktor.nl", role=MunicipalityRole.EDITOR)
     with inside(nordre_land):
         with pytest.raises(PermissionDenied):
-            services.approve_plan(plan_a, editor)
+            services.approve_plan(nordre_land, plan_a, editor)
         assert Plan.objects.get(pk=plan_a.pk).status == "draft"
 
         plan = services.approve_plan(
-            plan_a, leader_a, approved_on=D(2017, 11, 6), approved_by="Styringsgruppa"
+            nordre_land, plan_a, leader_a, approved_on=D(2017, 11, 6), approved_by="Styringsgruppa"
         )
         assert (plan.status, plan.approved_on, plan.approved_by) == (
             "approved", D(2017, 11, 6), "Styringsgruppa",
@@ -111,9 +120,11 @@ def test_approval_needs_the_leader(plan_a, nordre_land, leader_a) -> None:
 
 def test_reopening_a_plan_clears_its_approval(plan_a, nordre_land, leader_a) -> None:
     with inside(nordre_land):
-        plan = services.approve_plan(plan_a, leader_a)
+        plan = services.approve_plan(nordre_land, plan_a, leader_a)
         assert plan.approved_by == "leder.nordre-land"
-        plan = services.update_plan(plan, leader_a, {"status": "draft"}, version=plan.version)
+        plan = services.update_plan(
+            nordre_land, plan, leader_a, {"status": "draft"}, version=plan.version
+        )
         assert (plan.status, plan.approved_on, plan.approved_by) == ("draft", None, "")
 
 
@@ -122,7 +133,7 @@ def test_a_submitted_report_is_frozen(plan_a, nordre_land, leader_a, leader_api)
     with inside(nordre_land):
         done = plan_a.milestones.get(code="MP1")
         services.update_milestone(
-            done, leader_a, {"status": "done", "done_on": D(2017, 11, 6)}, version=1
+            nordre_land, done, leader_a, {"status": "done", "done_on": D(2017, 11, 6)}, version=1
         )
     report = leader_api.post(
         f"{base}/status-reports/",
@@ -145,7 +156,7 @@ def test_a_submitted_report_is_frozen(plan_a, nordre_land, leader_a, leader_api)
     # when a milestone changes afterwards, the report does not
     with inside(nordre_land):
         mp8 = plan_a.milestones.get(code="MP8")
-        services.update_milestone(mp8, leader_a, {"status": "missed"}, version=1)
+        services.update_milestone(nordre_land, mp8, leader_a, {"status": "missed"}, version=1)
     url = f"{base}/status-reports/{report['id']}/"
     again = leader_api.get(url).json()
     assert {m["code"]: m["status"] for m in again["snapshot"]["milestones"]}["MP8"] == "planned"
@@ -165,6 +176,7 @@ def test_body_and_members_are_written_together_or_not_at_all(plan_a, nordre_land
     with inside(nordre_land):
         with pytest.raises(ValidationError) as raised:
             services.create_body(
+                nordre_land,
                 plan_a,
                 leader_a,
                 {
@@ -181,15 +193,21 @@ def test_body_and_members_are_written_together_or_not_at_all(plan_a, nordre_land
 
 def test_deleting_a_plan_takes_all_its_parts(plan_a, nordre_land, leader_a) -> None:
     with inside(nordre_land):
-        top = services.create_goal(plan_a, leader_a, {"level": "main", "text": "Hovedmål"})
-        services.create_goal(plan_a, leader_a, {"level": "sub", "text": "Delmål", "parent": top.pk})
-        services.create_measure(plan_a, leader_a, {"text": "Tiltak", "goals": [top.pk]})
-        services.create_meeting(
+        top = services.create_goal(
+            nordre_land, plan_a, leader_a, {"level": "main", "text": "Hovedmål"}
+        )
+        services.create_goal(
+            nordre_land, plan_a, leader_a, {"level": "sub", "text": "Delmål", "parent": top.pk}
+        )
+        services.create_measure(
+            nordre_land, plan_a, leader_a, {"text": "Tiltak", "goals": [top.pk]}
+        )
+        services.create_meeting(nordre_land,
             plan_a, leader_a, {"title": "Møte", "held_on": D(2018, 1, 10),
                                "body": plan_a.bodies.get(kind="steering").pk},
         )  # fmt: skip
 
-        services.delete_plan(plan_a, leader_a)
+        services.delete_plan(nordre_land, plan_a, leader_a)
 
         assert not Plan.objects.filter(pk=plan_a.pk).exists()
         assert not Milestone.objects.exists() and not Risk.objects.exists()

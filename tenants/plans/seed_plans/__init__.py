@@ -23,6 +23,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 
 from samla.dates import add_months, month_index
+from tenants.models import Municipality
 from tenants.plans import services
 from tenants.plans.models import Goal, Plan, PlanStatus
 from tenants.plans.seed_plans import byn, larvik, nesseby, nordre_land, steinkjer
@@ -65,9 +66,13 @@ def _dated(item: Any, second: str) -> dict[str, Any]:
 
 class _Builder:
     def __init__(
-        self, user: AbstractBaseUser, seed: Mapping[str, Any], today: datetime.date | None
+        self,
+        tenant: Municipality,
+        user: AbstractBaseUser,
+        seed: Mapping[str, Any],
+        today: datetime.date | None,
     ) -> None:
-        self.user, self.seed, self.today = user, seed, today
+        self.tenant, self.user, self.seed, self.today = tenant, user, seed, today
         self.shift = demo_shift(seed, today) if today else 0
         self.goal_keys: dict[str, Goal] = {}
 
@@ -81,23 +86,26 @@ class _Builder:
         seed, user = self.seed, self.user
         data = dict(seed["plan"])
         data["start"], data["end"] = self.d(data["start"]), self.d(data["end"])
-        plan = services.create_plan(user, data)
+        plan = services.create_plan(self.tenant, user, data)
         self.phases(plan)
         self.goals(plan, seed.get("goals", []), None)
         for item in seed.get("measures", []):
             row = dict(item)
             row["goals"] = [self.goal_keys[k].pk for k in row.get("goals", [])]
-            services.create_measure(plan, user, row)
+            services.create_measure(self.tenant, plan, user, row)
         milestones = self.milestones(plan)
         self.decision_points(plan)
         self.activities(plan, milestones)
         risks = self.risks(plan)
         self.success_factors(plan, risks)
         for line in seed.get("budget_lines", []):
-            services.create_budget_line(plan, user, line)
+            services.create_budget_line(self.tenant, plan, user, line)
         bodies = {
             body.get("key", body["name"]): services.create_body(
-                plan, user, {k: v for k, v in body.items() if k != "key"} | {"order": n}
+                self.tenant,
+                plan,
+                user,
+                {k: v for k, v in body.items() if k != "key"} | {"order": n},
             )
             for n, body in enumerate(seed.get("bodies", []), start=1)
         }
@@ -105,7 +113,9 @@ class _Builder:
         for item in seed.get("meeting_series", []):
             row = {k: v for k, v in item.items() if k != "key"}
             row["body"] = bodies[row["body"]] if row.get("body") else None
-            series[item.get("key", item["name"])] = services.create_meeting_series(plan, user, row)
+            series[item.get("key", item["name"])] = services.create_meeting_series(
+                self.tenant, plan, user, row
+            )
         for item in seed.get("meetings", []):
             row = dict(item)
             row["held_on"] = self.d(row["held_on"])
@@ -115,7 +125,7 @@ class _Builder:
                 row["series"] = series[row["series"]]
             if row.get("body"):
                 row["body"] = bodies[row["body"]]
-            services.create_meeting(plan, user, row)
+            services.create_meeting(self.tenant, plan, user, row)
         if self.today:
             plan = self.run_mid_way(plan)
         plan.refresh_from_db()
@@ -137,14 +147,14 @@ class _Builder:
             row = dict(phase) | {"order": n + 1}
             row["start"], row["end"] = self.d(row.get("start")), self.d(row.get("end"))
             row["is_current"] = n == current
-            services.create_phase(plan, self.user, row)
+            services.create_phase(self.tenant, plan, self.user, row)
 
     def goals(self, plan: Plan, goals: Sequence[Mapping[str, Any]], parent: Goal | None) -> None:
         for goal in goals:
             row = {k: v for k, v in goal.items() if k not in ("key", "children")}
             row["due"] = self.d(row.get("due"))
             row["parent"] = parent
-            made = services.create_goal(plan, self.user, row)
+            made = services.create_goal(self.tenant, plan, self.user, row)
             self.goal_keys[goal.get("key", "")] = made
             self.goals(plan, goal.get("children", []), made)
 
@@ -161,7 +171,7 @@ class _Builder:
                     row["status"] = "in_progress"
                 else:
                     row["status"], row["done_on"] = "done", row["due"]
-            made[row["code"]] = services.create_milestone(plan, self.user, row)
+            made[row["code"]] = services.create_milestone(self.tenant, plan, self.user, row)
         return made
 
     def decision_points(self, plan: Plan) -> None:
@@ -171,7 +181,7 @@ class _Builder:
             row["due"] = self.d(row["due"])
             if self.past(row["due"]):
                 row |= {"decided_on": row["due"], "decision": "Godkjent.", "decided_by": decided_by}
-            services.create_decision_point(plan, self.user, row)
+            services.create_decision_point(self.tenant, plan, self.user, row)
 
     def activities(self, plan: Plan, milestones: Mapping[str, Any]) -> None:
         this_month = self.today.replace(day=1) if self.today else None
@@ -186,24 +196,27 @@ class _Builder:
                 row["status"] = "done"
             elif this_month and row["start_month"] <= this_month:
                 row["status"] = "in_progress"
-            services.create_activity(plan, self.user, row)
+            services.create_activity(self.tenant, plan, self.user, row)
 
     def risks(self, plan: Plan) -> dict[str, Any]:
         made = {}
         for item in self.seed.get("risks", []):
             row = {k: v for k, v in item.items() if k != "key"}
-            made[item.get("key", item["title"])] = services.create_risk(plan, self.user, row)
+            made[item.get("key", item["title"])] = services.create_risk(
+                self.tenant, plan, self.user, row
+            )
         return made
 
     def success_factors(self, plan: Plan, risks: Mapping[str, Any]) -> None:
         for item in self.seed.get("success_factors", []):
             row = dict(item)
             row["risks"] = [risks[k].pk for k in row.get("risks", [])]
-            services.create_success_factor(plan, self.user, row)
+            services.create_success_factor(self.tenant, plan, self.user, row)
 
     def run_mid_way(self, plan: Plan) -> Plan:
         approved = self.seed.get("approved", {})
         plan = services.approve_plan(
+            self.tenant,
             plan,
             self.user,
             approved_on=self.d(approved.get("on")) or plan.start,
@@ -211,20 +224,24 @@ class _Builder:
             version=plan.version,
         )
         plan = services.update_plan(
-            plan, self.user, {"status": PlanStatus.ACTIVE}, version=plan.version
+            self.tenant, plan, self.user, {"status": PlanStatus.ACTIVE}, version=plan.version
         )
         report = self.seed.get("report")
         if report:
             draft = services.create_status_report(
-                plan, self.user, {"kind": "status", "date": self.today, **report}
+                self.tenant, plan, self.user, {"kind": "status", "date": self.today, **report}
             )
-            services.submit_status_report(draft, self.user, version=draft.version)
+            services.submit_status_report(self.tenant, draft, self.user, version=draft.version)
         return plan
 
 
 def build_seed_plan(
-    user: AbstractBaseUser, seed: Mapping[str, Any], *, today: datetime.date | None = None
+    tenant: Municipality,
+    user: AbstractBaseUser,
+    seed: Mapping[str, Any],
+    *,
+    today: datetime.date | None = None,
 ) -> Plan:
     """The seed plan, in one transaction (see the module docstring for `today`)."""
     with transaction.atomic():
-        return _Builder(user, seed, today).build()
+        return _Builder(tenant, user, seed, today).build()

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import secrets
 
-from django.db import connection
-
 from samla.accounts.models import User
+from tenants.db import connection
 from tenants.models import Municipality
 from tenants.services import provision_municipality
 from tenants.validators import schema_name_for

@@ -191,6 +191,9 @@ SPECTACULAR_SETTINGS = {
         "MilestoneStatusEnum": "tenants.plans.models.MilestoneStatus",
         "ActivityStatusEnum": "tenants.plans.models.ActivityStatus",
         "RiskStatusEnum": "tenants.plans.models.RiskStatus",
+        "BudgetKindEnum": "tenants.plans.models.BudgetKind",
+        "BodyKindEnum": "tenants.plans.models.BodyKind",
+        "ReportKindEnum": "tenants.plans.models.ReportKind",
     },
 }
 

@@ -8,14 +8,12 @@ from __future__ import annotations
 import pytest
 
 from tenants.plans.models import Milestone, Plan
+from tenants.plans.registry import PARTS
 from tests.conftest import client_for, host_of
 from tests.plans.conftest import api_as, inside
 from tests.urlmaps import GUESSED_ID, routes_of
 
-PART_PATHS = [
-    "phases", "goals", "measures", "milestones", "decision-points", "activities", "risks",
-    "success-factors", "budget-lines", "bodies", "meeting-series", "meetings", "status-reports",
-]  # fmt: skip
+PART_PATHS = [part.api_slug for part in PARTS]  # every part of the registry
 GUESSED = GUESSED_ID
 
 

@@ -12,25 +12,12 @@ from django.test.utils import CaptureQueriesContext
 
 from tenants.plans import services
 from tenants.plans.models import Activity, Change, Goal, Milestone, Plan, Risk
+from tenants.plans.registry import PARTS as REGISTRY_PARTS
 from tests.plans.conftest import api_as, inside
 from tests.plans.test_api_crud import PARTS, Part
 from tests.plans.test_api_queries import MAX_QUERIES
 
-OBJECT_TYPES = {
-    "phases": "phase",
-    "goals": "goal",
-    "measures": "measure",
-    "milestones": "milestone",
-    "decision-points": "decisionpoint",
-    "activities": "activity",
-    "risks": "risk",
-    "success-factors": "successfactor",
-    "budget-lines": "budgetline",
-    "bodies": "body",
-    "meeting-series": "meetingseries",
-    "meetings": "meeting",
-    "status-reports": "statusreport",
-}
+OBJECT_TYPES = {part.api_slug: part.history_type for part in REGISTRY_PARTS}
 
 
 def history_of(api, plan: Plan, object_type: str, object_id: int) -> list[dict[str, Any]]:

@@ -151,7 +151,7 @@ def _remove_browser_plans() -> None:
     Change.objects.filter(plan_id__in=plan_ids).delete()
 
 
-def _build_browser_plan(user: User) -> dict[str, int]:
+def _build_browser_plan(municipality: Municipality, user: User) -> dict[str, int]:
     """One row of every part, through the services; dates around today (run inside nordre-land)."""
     import datetime
     from decimal import Decimal
@@ -163,6 +163,7 @@ def _build_browser_plan(user: User) -> dict[str, int]:
     today = timezone.localdate()
     day = datetime.timedelta(days=1)
     plan = s.create_plan(
+        municipality,
         user,
         {
             "title": BROWSER_PLAN_TITLE,
@@ -173,26 +174,40 @@ def _build_browser_plan(user: User) -> dict[str, int]:
             "purpose": "Tydelig ansvar og samhandling <b>mellom</b> enhetene.",
         },
     )
-    s.create_phase(plan, user, {"order": 1, "name": "Kartlegging"})
-    phase = s.create_phase(plan, user, {"order": 2, "name": "Rutiner", "is_current": True})
-    goal = s.create_goal(
-        plan, user, {"level": "main", "text": "Alle barn får hjelp tidlig", "target": 90}
+    s.create_phase(municipality, plan, user, {"order": 1, "name": "Kartlegging"})
+    phase = s.create_phase(
+        municipality, plan, user, {"order": 2, "name": "Rutiner", "is_current": True}
     )
-    s.create_goal(plan, user, {"level": "outcome", "text": "Rutiner vedtatt", "parent": goal.pk})
+    goal = s.create_goal(
+        municipality,
+        plan,
+        user,
+        {"level": "main", "text": "Alle barn får hjelp tidlig", "target": 90},
+    )
+    s.create_goal(
+        municipality, plan, user, {"level": "outcome", "text": "Rutiner vedtatt", "parent": goal.pk}
+    )
     measure = s.create_measure(
-        plan, user, {"text": "Felles fagdag", "responsible": "PL", "goals": [goal.pk]}
+        municipality, plan, user, {"text": "Felles fagdag", "responsible": "PL", "goals": [goal.pk]}
     )
     milestone = s.create_milestone(
-        plan, user, {"code": "MP1", "title": "Kartlegging ferdig", "due": today - 10 * day}
+        municipality,
+        plan,
+        user,
+        {"code": "MP1", "title": "Kartlegging ferdig", "due": today - 10 * day},
     )
     s.create_milestone(
-        plan, user, {"code": "MP2", "title": "Rutiner vedtatt", "due": today + 40 * day}
+        municipality,
+        plan,
+        user,
+        {"code": "MP2", "title": "Rutiner vedtatt", "due": today + 40 * day},
     )
     point = s.create_decision_point(
-        plan, user, {"code": "BP1", "title": "Plan godkjent", "due": today - 5 * day}
+        municipality, plan, user, {"code": "BP1", "title": "Plan godkjent", "due": today - 5 * day}
     )
     first = (today - 60 * day).replace(day=1)
     activity = s.create_activity(
+        municipality,
         plan,
         user,
         {
@@ -204,23 +219,37 @@ def _build_browser_plan(user: User) -> dict[str, int]:
         },
     )
     risk = s.create_risk(
-        plan, user, {"title": "Enhetene mangler tid", "likelihood": 4, "consequence": 4}
+        municipality,
+        plan,
+        user,
+        {"title": "Enhetene mangler tid", "likelihood": 4, "consequence": 4},
     )
-    s.create_risk(plan, user, {"title": "Prosjektleder slutter", "likelihood": 1, "consequence": 4})
+    s.create_risk(
+        municipality,
+        plan,
+        user,
+        {"title": "Prosjektleder slutter", "likelihood": 1, "consequence": 4},
+    )
     factor = s.create_success_factor(
+        municipality,
         plan,
         user,
         {"text": "Forankring i ledelsen", "sub_points": ["Ledermøter"], "risks": [risk.pk]},
     )
     line = s.create_budget_line(
-        plan, user, {"kind": "cost", "label": "Prosjektleder", "amount": Decimal("150000")}
+        municipality,
+        plan,
+        user,
+        {"kind": "cost", "label": "Prosjektleder", "amount": Decimal("150000")},
     )
     s.create_budget_line(
+        municipality,
         plan,
         user,
         {"kind": "grant", "label": "Skjønnsmidler", "amount": Decimal("100000"), "settled": False},
     )
     body = s.create_body(
+        municipality,
         plan,
         user,
         {
@@ -231,9 +260,13 @@ def _build_browser_plan(user: User) -> dict[str, int]:
         },
     )
     series = s.create_meeting_series(
-        plan, user, {"name": "Styringsgruppemøter", "body": body.pk, "frequency": "Hver måned"}
+        municipality,
+        plan,
+        user,
+        {"name": "Styringsgruppemøter", "body": body.pk, "frequency": "Hver måned"},
     )
     meeting = s.create_meeting(
+        municipality,
         plan,
         user,
         {
@@ -246,13 +279,13 @@ def _build_browser_plan(user: User) -> dict[str, int]:
         },
     )
     report = s.create_status_report(
-        plan, user, {"date": REPORT_DAY, "summary": "Kartleggingen er i gang."}
+        municipality, plan, user, {"date": REPORT_DAY, "summary": "Kartleggingen er i gang."}
     )
     # A deleted risk, so the history page shows what can be restored.
     gone = s.create_risk(
-        plan, user, {"title": "Lav oppslutning", "likelihood": 2, "consequence": 2}
+        municipality, plan, user, {"title": "Lav oppslutning", "likelihood": 2, "consequence": 2}
     )
-    s.delete_risk(gone, user)
+    s.delete_risk(municipality, gone, user)
     return {
         "plan": plan.pk, "phase": phase.pk, "goal": goal.pk, "measure": measure.pk,
         "milestone": milestone.pk, "decision_point": point.pk, "activity": activity.pk,
@@ -270,7 +303,7 @@ def browser_plan(browser_users, django_db_blocker) -> Iterator[dict[str, int]]: 
         municipality = Municipality.objects.get(slug="nordre-land")
         with tenant_context(municipality):
             _remove_browser_plans()  # left by an interrupted run
-            ids = _build_browser_plan(browser_users["leader"])
+            ids = _build_browser_plan(municipality, browser_users["leader"])
     yield ids
     with django_db_blocker.unblock(), tenant_context(municipality):
         _remove_browser_plans()

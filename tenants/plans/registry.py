@@ -69,6 +69,8 @@ class PlanPart:
     quick_form: type[forms.ServiceForm] | None = None  # the inline (htmx) row form
     prefetch: tuple[str, ...] = ()  # for the API and the lookups
     outline_select: tuple[str, ...] = ()  # what the document loader also joins
+    # What the documents follow from each row (None: the API's `prefetch`).
+    outline_prefetch: tuple[str, ...] | None = None
     documented: bool = True  # in the plan's documents (and so in its text limit)
     restorable: bool = True  # a deletion can be undone from the history
     creator: Callable[..., Any] = parts.create_part
@@ -105,7 +107,10 @@ class PlanPart:
 
     def outline_queryset(self, plan: Plan) -> models.QuerySet[Any]:
         """The plan's rows as the document loader reads them (one query per part)."""
-        rows = self.queryset().filter(plan=plan)
+        prefetch = self.prefetch if self.outline_prefetch is None else self.outline_prefetch
+        rows = self.model._default_manager.filter(plan=plan)
+        if prefetch:
+            rows = rows.prefetch_related(*prefetch)
         return rows.select_related(*self.outline_select) if self.outline_select else rows
 
     # The services, with the municipality and the acting user named explicitly.
@@ -237,6 +242,7 @@ PARTS: tuple[PlanPart, ...] = (
         rows=queries.success_factors_of,
         row_limit=30,  # each with up to 30 sub-points (the model's array size)
         prefetch=("risks",),
+        outline_prefetch=(),  # the documents do not list a factor's risks
     ),
     PlanPart(
         name="budget_line", key="budget_lines", api_slug="budget-lines", page_slug="budsjett",

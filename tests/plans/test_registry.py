@@ -112,3 +112,11 @@ def test_a_part_declared_at_runtime_is_routed_and_served(
         assert len(response.json()) == plan_a.risks.count() > 0
     # and the pages have a route for it
     assert reverse("plan_pages:hazards", TENANT_URLS, args=[plan_a.pk]).endswith("/farer/")
+
+
+def test_the_documents_load_every_documented_part() -> None:
+    from tenants.plans.documents.loader import PlanData
+    from tenants.plans.registry import documented_parts
+
+    fields = {f.name for f in dataclasses.fields(PlanData)} - {"plan"}
+    assert fields == {part.key for part in documented_parts()}

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
-
-from django.db import models
 
 from tenants.plans.models import (
     Activity,
@@ -21,11 +18,16 @@ from tenants.plans.models import (
     Risk,
     SuccessFactor,
 )
+from tenants.plans.registry import documented_parts
 
 
 @dataclass
 class PlanData:
-    """A plan and all its parts, in each model's own order."""
+    """A plan and the parts its documents show, in each model's own order.
+
+    One field per documented part of the registry (`tenants/plans/registry.py`), named by
+    its key; a test holds the two together.
+    """
 
     plan: Plan
     phases: list[Phase]
@@ -41,44 +43,8 @@ class PlanData:
     meeting_series: list[MeetingSeries]
 
 
-@dataclass(frozen=True)
-class LoadedPart:
-    """One kind of part the documents read: where it goes in `PlanData`, its model, and
-    the relations the documents follow from it (read with it, never row by row)."""
-
-    field: str
-    model: type[models.Model]
-    prefetch: tuple[str, ...] = ()
-    select: tuple[str, ...] = ()
-
-
-# The parts the documents read ------------------------------------------------------------
-# The one place that lists them. When the registry of plan parts exists, this table is
-# derived from it: each entry names its model, its `PlanData` field and the relations its
-# chapter and sheet follow.
-LOADED_PARTS: tuple[LoadedPart, ...] = (
-    LoadedPart("phases", Phase),
-    LoadedPart("goals", Goal),
-    LoadedPart("measures", Measure, prefetch=("goals",)),
-    LoadedPart("milestones", Milestone),
-    LoadedPart("decision_points", DecisionPoint),
-    LoadedPart("activities", Activity, prefetch=("milestones",)),
-    LoadedPart("risks", Risk),
-    LoadedPart("success_factors", SuccessFactor),
-    LoadedPart("budget_lines", BudgetLine),
-    LoadedPart("bodies", Body, prefetch=("members",)),
-    LoadedPart("meeting_series", MeetingSeries, select=("body",)),
-)
-
-
 def load_plan(plan: Plan) -> PlanData:
-    """Every part of the plan: one query per kind of part, whatever the number of rows."""
-    parts: dict[str, Any] = {}
-    for part in LOADED_PARTS:
-        rows = part.model._default_manager.filter(plan=plan)
-        if part.select:
-            rows = rows.select_related(*part.select)
-        if part.prefetch:
-            rows = rows.prefetch_related(*part.prefetch)
-        parts[part.field] = list(rows)
+    """Every part of the plan that its documents show (the registry's documented parts):
+    one query per kind of part, whatever the number of rows."""
+    parts = {part.key: list(part.outline_queryset(plan)) for part in documented_parts()}
     return PlanData(plan=plan, **parts)

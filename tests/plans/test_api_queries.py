@@ -27,6 +27,7 @@ from tenants.plans.models import (
     StatusReport,
     SuccessFactor,
 )
+from tenants.plans.registry import PARTS
 from tests.plans.conftest import api_as, inside
 
 D = datetime.date
@@ -77,10 +78,7 @@ def fill(plan: Plan, n: int) -> None:
         )  # fmt: skip
 
 
-LISTS = [
-    "phases", "goals", "measures", "milestones", "decision-points", "activities", "risks",
-    "success-factors", "budget-lines", "bodies", "meeting-series", "meetings", "status-reports",
-]  # fmt: skip
+LISTS = [part.api_slug for part in PARTS]
 
 
 def queries_for(url: str, api, django_assert_max_num_queries) -> tuple[int, int]:

@@ -29,7 +29,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
 from django.http import Http404
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
@@ -43,6 +43,7 @@ from samla.accounts.models import (
     MunicipalityRole,
     User,
 )
+from samla.formats import format_date
 from samla.textrules import CONTROL_MESSAGE, contains_control_characters
 from tenants.models import Municipality
 
@@ -295,7 +296,7 @@ class IntegrationTokenAuthentication(BaseAuthentication):
         if token.expires_at <= now:
             raise AuthenticationFailed(
                 _("Integrasjonsnøkkelen utløp %(date)s. Be prosjektlederen om en ny.")
-                % {"date": formats.date_format(timezone.localtime(token.expires_at), "d.m.Y")}
+                % {"date": format_date(timezone.localdate(token.expires_at))}
             )
         if not token.service_user.is_active:
             raise AuthenticationFailed(_("Integrasjonsnøkkelen er ikke aktiv."))

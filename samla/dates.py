@@ -27,6 +27,13 @@ def first_of_month(value: datetime.date) -> datetime.date:
     return value.replace(day=1)
 
 
+def months_between(first: datetime.date, last: datetime.date) -> list[datetime.date]:
+    """The first day of every month from `first`'s to `last`'s, both included."""
+    start = first_of_month(first)
+    count = month_index(last) - month_index(start) + 1
+    return [add_months(start, n) for n in range(max(count, 0))]
+
+
 def shift_months(value: datetime.date, months: int) -> datetime.date | None:
     """`add_months`, or None when the result is outside the calendar."""
     try:

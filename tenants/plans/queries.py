@@ -16,6 +16,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from samla.dates import first_of_month, months_between
 from tenants.plans import bounds
 from tenants.plans.models import (
     Activity,
@@ -155,22 +156,6 @@ def plan_overview(plan: Plan, today: datetime.date | None = None) -> Overview:
 
 
 # Activity plan (Gantt) ----------------------------------------------------------------
-
-
-def first_of_month(day: datetime.date) -> datetime.date:
-    return day.replace(day=1)
-
-
-def next_month(day: datetime.date) -> datetime.date:
-    return datetime.date(day.year + day.month // 12, day.month % 12 + 1, 1)
-
-
-def months_between(first: datetime.date, last: datetime.date) -> list[datetime.date]:
-    months, month = [], first_of_month(first)
-    while month <= last:
-        months.append(month)
-        month = next_month(month)
-    return months
 
 
 @dataclass

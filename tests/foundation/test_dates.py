@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import datetime
 
-from samla.dates import add_months, first_of_month, month_index, shift_days, shift_months
+from samla.dates import (
+    add_months,
+    first_of_month,
+    month_index,
+    months_between,
+    shift_days,
+    shift_months,
+)
 
 D = datetime.date
 
@@ -29,3 +36,11 @@ def test_shifts_answer_none_outside_the_calendar() -> None:
     assert shift_months(D(2027, 1, 31), 1) == D(2027, 2, 28)
     assert shift_days(D(9999, 12, 31), datetime.timedelta(days=1)) is None
     assert shift_days(D(2027, 1, 1), datetime.timedelta(days=-1)) == D(2026, 12, 31)
+
+
+def test_months_between_lists_each_first_day_both_ends_included() -> None:
+    assert months_between(D(2017, 11, 20), D(2018, 2, 1)) == [
+        D(2017, 11, 1), D(2017, 12, 1), D(2018, 1, 1), D(2018, 2, 1),
+    ]  # fmt: skip
+    assert months_between(D(2018, 3, 5), D(2018, 3, 31)) == [D(2018, 3, 1)]
+    assert months_between(D(2018, 3, 5), D(2018, 2, 1)) == []

@@ -10,23 +10,24 @@ submitting a report and deleting a whole plan need the leader.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from samla.accounts.access import LEADER_ROLES, WRITE_ROLES
+from samla.accounts.access import LEADER_ROLES, WRITE_ROLES, acting_user, tenant_of
 from samla.accounts.permissions import HasRole
 from samla.api.errors import validation_detail
 from samla.api.schema import SamlaAutoSchema
 from tenants.plans import access, services
 from tenants.plans import serializers as s
-from tenants.plans.models import Plan
-from tenants.plans.registry import PARTS, PlanPart
+from tenants.plans.models import Plan, Versioned
+from tenants.plans.registry import PARTS, PlanPart, part_named
 from tenants.plans.services import StaleVersion, stale_message
 
 
@@ -43,6 +44,9 @@ def _split_version(validated: dict[str, Any]) -> tuple[dict[str, Any], int | Non
     return data, data.pop("version", None)
 
 
+RowT = TypeVar("RowT", bound=models.Model)
+
+
 class ListSchema(SamlaAutoSchema):
     """Document GET on a list view as a list (these are not DRF's ListAPIView)."""
 
@@ -50,12 +54,12 @@ class ListSchema(SamlaAutoSchema):
         return self.method == "GET"
 
 
-class PlansView(GenericAPIView):
+class PlansView(GenericAPIView[RowT]):
     """Membership to read, leader or editor to write."""
 
     permission_classes = [HasRole]
     write_roles: ClassVar[frozenset[str]] = WRITE_ROLES
-    filter_backends: ClassVar[list] = []
+    filter_backends = []
     # What the schema cannot see: a POST that creates (201), methods that answer 409.
     creates: ClassVar[bool] = False
     conflict_methods: ClassVar[frozenset[str]] = frozenset()
@@ -72,7 +76,7 @@ class PlansView(GenericAPIView):
         )
 
 
-class PlanList(PlansView):
+class PlanList(PlansView[Plan]):
     """The municipality's plans; a new plan starts as a draft."""
 
     queryset = Plan.objects.all()
@@ -87,11 +91,11 @@ class PlanList(PlansView):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data, _version = _split_version(serializer.validated_data)
-        plan = call_service(services.create_plan, request.tenant, request.user, data)
+        plan = call_service(services.create_plan, tenant_of(request), acting_user(request), data)
         return Response(self.get_serializer(plan).data, status=status.HTTP_201_CREATED)
 
 
-class PlanScoped(PlansView):
+class PlanScoped(PlansView[RowT]):
     """A view under `/api/plans/{plan_id}/`: the plan is resolved before the method."""
 
     plan: Plan
@@ -106,7 +110,7 @@ class PlanScoped(PlansView):
         return self.plan
 
 
-class PlanDetail(PlanScoped):
+class PlanDetail(PlanScoped[Plan]):
     """One plan. Changing it names the `version` edited; deleting it needs the leader."""
 
     queryset = Plan.objects.all()
@@ -114,7 +118,7 @@ class PlanDetail(PlanScoped):
     conflict_methods = frozenset({"PUT", "PATCH"})
 
     @property
-    def write_roles(self) -> frozenset[str]:  # type: ignore[override]
+    def write_roles(self) -> frozenset[str]:  # type: ignore[override]  # per method here
         return LEADER_ROLES if self.request.method == "DELETE" else WRITE_ROLES
 
     def get(self, request: Request, plan_id: int) -> Response:
@@ -127,7 +131,7 @@ class PlanDetail(PlanScoped):
         return self._change(request, partial=True)
 
     def delete(self, request: Request, plan_id: int) -> Response:
-        call_service(services.delete_plan, request.tenant, self.plan, request.user)
+        call_service(services.delete_plan, tenant_of(request), self.plan, acting_user(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     def _change(self, request: Request, *, partial: bool) -> Response:
@@ -137,9 +141,9 @@ class PlanDetail(PlanScoped):
         try:
             plan = call_service(
                 services.update_plan,
-                request.tenant,
+                tenant_of(request),
                 self.plan,
-                request.user,
+                acting_user(request),
                 data,
                 version=version,
             )
@@ -148,7 +152,7 @@ class PlanDetail(PlanScoped):
         return Response(self.get_serializer(plan).data)
 
 
-class PlanApprove(PlanScoped):
+class PlanApprove(PlanScoped[Plan]):
     """The project leader approves a draft plan (by whom, on which date)."""
 
     queryset = Plan.objects.all()
@@ -163,9 +167,9 @@ class PlanApprove(PlanScoped):
         try:
             plan = call_service(
                 services.approve_plan,
-                request.tenant,
+                tenant_of(request),
                 self.plan,
-                request.user,
+                acting_user(request),
                 **given.validated_data,
             )
         except StaleVersion as exc:
@@ -176,7 +180,7 @@ class PlanApprove(PlanScoped):
 # Parts of a plan ------------------------------------------------------------------------
 
 
-class PartList(PlanScoped):
+class PartList(PlanScoped[Versioned]):
     """List a part of the plan, or create one (`create_service(plan, user, data)`)."""
 
     part: ClassVar[PlanPart]
@@ -193,11 +197,13 @@ class PartList(PlanScoped):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data, _version = _split_version(serializer.validated_data)
-        obj = call_service(self.part.create, request.tenant, self.plan, request.user, data)
+        obj = call_service(
+            self.part.create, tenant_of(request), self.plan, acting_user(request), data
+        )
         return Response(self.get_serializer(obj).data, status=status.HTTP_201_CREATED)
 
 
-class PartDetail(PlanScoped):
+class PartDetail(PlanScoped[Versioned]):
     """Read, change (naming the `version` edited) or delete one part of the plan."""
 
     part: ClassVar[PlanPart]
@@ -221,7 +227,7 @@ class PartDetail(PlanScoped):
         return self._change(request, partial=True)
 
     def delete(self, request: Request, plan_id: int, pk: int) -> Response:
-        call_service(self.part.delete, request.tenant, self.object, request.user)
+        call_service(self.part.delete, tenant_of(request), self.object, acting_user(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     def _change(self, request: Request, *, partial: bool) -> Response:
@@ -230,7 +236,12 @@ class PartDetail(PlanScoped):
         data, version = _split_version(serializer.validated_data)
         try:
             obj = call_service(
-                self.part.update, request.tenant, self.object, request.user, data, version=version
+                self.part.update,
+                tenant_of(request),
+                self.object,
+                acting_user(request),
+                data,
+                version=version,
             )
         except StaleVersion as exc:
             return self.conflict(exc)
@@ -240,7 +251,7 @@ class PartDetail(PlanScoped):
 def part_views(part: PlanPart) -> tuple[type[PartList], type[PartDetail]]:
     """The list and detail views of a part, named after its model (`MilestoneList`)."""
 
-    def view(base: type[PlansView], suffix: str, doc: str | None) -> Any:
+    def view(base: type[PlansView[Versioned]], suffix: str, doc: str | None) -> Any:
         attrs = {
             "__module__": __name__,
             "__qualname__": f"{part.model.__name__}{suffix}",
@@ -264,11 +275,15 @@ PART_VIEWS: dict[str, tuple[type[PartList], type[PartDetail]]] = {
 }
 
 
-class StatusReportSubmit(PART_VIEWS["status_report"][1]):  # type: ignore[misc,valid-type]
+class StatusReportSubmit(PartDetail):
     """The project leader submits a report: its snapshot of the plan is frozen."""
 
+    part = part_named("status_report")
+    queryset = part.queryset()
+    serializer_class = part.serializer
+
     write_roles = LEADER_ROLES
-    http_method_names: ClassVar[list[str]] = ["post", "options"]
+    http_method_names = ["post", "options"]
     conflict_methods = frozenset({"POST"})
 
     @extend_schema(request=s.SubmitSerializer, responses=s.StatusReportSerializer)
@@ -278,9 +293,9 @@ class StatusReportSubmit(PART_VIEWS["status_report"][1]):  # type: ignore[misc,v
         try:
             report = call_service(
                 services.submit_status_report,
-                request.tenant,
+                tenant_of(request),
                 self.object,
-                request.user,
+                acting_user(request),
                 **given.validated_data,
             )
         except StaleVersion as exc:

@@ -7,12 +7,15 @@ needs the leader or editor role. The work is done by `tenants/plans/blueprints.p
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from samla.accounts.access import acting_user, tenant_of
 from tenants.plans import blueprints
 from tenants.plans import serializers as s
 from tenants.plans.api import ListSchema, PlanScoped, PlansView, call_service
@@ -20,7 +23,7 @@ from tenants.plans.models import NAME_LIMIT, Plan
 from tenants.plans.services import StaleVersion
 
 
-class FromTemplateSerializer(serializers.Serializer):
+class FromTemplateSerializer(serializers.Serializer[Any]):
     # Dates are read by the service, which answers in Norwegian for any bad value.
     template = serializers.CharField(max_length=100)
     title = serializers.CharField(max_length=NAME_LIMIT)
@@ -28,19 +31,19 @@ class FromTemplateSerializer(serializers.Serializer):
     end = serializers.CharField(max_length=30, required=False, allow_blank=True)
 
 
-class MoveStartSerializer(serializers.Serializer):
+class MoveStartSerializer(serializers.Serializer[Any]):
     start = serializers.CharField(max_length=30)
     version = serializers.IntegerField(min_value=1)
 
 
-class TemplatePhaseSerializer(serializers.Serializer):
+class TemplatePhaseSerializer(serializers.Serializer[Any]):
     name = serializers.CharField()
     description = serializers.CharField()
     start_month = serializers.IntegerField(help_text=_("Måneder fra start"))
     end_month = serializers.IntegerField()
 
 
-class TemplateSerializer(serializers.Serializer):
+class TemplateSerializer(serializers.Serializer[Any]):
     key = serializers.CharField()
     name = serializers.CharField()
     description = serializers.CharField()
@@ -51,7 +54,7 @@ class TemplateSerializer(serializers.Serializer):
     activities = serializers.IntegerField()
 
 
-class PlanTemplateList(PlansView):
+class PlanTemplateList(PlansView[Any]):
     """The blueprints a plan can start from."""
 
     serializer_class = TemplateSerializer
@@ -63,7 +66,7 @@ class PlanTemplateList(PlansView):
         )
 
 
-class PlanFromTemplate(PlansView):
+class PlanFromTemplate(PlansView[Plan]):
     """A new draft plan from a blueprint, its dates counted from the given start."""
 
     queryset = Plan.objects.all()
@@ -77,12 +80,16 @@ class PlanFromTemplate(PlansView):
         data = dict(given.validated_data)
         key = data.pop("template")
         plan = call_service(
-            blueprints.start_plan_from_blueprint, request.tenant, request.user, key, data
+            blueprints.start_plan_from_blueprint,
+            tenant_of(request),
+            acting_user(request),
+            key,
+            data,
         )
         return Response(self.get_serializer(plan).data, status=status.HTTP_201_CREATED)
 
 
-class PlanMoveStart(PlanScoped):
+class PlanMoveStart(PlanScoped[Plan]):
     """Move the plan's start date; what has not happened yet moves with it."""
 
     queryset = Plan.objects.all()
@@ -96,9 +103,9 @@ class PlanMoveStart(PlanScoped):
         try:
             plan = call_service(
                 blueprints.move_plan_start,
-                request.tenant,
+                tenant_of(request),
                 self.plan,
-                request.user,
+                acting_user(request),
                 given.validated_data["start"],
                 version=given.validated_data["version"],
             )

@@ -40,6 +40,7 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
 from samla.dates import add_months, month_index, shift_days, shift_months
+from samla.formats import format_date
 from tenants.models import Municipality
 from tenants.plans import bounds, services
 from tenants.plans.models import (
@@ -51,6 +52,7 @@ from tenants.plans.models import (
     MilestoneStatus,
     Phase,
     Plan,
+    Versioned,
 )
 
 
@@ -587,7 +589,7 @@ def start_plan_from_blueprint(
             {
                 "end": [
                     _("Slutt må være etter malens siste milepæl (%(date)s).")
-                    % {"date": last.strftime("%d.%m.%Y")}
+                    % {"date": format_date(last)}
                 ]
             }
         )
@@ -658,7 +660,7 @@ def start_plan_from_blueprint(
         return plan
 
 
-Move = tuple[models.Model, Callable[..., Any], dict[str, Any]]
+Move = tuple[Versioned, Callable[..., Any], dict[str, Any]]
 OUT_OF_RANGE = object()  # a moved date Python's calendar cannot hold
 
 
@@ -717,7 +719,7 @@ def _check_move(
     new_dates = {(type(row), row.pk): changes for row, _service, changes in moves}
     found: dict[type[models.Model], list[str]] = {}
     for model, fields in bounds.DATE_BOUNDS.items():
-        for row in model._default_manager.filter(plan=plan):  # type: ignore[attr-defined]
+        for row in model._default_manager.filter(plan=plan):
             changes = new_dates.get((model, row.pk), {})
             for name, margin in fields.items():
                 value = changes.get(name, getattr(row, name))
@@ -768,7 +770,7 @@ def move_plan_start(
             check_parts=False,  # checked above; each row's own save checks it again
         )
         for row, service, changes in moves:
-            service(tenant, row, user, changes, version=row.version)  # type: ignore[attr-defined]
+            service(tenant, row, user, changes, version=row.version)
         # The last line: every part fits the moved period (the rows that stayed too).
         outside = bounds.parts_outside(moved, moved.start, moved.end)
         if outside:

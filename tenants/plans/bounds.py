@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from samla.dates import add_months, first_of_month
+from samla.formats import format_date
 from tenants.plans.models import Plan
 
 # The year window: no Norwegian municipal plan predates 2000 in Samla (the oldest seed
@@ -83,7 +84,7 @@ ACTIONS_PER_MEETING = 100  # as many as attendees and decisions (the models' arr
 
 
 def date_text(value: datetime.date) -> str:
-    return value.strftime("%d.%m.%Y")
+    return format_date(value)
 
 
 def window(
@@ -228,7 +229,7 @@ def parts_outside(plan: Plan, start: datetime.date, end: datetime.date) -> list[
         for name, margin in fields.items():
             first, last = window(start, end, margin)
             outside |= Q(**{f"{name}__lt": first}) | Q(**{f"{name}__gt": last})
-        rows = model._default_manager.filter(outside, plan=plan)[:6]  # type: ignore[attr-defined]
+        rows = model._default_manager.filter(outside, plan=plan)[:6]
         found[model] = [label(row) for row in rows]
     return outside_messages(found, start, end)
 
@@ -322,7 +323,7 @@ def row_limit_error(plan: Plan, model: type[models.Model], adding: int = 1) -> s
     limit = _registry().ROW_LIMITS.get(model)
     if limit is None:
         return None
-    count = model._default_manager.filter(plan=plan).count()  # type: ignore[attr-defined]
+    count = model._default_manager.filter(plan=plan).count()
     if count + adding <= limit:
         return None
     return _("En plan kan ha høyst %(limit)d %(what)s; denne har %(count)d.") % {

@@ -8,7 +8,7 @@ package does the work. Responses are attachments with an ASCII and a UTF-8 file 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from django.http import HttpResponse
@@ -38,7 +38,12 @@ class BinaryRenderer(BaseRenderer):
     charset = None
     render_style = "binary"
 
-    def render(self, data: Any, accepted_media_type: str | None = None, renderer_context=None):  # type: ignore[no-untyped-def]
+    def render(
+        self,
+        data: Any,
+        accepted_media_type: str | None = None,
+        renderer_context: Mapping[str, Any] | None = None,
+    ) -> bytes:
         if isinstance(data, bytes):
             return data
         return json.dumps(data, ensure_ascii=False).encode()
@@ -74,12 +79,12 @@ def attachment(content: bytes, content_type: str, title: str, extension: str) ->
     return response
 
 
-class PlanDocument(PlanScoped):
+class PlanDocument(PlanScoped[Any]):
     """GET the whole plan rendered as one kind of document."""
 
     content_type: ClassVar[str]
     extension: ClassVar[str]
-    render: ClassVar[Callable[[Outline], bytes]]
+    render: ClassVar[staticmethod[[Outline], bytes]]
     serializer_class = serializers.Serializer  # no body; keeps the schema generator quiet
     throttle_classes = [ExportThrottle]
 
@@ -140,7 +145,7 @@ class PlanCalendar(PlanDocument):
         return super().get(request, plan_id)
 
 
-class StatusReportPdf(PlanScoped):
+class StatusReportPdf(PlanScoped[Any]):
     """GET a submitted status report as PDF, from the snapshot frozen when it was sent."""
 
     serializer_class = serializers.Serializer

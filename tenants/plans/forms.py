@@ -9,7 +9,7 @@ form never writes and never checks a rule twice. Edit forms carry the row's `ver
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -35,8 +35,11 @@ from tenants.plans.models import (
     Risk,
     StatusReport,
     SuccessFactor,
+    Versioned,
 )
 from tenants.plans.queries import CONSEQUENCE_LABELS, LIKELIHOOD_LABELS
+
+RowT = TypeVar("RowT", bound=models.Model)
 
 LINE_SEPARATOR = "|"
 
@@ -82,7 +85,7 @@ class LinesField(forms.CharField):
             return "\n".join(str(v) for v in value)
         return value
 
-    def to_python(self, value: Any) -> list[str]:  # type: ignore[override]
+    def to_python(self, value: Any) -> list[str]:  # type: ignore[override]  # lines, not str
         if isinstance(value, list | tuple):
             return [str(v).strip() for v in value if str(v).strip()]
         text = super().to_python(value) or ""
@@ -94,10 +97,20 @@ def split_line(line: str, parts: int) -> list[str]:
     return (pieces + [""] * parts)[:parts] if len(pieces) <= parts else pieces
 
 
-class ServiceForm(forms.ModelForm):
+if TYPE_CHECKING:
+    # Generic only in Django's stubs (not subscriptable at run time).
+    _ModelForm = forms.ModelForm[Versioned]
+    _GoalChoiceField = forms.ModelChoiceField[Goal]
+else:
+    _ModelForm = forms.ModelForm
+    _GoalChoiceField = forms.ModelChoiceField
+
+
+class ServiceForm(_ModelForm):
     """A part's form: fields from the model, validation by the service."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    stale = False  # someone else saved first: the page shows the current values (409)
 
     def __init__(self, *args: Any, plan: Plan | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -132,6 +145,14 @@ class ServiceForm(forms.ModelForm):
         add_service_errors(self, error)
 
 
+def rows_field(form: forms.BaseForm, name: str) -> forms.ModelChoiceField[Any]:
+    """The form's field that picks rows of the plan (single or multiple choice)."""
+    field = form.fields[name]
+    if not isinstance(field, forms.ModelChoiceField):
+        raise TypeError(f"{name} is not a field of rows")
+    return field
+
+
 def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
     """A service's field errors on a form, next to the fields they name (else on top)."""
     if not hasattr(error, "error_dict"):
@@ -145,7 +166,7 @@ def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
         form.add_error(target, messages)
 
 
-def plan_rows(model: type[models.Model], plan: Plan | None) -> models.QuerySet:
+def plan_rows(model: type[RowT], plan: Plan | None) -> models.QuerySet[RowT]:
     if plan is None:
         return model._default_manager.none()
     return model._default_manager.filter(plan=plan)
@@ -181,6 +202,13 @@ class PhaseForm(ServiceForm):
         fields = ["order", "name", "description", "start", "end", "is_current"]
 
 
+class GoalChoiceField(_GoalChoiceField):
+    """A goal shown with its level ("Effektmål: …")."""
+
+    def label_from_instance(self, obj: Goal) -> str:
+        return f"{obj.get_level_display()}: {obj}"
+
+
 class GoalForm(ServiceForm):
     class Meta:
         model = Goal
@@ -188,14 +216,14 @@ class GoalForm(ServiceForm):
             "level", "text", "due", "parent", "baseline", "target", "current", "unit", "period",
         ]  # fmt: skip
         widgets = {"text": forms.Textarea(attrs={"rows": 3})}
+        field_classes = {"parent": GoalChoiceField}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         parents = plan_rows(Goal, self.plan)
         if self.instance.pk:
             parents = parents.exclude(pk=self.instance.pk)
-        self.fields["parent"].queryset = parents
-        self.fields["parent"].label_from_instance = lambda g: f"{g.get_level_display()}: {g}"
+        rows_field(self, "parent").queryset = parents
 
 
 class MeasureForm(ServiceForm):
@@ -209,7 +237,7 @@ class MeasureForm(ServiceForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["goals"].queryset = plan_rows(Goal, self.plan)
+        rows_field(self, "goals").queryset = plan_rows(Goal, self.plan)
 
 
 class MilestoneForm(ServiceForm):
@@ -258,7 +286,9 @@ class ActivityForm(ServiceForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["milestones"].queryset = plan_rows(Milestone, self.plan).order_by("due", "code")
+        rows_field(self, "milestones").queryset = plan_rows(Milestone, self.plan).order_by(
+            "due", "code"
+        )
 
 
 def scale_choices(labels: dict[int, Any]) -> list[tuple[int, str]]:
@@ -306,7 +336,7 @@ class SuccessFactorForm(ServiceForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["risks"].queryset = plan_rows(Risk, self.plan)
+        rows_field(self, "risks").queryset = plan_rows(Risk, self.plan)
 
 
 class BudgetLineForm(ServiceForm):
@@ -333,7 +363,7 @@ class MembersField(LinesField):
             )
         return value
 
-    def clean(self, value: Any) -> list[dict[str, str]]:  # type: ignore[override]
+    def clean(self, value: Any) -> list[dict[str, str]]:
         lines = super().clean(value)
         members = []
         for number, line in enumerate(lines, start=1):
@@ -348,6 +378,7 @@ class MembersField(LinesField):
 
 
 class BodyForm(ServiceForm):
+    instance: Body
     members = MembersField(
         label=gettext_lazy("Medlemmer"),
         help_text=gettext_lazy("Ett per linje: navn | stilling | enhet | rolle."),
@@ -386,7 +417,7 @@ class MeetingSeriesForm(ServiceForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["body"].queryset = plan_rows(Body, self.plan)
+        rows_field(self, "body").queryset = plan_rows(Body, self.plan)
 
 
 class ActionsField(LinesField):
@@ -406,7 +437,7 @@ class ActionsField(LinesField):
             return "\n".join(lines)
         return value
 
-    def clean(self, value: Any) -> list[dict[str, Any]]:  # type: ignore[override]
+    def clean(self, value: Any) -> list[dict[str, Any]]:
         actions = []
         for line in super().clean(value):
             pieces = split_line(line, 4)
@@ -439,8 +470,8 @@ class MeetingForm(ServiceForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["series"].queryset = plan_rows(MeetingSeries, self.plan)
-        self.fields["body"].queryset = plan_rows(Body, self.plan)
+        rows_field(self, "series").queryset = plan_rows(MeetingSeries, self.plan)
+        rows_field(self, "body").queryset = plan_rows(Body, self.plan)
 
 
 class StatusReportForm(ServiceForm):
@@ -457,18 +488,16 @@ class StatusReportForm(ServiceForm):
 # Templates and moving a plan --------------------------------------------------------------
 
 
+def _template_choices() -> list[tuple[str, str]]:
+    return [(b.key, f"{b.name} ({b.months} mnd.)") for b in BLUEPRINTS.values()]
+
+
 class FromTemplateForm(forms.Form):
     """A new plan from a template (blueprint): its dates counted from the start."""
 
-    template = forms.ChoiceField(label=gettext_lazy("Mal"))
+    template = forms.ChoiceField(label=gettext_lazy("Mal"), choices=_template_choices)
     title = forms.CharField(label=gettext_lazy("Tittel"), max_length=NAME_LIMIT)
     start = forms.DateField(label=gettext_lazy("Start"), widget=DateInput)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["template"].choices = [
-            (b.key, f"{b.name} ({b.months} mnd.)") for b in BLUEPRINTS.values()
-        ]
 
 
 class MoveStartForm(forms.Form):
@@ -476,3 +505,4 @@ class MoveStartForm(forms.Form):
 
     start = forms.DateField(label=gettext_lazy("Ny startdato"), widget=DateInput)
     version = forms.IntegerField(widget=forms.HiddenInput)
+    stale = False  # someone else moved it first (409)

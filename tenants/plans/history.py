@@ -18,8 +18,10 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import FieldDoesNotExist
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.db.models import ForeignObjectRel
 from django.utils.text import capfirst
 
+from samla.formats import format_date
 from tenants.plans.models import Body, Change, ChangeAction, Plan
 
 # Not a user's change: kept out of snapshots and differences.
@@ -36,10 +38,11 @@ def restorable_types() -> frozenset[str]:
 
 def many_to_many_names(model: type[models.Model]) -> list[str]:
     """Names of the model's many-to-many links, both directions (e.g. a risk's factors)."""
-    names = []
+    names: list[str] = []
     for f in model._meta.get_fields():
         if f.many_to_many:
-            names.append(f.get_accessor_name() if f.auto_created else f.name)  # type: ignore[union-attr]
+            accessor = f.get_accessor_name() if isinstance(f, ForeignObjectRel) else None
+            names.append(accessor or f.name)
     return sorted(names)
 
 
@@ -56,10 +59,12 @@ def snapshot(obj: models.Model) -> dict[str, Any]:
             {k: getattr(m, k) for k in ("id", "name", "title", "unit", "role", "user_id")}
             for m in obj.members.order_by("order", "id")
         ]
-    return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
+    recorded: dict[str, Any] = json.loads(json.dumps(data, cls=DjangoJSONEncoder))
+    return recorded
 
 
 def _plan_id(obj: models.Model) -> int:
+    # Every part has `plan_id`; Model does not say so.
     return obj.pk if isinstance(obj, Plan) else obj.plan_id  # type: ignore[attr-defined]
 
 
@@ -75,7 +80,7 @@ def record(
     name = getattr(user, "display_name", "") or (user.get_username() if user else "")
     return Change.objects.create(
         plan_id=_plan_id(obj),
-        object_type=obj._meta.model_name,
+        object_type=str(obj._meta.model_name),
         object_id=obj.pk,
         object_label=str(obj)[:300],
         action=action,
@@ -132,7 +137,7 @@ def _label(change: Change, name: str) -> str:
     try:
         model = apps.get_model("plans", change.object_type)
         field = model._meta.get_field(name.removesuffix("_id"))
-        return str(capfirst(field.verbose_name))  # type: ignore[union-attr]
+        return str(capfirst(field.verbose_name))
     except (LookupError, FieldDoesNotExist, AttributeError):
         return capfirst(name.replace("_", " "))
 
@@ -174,16 +179,17 @@ def reassessments(plan: Plan, risk_ids: Iterable[int]) -> dict[int, list[Reasses
     ).order_by("at", "id")
     for change in changes:
         after, before = change.after or {}, change.before or {}
-        assessed = (after.get("likelihood"), after.get("consequence"))
-        if None in assessed:
+        likelihood, consequence = after.get("likelihood"), after.get("consequence")
+        if likelihood is None or consequence is None:
             continue
+        assessed = (likelihood, consequence)
         if change.action == ChangeAction.UPDATE and assessed == (
             before.get("likelihood"),
             before.get("consequence"),
         ):
             continue
         found[change.object_id].append(
-            Reassessment(change.at, change.user_name, int(assessed[0]), int(assessed[1]))
+            Reassessment(change.at, change.user_name, int(likelihood), int(consequence))
         )
     return found
 
@@ -208,7 +214,7 @@ def shown(value: Any) -> str:
         except ValueError:
             parsed = None
         if parsed is not None:
-            return parsed.strftime("%d.%m.%Y")
+            return format_date(parsed)
     return str(value)
 
 

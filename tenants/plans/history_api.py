@@ -17,6 +17,7 @@ from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from samla.accounts.access import acting_user, tenant_of
 from samla.api.pagination import LinkHeaderPagination
 from tenants.plans import access, history, services
 from tenants.plans.api import ListSchema, PlanScoped, call_service
@@ -26,20 +27,21 @@ from tenants.plans.registry import PARTS
 HISTORY_LIMIT = 200
 
 # The types a change can name: every part of the registry, and the plan itself.
-PART_SERIALIZERS: dict[str, type[serializers.Serializer]] = {
+PART_SERIALIZERS: dict[str, type[serializers.BaseSerializer[Any]]] = {
     part.history_type: part.serializer for part in PARTS
 }
 OBJECT_TYPES = sorted({*PART_SERIALIZERS, "plan"})
 
 
-class DifferenceSerializer(serializers.Serializer):
+class DifferenceSerializer(serializers.Serializer[Any]):
     field = serializers.CharField()
-    label = serializers.CharField()
+    # Declared fields leave the class (DRF's metaclass), so `Field.label` is not replaced.
+    label = serializers.CharField()  # type: ignore[assignment]
     before = serializers.JSONField()
     after = serializers.JSONField()
 
 
-class ChangeSerializer(serializers.ModelSerializer):
+class ChangeSerializer(serializers.ModelSerializer[Change]):
     action_display = serializers.CharField(source="get_action_display")
     differences = serializers.SerializerMethodField()
 
@@ -50,12 +52,12 @@ class ChangeSerializer(serializers.ModelSerializer):
             "user_name", "at", "differences", "before", "after",
         )  # fmt: skip
 
-    @extend_schema(responses=DifferenceSerializer(many=True))  # type: ignore[misc]
+    @extend_schema(responses=DifferenceSerializer(many=True))
     def get_differences(self, change: Change) -> list[dict[str, Any]]:
         return [vars(d) for d in history.differences(change)]
 
 
-class HistoryQuery(serializers.Serializer):
+class HistoryQuery(serializers.Serializer[Any]):
     type = serializers.ChoiceField(
         choices=OBJECT_TYPES,
         required=False,
@@ -77,7 +79,7 @@ class HistoryPagination(LinkHeaderPagination):
     max_page_size = HISTORY_LIMIT
 
 
-class PlanHistory(PlanScoped):
+class PlanHistory(PlanScoped[Change]):
     """The plan's changes, newest first (at most 200), optionally for one object."""
 
     serializer_class = ChangeSerializer
@@ -103,7 +105,7 @@ class PlanHistory(PlanScoped):
         return self.list_response(changes)
 
 
-class RestoreChange(PlanScoped):
+class RestoreChange(PlanScoped[Change]):
     """Bring back the part a deletion in the history removed, as it was."""
 
     serializer_class = ChangeSerializer
@@ -123,7 +125,7 @@ class RestoreChange(PlanScoped):
         # Another plan's change (or none) is 404, as for any id that is not this plan's.
         get_object_or_404(history.changes_for(self.plan), pk=change_id)
         obj = call_service(
-            services.restore_deleted, request.tenant, self.plan, request.user, change_id
+            services.restore_deleted, tenant_of(request), self.plan, acting_user(request), change_id
         )
         kind = obj._meta.model_name
         return Response(
@@ -132,7 +134,7 @@ class RestoreChange(PlanScoped):
         )
 
 
-class ReassessmentSerializer(serializers.Serializer):
+class ReassessmentSerializer(serializers.Serializer[Any]):
     at = serializers.DateTimeField()
     user_name = serializers.CharField()
     likelihood = serializers.IntegerField()
@@ -140,7 +142,7 @@ class ReassessmentSerializer(serializers.Serializer):
     score = serializers.IntegerField()
 
 
-class RiskReassessments(PlanScoped):
+class RiskReassessments(PlanScoped[Any]):
     """A risk's assessments over time (likelihood × consequence), oldest first."""
 
     serializer_class = ReassessmentSerializer

@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from samla.accounts.access import acting_user, tenant_of
 from tenants.plans import access, history, services
 from tenants.plans.views import NAMESPACE, int_or_none, plan_context, require_write
 
@@ -24,13 +25,16 @@ def plan_history(request: HttpRequest, plan_id: int) -> HttpResponse:
     status = 200
     if request.method == "POST":
         require_write(request)
+        change_id = int_or_none(request.POST.get("change"))
         change = (
-            history.changes_for(plan).filter(pk=int_or_none(request.POST.get("change"))).first()
+            None if change_id is None else history.changes_for(plan).filter(pk=change_id).first()
         )
         if change is None:
             raise Http404
         try:
-            restored = services.restore_deleted(request.tenant, plan, request.user, change.pk)
+            restored = services.restore_deleted(
+                tenant_of(request), plan, acting_user(request), change.pk
+            )
         except ValidationError as exc:
             for message in exc.messages:
                 messages.error(request, message)

@@ -14,6 +14,8 @@ against the municipality's memberships instead.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib.postgres.fields import ArrayField
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
@@ -21,7 +23,11 @@ from django.db.models import F, Q
 from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
+from samla.formats import format_date
 from samla.textrules import validate_no_national_id, validate_printable
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 NAME_LIMIT = 200
 CODE_LIMIT = 12
@@ -29,7 +35,9 @@ TEXT_LIMIT = 4_000
 LONG_TEXT_LIMIT = 20_000
 
 
-def short_text(verbose_name: str, *, max_length: int = NAME_LIMIT, blank: bool = True):  # type: ignore[no-untyped-def]
+def short_text(
+    verbose_name: StrOrPromise, *, max_length: int = NAME_LIMIT, blank: bool = True
+) -> models.CharField[str, str]:
     return models.CharField(
         verbose_name,
         max_length=max_length,
@@ -38,7 +46,9 @@ def short_text(verbose_name: str, *, max_length: int = NAME_LIMIT, blank: bool =
     )
 
 
-def long_text(verbose_name: str, *, limit: int = TEXT_LIMIT, blank: bool = True):  # type: ignore[no-untyped-def]
+def long_text(
+    verbose_name: StrOrPromise, *, limit: int = TEXT_LIMIT, blank: bool = True
+) -> models.TextField[str, str]:
     # A TextField's max_length is not enforced by Django: the validator does it.
     return models.TextField(
         verbose_name,
@@ -554,7 +564,7 @@ class Meeting(Versioned):
         ordering = ["-held_on", "id"]
 
     def __str__(self) -> str:
-        return f"{self.title} {self.held_on:%d.%m.%Y}"
+        return f"{self.title} {format_date(self.held_on)}"
 
 
 class ReportKind(models.TextChoices):
@@ -587,7 +597,7 @@ class StatusReport(Versioned):
         ordering = ["-date", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.date:%d.%m.%Y}"
+        return f"{self.get_kind_display()} {format_date(self.date)}"
 
     @property
     def is_submitted(self) -> bool:

@@ -59,7 +59,7 @@ class PlanPart:
     add_label: Promise
     plural_definite: Promise  # how bounds messages name the rows ("Milepælene")
     rules: Rules
-    serializer: type[serializers.ModelSerializer]
+    serializer: type[serializers.ModelSerializer[Any]]
     form: type[forms.ServiceForm]
     rows: Callable[[Plan], Any]  # the rows the part's page lists
     row_limit: int  # rows per plan (bounds.row_limit_error)
@@ -108,7 +108,9 @@ class PlanPart:
     def outline_queryset(self, plan: Plan) -> models.QuerySet[Any]:
         """The plan's rows as the document loader reads them (one query per part)."""
         prefetch = self.prefetch if self.outline_prefetch is None else self.outline_prefetch
-        rows = self.model._default_manager.filter(plan=plan)
+        # Every part has `plan`; `Versioned`, the type the registry knows, does not.
+        rows: models.QuerySet[Any] = self.model._default_manager.all()
+        rows = rows.filter(plan=plan)
         if prefetch:
             rows = rows.prefetch_related(*prefetch)
         return rows.select_related(*self.outline_select) if self.outline_select else rows

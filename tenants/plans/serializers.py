@@ -8,10 +8,11 @@ render what it returns. Links to other parts are plain ids (`parent`, `goals`,
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from rest_framework import fields as drf_fields
 from rest_framework import serializers
 
 from tenants.plans.models import (
@@ -33,8 +34,14 @@ from tenants.plans.models import (
     Risk,
     StatusReport,
     SuccessFactor,
+    Versioned,
 )
 from tenants.plans.validators import validate_no_national_id, validate_printable
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+PartT = TypeVar("PartT", bound=Versioned)
 
 COMMON_FIELDS = ("id", "plan", "version", "created_at", "updated_at")
 COMMON_READ_ONLY = ("id", "created_at", "updated_at")
@@ -67,13 +74,13 @@ class RelatedIdsField(serializers.ListField):
         super().__init__(**kwargs)
 
     def get_attribute(self, instance: models.Model) -> Any:
-        return getattr(instance, self.source).all()
+        return drf_fields.get_attribute(instance, self.source_attrs).all()
 
     def to_representation(self, data: Any) -> list[int]:
         return [row.pk for row in data]
 
 
-class VersionedSerializer(serializers.ModelSerializer):
+class VersionedSerializer(serializers.ModelSerializer[PartT]):
     """Common to every part: ids, the plan, and the version an update must name."""
 
     plan = serializers.IntegerField(source="plan_id", read_only=True)
@@ -84,7 +91,7 @@ class VersionedSerializer(serializers.ModelSerializer):
     )
 
 
-def scale_field(label: str) -> serializers.IntegerField:
+def scale_field(label: StrOrPromise) -> serializers.IntegerField:
     return serializers.IntegerField(
         label=label,
         min_value=1,
@@ -93,7 +100,7 @@ def scale_field(label: str) -> serializers.IntegerField:
     )
 
 
-class PlanSerializer(serializers.ModelSerializer):
+class PlanSerializer(serializers.ModelSerializer[Plan]):
     version = serializers.IntegerField(
         required=False,
         min_value=1,
@@ -108,10 +115,10 @@ class PlanSerializer(serializers.ModelSerializer):
             "target_group", "scope", "references", "version", "created_at", "updated_at",
         )  # fmt: skip
         read_only_fields = (*COMMON_READ_ONLY, "approved_on", "approved_by")
-        validators: list = []
+        validators: list[Any] = []
 
 
-class ApproveSerializer(serializers.Serializer):
+class ApproveSerializer(serializers.Serializer[dict[str, Any]]):
     approved_on = serializers.DateField(required=False, label=_("Godkjent dato"))
     approved_by = serializers.CharField(
         required=False,
@@ -123,20 +130,22 @@ class ApproveSerializer(serializers.Serializer):
     version = serializers.IntegerField(required=False, min_value=1)
 
 
-class SubmitSerializer(serializers.Serializer):
+class SubmitSerializer(serializers.Serializer[dict[str, Any]]):
     version = serializers.IntegerField(required=False, min_value=1)
 
 
-class PhaseSerializer(VersionedSerializer):
+class PhaseSerializer(VersionedSerializer[Phase]):
     class Meta:
         model = Phase
         fields = (*COMMON_FIELDS, "order", "name", "description", "start", "end", "is_current")
         read_only_fields = COMMON_READ_ONLY
-        validators: list = []
+        validators: list[Any] = []
 
 
-class GoalSerializer(VersionedSerializer):
-    parent = RelatedIdField(label=_("Overordnet mål"))
+class GoalSerializer(VersionedSerializer[Goal]):
+    # DRF's metaclass takes declared fields off the class, so this does not replace
+    # `Field.parent` (the serializer a field is bound to); the API names it `parent`.
+    parent = RelatedIdField(label=_("Overordnet mål"))  # type: ignore[assignment]
 
     class Meta:
         model = Goal
@@ -145,20 +154,20 @@ class GoalSerializer(VersionedSerializer):
             "unit", "period",
         )  # fmt: skip
         read_only_fields = COMMON_READ_ONLY
-        validators: list = []
+        validators: list[Any] = []
 
 
-class MeasureSerializer(VersionedSerializer):
+class MeasureSerializer(VersionedSerializer[Measure]):
     goals = RelatedIdsField(label=_("Mål"))
 
     class Meta:
         model = Measure
         fields = (*COMMON_FIELDS, "text", "responsible", "goals")
         read_only_fields = COMMON_READ_ONLY
-        validators: list = []
+        validators: list[Any] = []
 
 
-class MilestoneSerializer(VersionedSerializer):
+class MilestoneSerializer(VersionedSerializer[Milestone]):
     class Meta:
         model = Milestone
         fields = (
@@ -166,10 +175,10 @@ class MilestoneSerializer(VersionedSerializer):
             "evidence", "responsible",
         )  # fmt: skip
         read_only_fields = COMMON_READ_ONLY
-        validators: list = []
+        validators: list[Any] = []
 
 
-class DecisionPointSerializer(VersionedSerializer):
+class DecisionPointSerializer(VersionedSerializer[DecisionPoint]):
     class Meta:
         model = DecisionPoint
         fields = (
@@ -177,10 +186,10 @@ class DecisionPointSerializer(VersionedSerializer):
             "decided_by",
         )  # fmt: skip
         read_only_fields = COMMON_READ_ONLY
-        validators: list = []
+        validators: list[Any] = []
 
 
-class ActivitySerializer(VersionedSerializer):
+class ActivitySerializer(VersionedSerializer[Activity]):
     milestones = RelatedIdsField(label=_("Milepæler"))
 
     class Meta:
@@ -190,10 +199,10 @@ class ActivitySerializer(VersionedSerializer):
             "start_month", "end_month", "responsible", "status",
         )  # fmt: skip
         read_only_fields = COMMON_READ_ONLY
-        validators: list = []
+        validators: list[Any] = []
 
 
-class RiskSerializer(VersionedSerializer):
+class RiskSerializer(VersionedSerializer[Risk]):
     likelihood = scale_field(_("Sannsynlighet"))
     consequence = scale_field(_("Konsekvens"))
 
@@ -204,61 +213,61 @@ class RiskSerializer(VersionedSerializer):
             "status",
         )  # fmt: skip
         read_only_fields = (*COMMON_READ_ONLY, "score")
-        validators: list = []
+        validators: list[Any] = []
 
 
-class SuccessFactorSerializer(VersionedSerializer):
+class SuccessFactorSerializer(VersionedSerializer[SuccessFactor]):
     risks = RelatedIdsField(label=_("Risikoer"))
 
     class Meta:
         model = SuccessFactor
         fields = (*COMMON_FIELDS, "priority", "text", "sub_points", "measure", "risks")
         read_only_fields = COMMON_READ_ONLY
-        validators: list = []
+        validators: list[Any] = []
 
 
-class BudgetLineSerializer(VersionedSerializer):
+class BudgetLineSerializer(VersionedSerializer[BudgetLine]):
     class Meta:
         model = BudgetLine
         fields = (*COMMON_FIELDS, "kind", "label", "amount", "period", "settled")
         read_only_fields = COMMON_READ_ONLY
-        validators: list = []
+        validators: list[Any] = []
         extra_kwargs = {
             "amount": {"error_messages": {"min_value": _("Beløpet kan ikke være negativt.")}}
         }
 
 
-class BodyMemberSerializer(serializers.ModelSerializer):
+class BodyMemberSerializer(serializers.ModelSerializer[BodyMember]):
     id = serializers.IntegerField(required=False, help_text=_("Oppgis for et eksisterende medlem."))
     user_id = serializers.IntegerField(required=False, allow_null=True, min_value=1)
 
     class Meta:
         model = BodyMember
         fields = ("id", "name", "title", "unit", "role", "user_id")
-        validators: list = []
+        validators: list[Any] = []
 
 
-class BodySerializer(VersionedSerializer):
+class BodySerializer(VersionedSerializer[Body]):
     members = BodyMemberSerializer(many=True, required=False)
 
     class Meta:
         model = Body
         fields = (*COMMON_FIELDS, "kind", "name", "mandate", "order", "members")
         read_only_fields = COMMON_READ_ONLY
-        validators: list = []
+        validators: list[Any] = []
 
 
-class MeetingSeriesSerializer(VersionedSerializer):
+class MeetingSeriesSerializer(VersionedSerializer[MeetingSeries]):
     body = RelatedIdField(label=_("Gruppe"))
 
     class Meta:
         model = MeetingSeries
         fields = (*COMMON_FIELDS, "body", "name", "frequency", "agenda", "participants")
         read_only_fields = COMMON_READ_ONLY
-        validators: list = []
+        validators: list[Any] = []
 
 
-class ActionSerializer(serializers.Serializer):
+class ActionSerializer(serializers.Serializer[dict[str, Any]]):
     text = serializers.CharField(
         max_length=TEXT_LIMIT, validators=[validate_no_national_id, validate_printable]
     )
@@ -270,7 +279,7 @@ class ActionSerializer(serializers.Serializer):
     done = serializers.BooleanField(required=False, default=False)
 
 
-class MeetingSerializer(VersionedSerializer):
+class MeetingSerializer(VersionedSerializer[Meeting]):
     series = RelatedIdField(label=_("Møteserie"))
     body = RelatedIdField(label=_("Gruppe"))
     actions = ActionSerializer(many=True, required=False)
@@ -282,10 +291,10 @@ class MeetingSerializer(VersionedSerializer):
             "decisions", "actions", "notes",
         )  # fmt: skip
         read_only_fields = COMMON_READ_ONLY
-        validators: list = []
+        validators: list[Any] = []
 
 
-class StatusReportSerializer(VersionedSerializer):
+class StatusReportSerializer(VersionedSerializer[StatusReport]):
     class Meta:
         model = StatusReport
         fields = (
@@ -293,4 +302,4 @@ class StatusReportSerializer(VersionedSerializer):
             "submitted_at", "submitted_by",
         )  # fmt: skip
         read_only_fields = (*COMMON_READ_ONLY, "snapshot", "submitted_at", "submitted_by")
-        validators: list = []
+        validators: list[Any] = []

@@ -15,14 +15,19 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import models
-from django.db.models import ForeignObjectRel
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from samla.accounts.access import LEADER_ROLES, WRITE_ROLES, membership_of
+from samla.accounts.access import (
+    LEADER_ROLES,
+    WRITE_ROLES,
+    acting_user,
+    membership_of,
+    tenant_of,
+)
 from tenants.plans import access, blueprints, forms, history, queries, registry, services
 from tenants.plans.models import Plan, PlanStatus
 from tenants.plans.registry import PlanPart
@@ -100,7 +105,9 @@ def plan_create(request: HttpRequest) -> HttpResponse:
         require_write(request)
         if form.is_valid():
             try:
-                plan = services.create_plan(request.tenant, request.user, form.service_data())
+                plan = services.create_plan(
+                    tenant_of(request), acting_user(request), form.service_data()
+                )
             except ValidationError as exc:
                 form.add_service_errors(exc)
             else:
@@ -126,7 +133,7 @@ def plan_from_template(request: HttpRequest) -> HttpResponse:
             data = form.cleaned_data
             try:
                 plan = blueprints.start_plan_from_blueprint(
-                    request.tenant, request.user, data["template"], data
+                    tenant_of(request), acting_user(request), data["template"], data
                 )
             except ValidationError as exc:
                 forms.add_service_errors(form, exc)
@@ -154,16 +161,16 @@ def plan_move(request: HttpRequest, plan_id: int) -> HttpResponse:
         if form.is_valid():
             try:
                 plan = blueprints.move_plan_start(
-                    request.tenant,
+                    tenant_of(request),
                     plan,
-                    request.user,
+                    acting_user(request),
                     form.cleaned_data["start"],
                     version=form.cleaned_data["version"],
                 )
             except StaleVersion as exc:
-                plan, status = exc.current, 409
+                plan, status = exc.current_as(Plan), 409
                 form = forms.MoveStartForm(initial={"start": plan.start, "version": plan.version})
-                form.stale = True  # type: ignore[attr-defined]
+                form.stale = True
             except ValidationError as exc:
                 forms.add_service_errors(form, exc)
             else:
@@ -182,10 +189,13 @@ def plan_overview(request: HttpRequest, plan_id: int) -> HttpResponse:
             return HttpResponse(_("Ukjent handling."), status=400)
         try:  # only the leader approves, only a draft: the service's rules (403, 400)
             plan = services.approve_plan(
-                request.tenant, plan, request.user, version=int_or_none(request.POST.get("version"))
+                tenant_of(request),
+                plan,
+                acting_user(request),
+                version=int_or_none(request.POST.get("version")),
             )
         except StaleVersion as exc:
-            plan, status = exc.current, 409
+            plan, status = exc.current_as(Plan), 409
             messages.error(request, stale_message())
         except ValidationError as exc:
             status = 400
@@ -216,16 +226,16 @@ def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
         if form.is_valid():
             try:
                 plan = services.update_plan(
-                    request.tenant,
+                    tenant_of(request),
                     plan,
-                    request.user,
+                    acting_user(request),
                     form.service_data(),
                     version=form.edited_version,
                 )
             except StaleVersion as exc:
-                plan, status = exc.current, 409
+                plan, status = exc.current_as(Plan), 409
                 form = forms.PlanForm(instance=exc.current)
-                form.stale = True  # type: ignore[attr-defined]
+                form.stale = True
             except ValidationError as exc:
                 form.add_service_errors(exc)
             else:
@@ -288,7 +298,7 @@ def part_list(request: HttpRequest, plan_id: int, part_key: str) -> HttpResponse
         status = 400
         if form.is_valid():
             try:
-                part.create(request.tenant, plan, request.user, form.service_data())
+                part.create(tenant_of(request), plan, acting_user(request), form.service_data())
             except ValidationError as exc:
                 form.add_service_errors(exc)
             else:
@@ -305,11 +315,11 @@ def describe(obj: models.Model, form: forms.ServiceForm) -> list[tuple[str, Any]
         if name == "version":
             continue
         try:
-            model_field = obj._meta.get_field(name)
+            found = obj._meta.get_field(name)
         except FieldDoesNotExist:
-            model_field = None
-        if isinstance(model_field, ForeignObjectRel):  # a body's members: the form shows them
-            model_field = None
+            found = None
+        # Not a reverse relation (a body's members: the form shows them).
+        model_field = found if isinstance(found, models.Field) else None
         if model_field is not None and model_field.choices:
             value: Any = getattr(obj, f"get_{name}_display")()
         elif model_field is not None and model_field.many_to_one:
@@ -358,12 +368,16 @@ def part_detail(request: HttpRequest, plan_id: int, pk: int, part_key: str) -> H
     if form.is_valid():
         try:
             obj = part.update(
-                request.tenant, obj, request.user, form.service_data(), version=form.edited_version
+                tenant_of(request),
+                obj,
+                acting_user(request),
+                form.service_data(),
+                version=form.edited_version,
             )
         except StaleVersion as exc:
             status, obj = 409, exc.current
             form = form_class(instance=obj, plan=plan)
-            form.stale = True  # type: ignore[attr-defined]
+            form.stale = True
         except ValidationError as exc:
             form.add_service_errors(exc)
         else:
@@ -382,14 +396,15 @@ def part_detail(request: HttpRequest, plan_id: int, pk: int, part_key: str) -> H
 def _with_errors_of(full: forms.ServiceForm, quick: forms.ServiceForm, status: int) -> Any:
     if status == 409:
         fresh = type(full)(instance=quick.instance, plan=full.plan)
-        fresh.stale = True  # type: ignore[attr-defined]
+        fresh.stale = True
         return fresh
     full.is_valid()
+    shown = full.errors  # the ErrorDict of the form just cleaned
     for name, errors in quick.errors.items():
-        full._errors.setdefault(name, full.error_class())  # type: ignore[union-attr]
+        shown.setdefault(name, full.error_class())
         for error in errors:
-            if error not in full._errors[name]:  # type: ignore[index]
-                full._errors[name].append(error)  # type: ignore[index]
+            if error not in shown[name]:
+                shown[name].append(error)
     return full
 
 
@@ -429,7 +444,7 @@ def _detail_page(
 
 def _delete(request: HttpRequest, plan: Plan, part: PlanPart, obj: Any) -> HttpResponse:
     try:
-        part.delete(request.tenant, obj, request.user)
+        part.delete(tenant_of(request), obj, acting_user(request))
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
@@ -446,7 +461,10 @@ def _submit(request: HttpRequest, plan: Plan, part: PlanPart, obj: Any) -> HttpR
     status = 400
     try:  # only the leader submits, a report once: the service's rules (403, 400)
         obj = services.submit_status_report(
-            request.tenant, obj, request.user, version=int_or_none(request.POST.get("version"))
+            tenant_of(request),
+            obj,
+            acting_user(request),
+            version=int_or_none(request.POST.get("version")),
         )
     except StaleVersion as exc:
         obj, status = exc.current, 409

@@ -304,6 +304,7 @@ def _economy(outline: Outline, data: PlanData) -> None:
         lines = [line for line in data.budget_lines if line.kind == kind]
         sums[kind] = sum((line.amount for line in lines), Decimal(0))
         columns = [Column(_("Post"), width=5), Column(_("Periode"), width=2)]
+        rows: list[list[Value]]
         if kind == BudgetKind.COST:
             rows = [[line.label, line.period, line.amount] for line in lines]
         else:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from django.db import connection
 from django.utils.translation import gettext as _
 
+from tenants.db import connection
 from tenants.plans.documents import columns
 from tenants.plans.documents.chapters import GOAL_LEVELS
 from tenants.plans.documents.loader import PlanData
@@ -124,7 +124,7 @@ def plan_sheets(data: PlanData) -> list[Sheet]:
 
 def plan_events(data: PlanData) -> list[Event]:
     """An all-day event per milestone and decision point, with an id that stays."""
-    schema = connection.schema_name  # type: ignore[attr-defined]  # set by django-tenants
+    schema: str = connection.schema_name
     events = [
         Event(
             uid=f"milestone-{m.id}.{schema}@samla",

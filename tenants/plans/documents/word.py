@@ -12,6 +12,7 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.section import Section
 from docx.shared import Cm, Emu, Pt, RGBColor
 from docx.table import Table as DocxTable
 from lxml.etree import SubElement
@@ -110,9 +111,16 @@ def _landscape(document: DocxDocument, landscape: bool) -> None:
         section.page_width, section.page_height = short_side, long_side
 
 
+def _usable_width(section: Section) -> int:
+    """The width between the margins (python-docx types them optional; Samla always sets them)."""
+    width, left, right = section.page_width, section.left_margin, section.right_margin
+    if width is None or left is None or right is None:
+        raise ValueError("the section has no page width or margins")
+    return width - left - right
+
+
 def _table(document: DocxDocument, block: Table, font_size: float | None = None) -> None:
-    section = document.sections[-1]
-    usable = section.page_width - section.left_margin - section.right_margin
+    usable = _usable_width(document.sections[-1])
     columns = block.columns
     body_rows = [[format_value(v) for v in row] for row in block.rows]
     footer = [format_value(v) for v in block.footer] if block.footer else None
@@ -189,7 +197,7 @@ def _widths(table: DocxTable, widths: list[int]) -> None:
         column.width = Emu(width)
     for tr in table._tbl.tr_lst:
         for tc, width in zip(tr.tc_lst, widths, strict=True):
-            tc.width = width
+            tc.width = Emu(width)
 
 
 def _repeat_header(tr: Any) -> None:

@@ -133,16 +133,17 @@ class _Builder:
 
     def phases(self, plan: Plan) -> None:
         phases = self.seed.get("phases", [])
-        current = None
+        current: int | None = None
         if self.today:
             # The phase around today (the latest started when they overlap).
             started = [
                 n
                 for n, p in enumerate(phases)
-                if p.get("start") and self.d(p["start"]) <= self.today
+                if (begun := self.d(p.get("start"))) and begun <= self.today
             ]
             around = [n for n in started if not self.past(self.d(phases[n].get("end")))]
-            current = (around or started or [None])[-1]
+            candidates = around or started
+            current = candidates[-1] if candidates else None
         for n, phase in enumerate(phases):
             row = dict(phase) | {"order": n + 1}
             row["start"], row["end"] = self.d(row.get("start")), self.d(row.get("end"))

@@ -31,6 +31,7 @@ from tenants.plans.services.engine import (
     lock_plan,
     raise_if,
     save,
+    verbose_name_of,
 )
 
 MEMBER_FIELDS = ("name", "title", "unit", "role", "user_id")
@@ -82,7 +83,7 @@ def _prepare_members(
         member_errors: Errors = {}
         clean_fields(row, {"name", "title", "unit", "role", "user_id"}, member_errors)
         for name, messages in member_errors.items():
-            label = BodyMember._meta.get_field(name).verbose_name
+            label = verbose_name_of(BodyMember, name)
             for message in messages:
                 add_error(errors, "members", f"{prefix}, {label}: {message}")
         rows.append(row)

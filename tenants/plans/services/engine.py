@@ -47,6 +47,12 @@ class StaleVersion(Exception):
         super().__init__(f"{type(current).__name__} {current.pk} is at version {current.version}")
         self.current = current
 
+    def current_as(self, model: type[V]) -> V:
+        """The current row, as the model the caller saved."""
+        if not isinstance(self.current, model):
+            raise TypeError(f"{self.current!r} is not a {model.__name__}")
+        return self.current
+
 
 def stale_message() -> str:
     return _(
@@ -113,11 +119,17 @@ class Rules:
         return self.fields.union(self.relations, self.many, self.arrays, self.cleaners)
 
 
-def _relation_label(model: type[models.Model], name: str) -> str:
+def verbose_name_of(model: type[models.Model], name: str) -> str:
+    """The field's verbose name, or `name` when the model has no such field of its own."""
     try:
-        return capfirst(str(model._meta.get_field(name).verbose_name))
+        found = model._meta.get_field(name)
     except FieldDoesNotExist:
-        return capfirst(name)
+        return name
+    return str(found.verbose_name) if isinstance(found, models.Field) else name
+
+
+def _relation_label(model: type[models.Model], name: str) -> str:
+    return capfirst(verbose_name_of(model, name))
 
 
 def _missing_message(label: str, ids: Iterable[Any]) -> str:
@@ -135,6 +147,7 @@ def _resolve_one(
     if value in (None, ""):
         return None
     if isinstance(value, models.Model):
+        # Every part has `plan_id`; `type[Model]` cannot say so.
         if isinstance(value, target) and value.plan_id == plan.pk:  # type: ignore[attr-defined]
             return value
         add_error(errors, name, _missing_message(_relation_label(owner, name), [value.pk]))
@@ -144,7 +157,7 @@ def _resolve_one(
     except (TypeError, ValueError):
         add_error(errors, name, _("Oppgi en id (et heltall)."))
         return None
-    found = target._default_manager.filter(plan=plan, pk=pk).first()  # type: ignore[attr-defined]
+    found = target._default_manager.filter(plan=plan, pk=pk).first()
     if found is None:
         add_error(errors, name, _missing_message(_relation_label(owner, name), [pk]))
     return found
@@ -164,7 +177,7 @@ def _resolve_many(
     except (TypeError, ValueError):
         add_error(errors, name, _("Må være en liste med id-er (heltall)."))
         return []
-    found = list(target._default_manager.filter(plan=plan, pk__in=ids))  # type: ignore[attr-defined]
+    found = list(target._default_manager.filter(plan=plan, pk__in=ids))
     missing = sorted(set(ids) - {row.pk for row in found})
     if missing:
         add_error(errors, name, _missing_message(_relation_label(owner, name), missing))
@@ -279,6 +292,11 @@ def save(obj: models.Model) -> None:
 
 
 def lock_plan(plan: Plan) -> Plan:
+    # Every write to a plan's parts locks the plan first: so the roll-up hooks in here, and
+    # refreshes the municipality's progress figures when the write commits (networks.refresh).
+    from networks.refresh import progress_changed
+
+    progress_changed()
     return Plan.objects.select_for_update().get(pk=plan.pk)
 
 
@@ -296,7 +314,7 @@ def create_row(plan: Plan, rules: Rules, data: Data, user: AbstractBaseUser) -> 
     with transaction.atomic():
         plan = lock_plan(plan)
         check_row_limit(plan, rules.model)
-        obj = rules.model(plan=plan)  # type: ignore[misc]
+        obj = rules.model(plan=plan)  # type: ignore[misc]  # every part has `plan`; Versioned not
         errors: Errors = {}
         many = apply(plan, obj, rules, data, errors)
         validate(plan, obj, rules, errors)
@@ -313,6 +331,7 @@ def create_row(plan: Plan, rules: Rules, data: Data, user: AbstractBaseUser) -> 
 def update_row(obj: V, rules: Rules, data: Data, version: int | None, user: AbstractBaseUser) -> V:
     """Change a row of a part under `rules`, if `version` is still the current one."""
     with transaction.atomic():
+        # Every part has `plan`; Versioned, the type the rules know, does not.
         plan = lock_plan(obj.plan)  # type: ignore[attr-defined]
         current = lock_current(obj, version)
         current.plan = plan  # type: ignore[attr-defined]
@@ -335,7 +354,7 @@ def update_row(obj: V, rules: Rules, data: Data, version: int | None, user: Abst
 
 def delete_row(obj: Versioned, user: AbstractBaseUser) -> None:
     with transaction.atomic():
-        lock_plan(obj.plan)  # type: ignore[attr-defined]
+        lock_plan(obj.plan)  # type: ignore[attr-defined]  # every part has `plan`
         delete_recorded(obj, user)
 
 

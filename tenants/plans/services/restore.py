@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from tenants.models import Municipality
@@ -22,9 +22,16 @@ from tenants.plans.services.engine import (
 )
 
 
-def _row_from_snapshot(plan: Plan, model: type[Versioned], before: Mapping[str, Any]) -> Any:
+def _model_of(related: type[models.Model] | str | None) -> type[models.Model]:
+    """A relation's model: a class once the apps are loaded (the stubs allow "self", None)."""
+    if not isinstance(related, type):
+        raise TypeError(f"unresolved related model: {related!r}")
+    return related
+
+
+def _row_from_snapshot(plan: Plan, model: type[Versioned], before: Mapping[str, Any]) -> Versioned:
     """An unsaved row with the snapshot's values; links to rows gone since are cleared."""
-    obj = model(plan=plan)  # type: ignore[misc]
+    obj = model(plan=plan)  # type: ignore[misc]  # every part has `plan`; Versioned does not
     for f in model._meta.concrete_fields:
         if f.name in history.NOT_RECORDED or f.generated or f.name == "plan":
             continue
@@ -32,7 +39,7 @@ def _row_from_snapshot(plan: Plan, model: type[Versioned], before: Mapping[str, 
             setattr(obj, f.attname, f.to_python(before[f.attname]))
         target = getattr(obj, f.attname, None)
         if f.is_relation and target is not None:
-            related = f.related_model._default_manager  # type: ignore[union-attr]
+            related = _model_of(f.related_model)._default_manager
             if not related.filter(plan=plan, pk=target).exists():
                 setattr(obj, f.attname, None)
     obj.version = int(before.get("version") or 0) + 1
@@ -72,8 +79,8 @@ def restore_deleted(
         save(obj)
         check_text_limit(plan)
         for name in history.many_to_many_names(rules.model):
-            related = rules.model._meta.get_field(name).related_model
+            related = _model_of(rules.model._meta.get_field(name).related_model)
             ids = before.get(name) or []
-            getattr(obj, name).set(related._default_manager.filter(plan=plan, pk__in=ids))  # type: ignore[union-attr]
+            getattr(obj, name).set(related._default_manager.filter(plan=plan, pk__in=ids))
         history.record(obj, user, ChangeAction.RESTORE, after=history.snapshot(obj))
         return obj

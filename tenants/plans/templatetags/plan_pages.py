@@ -30,7 +30,7 @@ def form_field(field: BoundField) -> dict[str, Any]:
     checkbox = isinstance(widget, forms.CheckboxInput)
     rendered = ""
     if not multiple:
-        attrs = {"class": "ds-input"}
+        attrs: dict[str, str | bool] = {"class": "ds-input"}
         if described:
             attrs["aria-describedby"] = " ".join(described)
         rendered = field.as_widget(attrs=attrs)

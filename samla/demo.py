@@ -38,17 +38,24 @@ class DemoMunicipality:
     name: str
     org_number: str
     county: str
+    number: str
+
+
+# Municipality numbers (kommunenummer) as they are today. Vikna and Nærøy merged into
+# Nærøysund (5060) in 2020; the demo keeps them apart, as seed 003 (2019) knows them, so
+# each keeps its last own number (5050, 5051): a number names one municipality, and
+# 5060 is left to the municipality that holds it today.
 
 
 MUNICIPALITIES = [
-    DemoMunicipality("nordre-land", "Nordre Land", "964950768", "Innlandet"),
-    DemoMunicipality("nesseby", "Unjárga/Nesseby", "964994102", "Finnmark"),
-    DemoMunicipality("larvik", "Larvik", "940029899", "Vestfold"),
-    DemoMunicipality("steinkjer", "Steinkjer", "944889116", "Trøndelag"),
-    DemoMunicipality("leka", "Leka", "945962151", "Trøndelag"),
-    DemoMunicipality("bindal", "Bindal", "964983194", "Nordland"),
-    DemoMunicipality("vikna", "Vikna", "938587418", "Trøndelag"),
-    DemoMunicipality("naeroy", "Nærøy", "964983135", "Trøndelag"),
+    DemoMunicipality("nordre-land", "Nordre Land", "964950768", "Innlandet", "3448"),
+    DemoMunicipality("nesseby", "Unjárga/Nesseby", "964994102", "Finnmark", "5636"),
+    DemoMunicipality("larvik", "Larvik", "940029899", "Vestfold", "3805"),
+    DemoMunicipality("steinkjer", "Steinkjer", "944889116", "Trøndelag", "5006"),
+    DemoMunicipality("leka", "Leka", "945962151", "Trøndelag", "5052"),
+    DemoMunicipality("bindal", "Bindal", "964983194", "Nordland", "1811"),
+    DemoMunicipality("vikna", "Vikna", "938587418", "Trøndelag", "5050"),
+    DemoMunicipality("naeroy", "Nærøy", "964983135", "Trøndelag", "5051"),
 ]
 
 NETWORKS = [
@@ -95,8 +102,16 @@ def load_demo() -> list[tuple[str, str]]:
     municipalities: dict[str, Municipality] = {}
     for demo in MUNICIPALITIES:
         existing = Municipality.objects.filter(slug=demo.slug).first()
+        if existing is not None and existing.number is None:
+            # Demo data loaded before municipalities had numbers.
+            existing.number = demo.number
+            existing.save(update_fields=["number"])
         municipalities[demo.slug] = existing or provision_municipality(
-            name=demo.name, slug=demo.slug, org_number=demo.org_number, county=demo.county
+            name=demo.name,
+            slug=demo.slug,
+            org_number=demo.org_number,
+            county=demo.county,
+            number=demo.number,
         )
     logins: list[tuple[str, str]] = []
     with transaction.atomic():

@@ -1,7 +1,8 @@
-"""URL map of the public host: landing, login, tokens, health, API schema."""
+"""URL map of the public host: landing, login, tokens, networks, health, API schema."""
 
 from django.urls import include, path
 
+from networks.urls import public_patterns as network_patterns
 from samla import views
 from samla.accounts import api as accounts_api
 from samla.urls_common import common_patterns
@@ -9,6 +10,7 @@ from samla.urls_common import common_patterns
 urlpatterns = [
     path("", views.landing, name="home"),
     path("api/auth/token/", accounts_api.ObtainTokenView.as_view(), name="api-token"),
+    *network_patterns,
     *common_patterns,
     path("i18n/", include("django.conf.urls.i18n")),
 ]

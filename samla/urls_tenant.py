@@ -2,6 +2,7 @@
 
 from django.urls import include, path
 
+from networks.urls import municipality_patterns as network_patterns
 from samla import views
 from samla.urls_common import common_patterns
 from tenants.plans import blueprint_api
@@ -12,5 +13,6 @@ urlpatterns = [
     path("planer/", include("tenants.plans.page_urls")),
     path("api/plan-templates/", blueprint_api.PlanTemplateList.as_view(), name="plan-templates"),
     path("", include("samla.accounts.integration_urls")),
+    *network_patterns,
     *common_patterns,
 ]

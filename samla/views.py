@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -12,7 +13,9 @@ from tenants.models import Municipality
 
 def landing(request: HttpRequest) -> HttpResponse:
     municipalities = Municipality.objects.without_public().order_by("name")
-    networks = LearningNetwork.objects.prefetch_related("municipalities").order_by("name")
+    networks = LearningNetwork.objects.annotate(
+        member_count=Count("memberships", filter=Q(memberships__left_on__isnull=True))
+    ).order_by("name")
     return render(
         request,
         "samla/landing.html",

@@ -8,6 +8,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_tenants.models import DomainMixin, TenantMixin
 
+from tenants.validators import validate_municipality_number
+
 
 class MunicipalityQuerySet(models.QuerySet["Municipality"]):
     def without_public(self) -> MunicipalityQuerySet:
@@ -24,6 +26,16 @@ class Municipality(TenantMixin):
     slug: models.SlugField[str, str] = models.SlugField(_("kortnavn"), max_length=63, unique=True)
     org_number: models.CharField[str, str] = models.CharField(
         _("organisasjonsnummer"), max_length=9, unique=True
+    )
+    # The official four-digit municipality number (kommunenummer) that statistics (SSB,
+    # KOSTRA) are keyed by; empty for rows made before it was recorded.
+    number: models.CharField[str | None, str | None] = models.CharField(
+        _("kommunenummer"),
+        max_length=4,
+        unique=True,
+        null=True,
+        blank=True,
+        validators=[validate_municipality_number],
     )
     county: models.CharField[str, str] = models.CharField(_("fylke"), max_length=100, blank=True)
     created_at: models.DateTimeField[Any, Any] = models.DateTimeField(auto_now_add=True)

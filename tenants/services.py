@@ -34,7 +34,12 @@ from stdnum.no import orgnr
 from samla.urls_helpers import municipality_host
 from tenants.db import connection
 from tenants.models import Domain, Municipality
-from tenants.validators import schema_name_for, validate_org_number, validate_slug
+from tenants.validators import (
+    schema_name_for,
+    validate_municipality_number,
+    validate_org_number,
+    validate_slug,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -332,7 +337,9 @@ def _clone_template(source: str, target: str) -> None:
         cursor.execute("SELECT public.clone_schema(%s, %s, 'DATA')", [source, target])
 
 
-def validate_new_municipality(*, name: str, slug: str, org_number: str) -> dict[str, list[str]]:
+def validate_new_municipality(
+    *, name: str, slug: str, org_number: str, number: str | None = None
+) -> dict[str, list[str]]:
     """Field errors (in Norwegian) for a municipality that is to be created; empty if none."""
     errors: dict[str, list[str]] = {}
 
@@ -348,6 +355,8 @@ def validate_new_municipality(*, name: str, slug: str, org_number: str) -> dict[
         errors["name"] = [_("Navnet kan være høyst 100 tegn.")]
     check("slug", validate_slug, slug)
     check("org_number", validate_org_number, org_number)
+    if number is not None:
+        check("number", validate_municipality_number, number)
     if "slug" not in errors and (
         Municipality.objects.filter(slug=slug).exists()
         or Domain.objects.filter(domain=municipality_host(slug)).exists()
@@ -358,15 +367,27 @@ def validate_new_municipality(*, name: str, slug: str, org_number: str) -> dict[
         errors["org_number"] = [
             _("Organisasjonsnummeret %(number)s er allerede registrert.") % {"number": org_number}
         ]
+    if (
+        number is not None
+        and "number" not in errors
+        and Municipality.objects.filter(number=number).exists()
+    ):
+        errors["number"] = [
+            _("Kommunenummeret %(number)s er allerede registrert.") % {"number": number}
+        ]
     return errors
 
 
 def provision_municipality(
-    *, name: str, slug: str, org_number: str, county: str = ""
+    *, name: str, slug: str, org_number: str, county: str = "", number: str | None = None
 ) -> Municipality:
-    """Create a municipality with its schema and its host, or raise ValidationError."""
+    """Create a municipality with its schema and its host, or raise ValidationError.
+
+    `number` is the official municipality number (kommunenummer, four digits), if known.
+    """
     name, slug, org_number = name.strip(), slug.strip().lower(), orgnr.compact(org_number)
-    errors = validate_new_municipality(name=name, slug=slug, org_number=org_number)
+    number = number.strip() or None if number is not None else None
+    errors = validate_new_municipality(name=name, slug=slug, org_number=org_number, number=number)
     if errors:
         raise ValidationError(errors)
     if _template_verified_at is None:
@@ -379,6 +400,7 @@ def provision_municipality(
                 name=name,
                 slug=slug,
                 org_number=org_number,
+                number=number,
                 county=county.strip(),
             )
             _clone_template(template_schema(), municipality.schema_name)
@@ -398,7 +420,14 @@ def provision_municipality(
     except IntegrityError as exc:
         # Lost a race with a concurrent creation of the same slug or number.
         raise ValidationError(
-            {"slug": [_("Kortnavnet eller organisasjonsnummeret ble nettopp tatt i bruk.")]}
+            {
+                "slug": [
+                    _(
+                        "Kortnavnet, organisasjonsnummeret eller kommunenummeret ble nettopp "
+                        "tatt i bruk."
+                    )
+                ]
+            }
         ) from exc
     logger.info("Provisioned municipality %s (schema %s)", slug, municipality.schema_name)
     return cast(Municipality, municipality)

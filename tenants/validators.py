@@ -1,4 +1,5 @@
-"""Rules for what a municipality may be called: slug (host label) and organisation number.
+"""Rules for what a municipality may be called: slug (host label), organisation number and
+municipality number.
 
 Organisation numbers are checked by `stdnum.no.orgnr` (nine digits, MOD11 check digit).
 """
@@ -58,6 +59,19 @@ def validate_org_number(org_number: str) -> None:
     if not valid:
         raise ValidationError(
             _("Organisasjonsnummeret må være ni siffer."), code="org_number_format"
+        )
+
+
+MUNICIPALITY_NUMBER = re.compile(r"^[0-9]{4}$")
+
+
+def validate_municipality_number(number: str) -> None:
+    """Refuse anything but four digits (kommunenummer: two for the county, two for the
+    municipality; 0301 Oslo has a leading zero, so it is text, not a number)."""
+    if not MUNICIPALITY_NUMBER.match(number or ""):
+        raise ValidationError(
+            _("Kommunenummeret må være fire siffer (for eksempel 3448)."),
+            code="municipality_number_format",
         )
 
 

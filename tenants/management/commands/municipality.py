@@ -24,6 +24,9 @@ class Command(BaseCommand):
         create.add_argument("--slug", required=True)
         create.add_argument("--org-number", required=True, dest="org_number")
         create.add_argument("--county", default="")
+        create.add_argument(
+            "--number", default=None, help="Kommunenummeret, fire siffer (for eksempel 3448)."
+        )
         sub.add_parser("list", help="List kommunene.")
         check = sub.add_parser("check", help="Kontroller skjemaet til en kommune mot malen.")
         check.add_argument("slug")
@@ -37,6 +40,7 @@ class Command(BaseCommand):
                     slug=options["slug"],
                     org_number=options["org_number"],
                     county=options["county"],
+                    number=options["number"],
                 )
             except ValidationError as exc:
                 lines = [
@@ -50,7 +54,10 @@ class Command(BaseCommand):
             )
         elif action == "list":
             for m in Municipality.objects.without_public().order_by("name"):
-                self.stdout.write(f"{m.slug:20} {m.org_number} {m.name:30} {municipality_url(m)}")
+                self.stdout.write(
+                    f"{m.slug:20} {m.number or '----'} {m.org_number} {m.name:30} "
+                    f"{municipality_url(m)}"
+                )
         elif action == "check":
             found = Municipality.objects.without_public().filter(slug=options["slug"]).first()
             if found is None:

@@ -1,0 +1,39 @@
+"""Routes of the networks API: `public_patterns` on the public host, `municipality_patterns`
+on a municipality's host."""
+
+from django.urls import path
+
+from networks import api
+
+public_patterns = [
+    path("api/networks/", api.NetworkList.as_view(), name="api-networks"),
+    path("api/networks/<int:network_id>/", api.NetworkDetail.as_view(), name="api-network"),
+    path(
+        "api/networks/<int:network_id>/members/",
+        api.MemberList.as_view(),
+        name="api-network-members",
+    ),
+    path(
+        "api/networks/<int:network_id>/members/<int:municipality_id>/",
+        api.MemberDetail.as_view(),
+        name="api-network-member",
+    ),
+]
+
+municipality_patterns = [
+    path(
+        "api/network-memberships/",
+        api.MembershipList.as_view(),
+        name="api-network-memberships",
+    ),
+    path(
+        "api/network-memberships/<int:membership_id>/",
+        api.MembershipDetail.as_view(),
+        name="api-network-membership",
+    ),
+    path(
+        "api/network-memberships/<int:membership_id>/leave/",
+        api.MembershipLeave.as_view(),
+        name="api-network-membership-leave",
+    ),
+]

@@ -6,6 +6,7 @@ import os
 from datetime import timedelta
 from pathlib import Path
 
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 from samla.database import database_config
@@ -208,6 +209,13 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TENANT_CACHE_SECONDS = 30
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# One entry per job, never per municipality: a dispatcher walks the municipalities.
+CELERY_BEAT_SCHEDULE = {
+    "progress-roll-up-nightly": {
+        "task": "networks.dispatch_progress_refresh",
+        "schedule": crontab(hour=2, minute=15),
+    },
+}
 
 # Cache ---------------------------------------------------------------------------------
 

@@ -388,7 +388,7 @@ def _build_plan(start: datetime.date | None, scale: float) -> Any:
 
 
 def measure(client: Any, path: str, repeat: int) -> dict[str, float]:
-    from django.db import connection
+    from tenants.db import connection
 
     for _ in range(WARM_UP):
         response = client.get(path)
@@ -425,12 +425,12 @@ def run(sizes: dict[str, int], repeat: int, max_plan_repeat: int) -> dict[str, f
     os.environ.setdefault("API_THROTTLE_WRITE", "100000/min")
     os.environ.setdefault("API_THROTTLE_EXPORT", "100000/min")
     django.setup()
-    from django.db import connection
     from django.test import Client
     from django_tenants.utils import tenant_context
 
     from samla.accounts.models import MunicipalityMembership, MunicipalityRole, User
     from samla.urls_helpers import municipality_host
+    from tenants.db import connection
     from tenants.services import provision_municipality
 
     started = time.perf_counter()
@@ -471,8 +471,9 @@ def measure_largest_plan(
     client: Any, municipality: Any, user: Any, repeat: int
 ) -> dict[str, float | int]:
     """Median ms of each export of the largest allowed plan (after one warm-up request)."""
-    from django.db import connection
     from django_tenants.utils import tenant_context
+
+    from tenants.db import connection
 
     started = time.perf_counter()
     with tenant_context(municipality):

@@ -11,11 +11,11 @@ from collections.abc import Iterator
 
 import pytest
 from django.core.cache import cache
-from django.db import connection
 from django.test import Client
 from rest_framework.test import APIClient
 
 from samla.accounts.models import MunicipalityMembership, MunicipalityRole, User
+from tenants.db import connection
 from tenants.models import Municipality
 from tenants.services import ensure_public_tenant, ensure_template, provision_municipality
 
@@ -33,7 +33,7 @@ def host_of(municipality: Municipality) -> str:
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(  # type: ignore[no-untyped-def]
+def django_db_setup(
     request,
     django_test_environment,
     django_db_blocker,
@@ -55,7 +55,8 @@ def django_db_setup(  # type: ignore[no-untyped-def]
         config = setup_databases(
             verbosity=request.config.option.verbose,
             interactive=False,
-            aliases={"default"},
+            # Shaped as DiscoverRunner passes it (alias: serialize); only membership is read.
+            aliases={"default": True},
             keepdb=keepdb,
         )
         ensure_public_tenant()
@@ -70,7 +71,7 @@ def django_db_setup(  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(autouse=True)
-def _public_schema_and_clean_cache(db) -> Iterator[None]:  # type: ignore[no-untyped-def]
+def _public_schema_and_clean_cache(db) -> Iterator[None]:
     connection.set_schema_to_public()
     cache.clear()
     yield
@@ -78,12 +79,12 @@ def _public_schema_and_clean_cache(db) -> Iterator[None]:  # type: ignore[no-unt
 
 
 @pytest.fixture
-def nordre_land(db) -> Municipality:  # type: ignore[no-untyped-def]
+def nordre_land(db) -> Municipality:
     return Municipality.objects.get(slug="nordre-land")
 
 
 @pytest.fixture
-def nesseby(db) -> Municipality:  # type: ignore[no-untyped-def]
+def nesseby(db) -> Municipality:
     return Municipality.objects.get(slug="nesseby")
 
 

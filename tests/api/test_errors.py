@@ -18,7 +18,7 @@ from tests.conftest import PUBLIC_HOST, api_client_for, client_for, host_of
 from tests.plans.conftest import api_as, inside
 
 
-def assert_json_error(response: HttpResponse, status: int) -> dict:
+def assert_json_error(response, status: int) -> dict:
     assert response.status_code == status, response.content
     assert response["Content-Type"].split(";")[0] == "application/json"
     body = json.loads(response.content)

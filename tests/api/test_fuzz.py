@@ -35,8 +35,8 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from django.db import connection
 
+from tenants.db import connection
 from tests.gates import unavailable
 from tests.numbers import org_number
 
@@ -110,7 +110,7 @@ class World:
     reserved: dict[str, list[int]] = field(default_factory=dict)
 
 
-def _seed_plans(municipality, leader) -> tuple[int, int, int, list[int]]:  # type: ignore[no-untyped-def]
+def _seed_plans(municipality, leader) -> tuple[int, int, int, list[int]]:
     """The plan the runs work in, the plan there to be deleted, a draft to delete, and
     drafts that are never submitted (so that their updates can answer 2xx); committed.
 
@@ -161,7 +161,7 @@ def _seed_plans(municipality, leader) -> tuple[int, int, int, list[int]]:  # typ
 
 
 @pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker) -> Iterator[World]:  # type: ignore[no-untyped-def]
+def world(django_db_setup, django_db_blocker) -> Iterator[World]:
     """A scratch municipality, its plans and three users with tokens, committed; then removed."""
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
     from django.contrib.sessions.models import Session
@@ -480,14 +480,14 @@ def write_config(target: Path, run: Run, found: Found, world: World, deletes: se
     for path, values in sorted(found.paths.items()):
         bindings = []
         last = PARAMETER.findall(path)[-1]
-        for name, found in values.items():
+        for name, ids in values.items():
             if run.stage == "deletes" and f"DELETE {path}" in deletes and name == last:
-                found = world.reserved.get(path, found)
+                ids = world.reserved.get(path, ids)
             else:
                 kept = _reserved_for(world, path, name)
-                found = [value for value in found if value not in kept] or found
+                ids = [value for value in ids if value not in kept] or ids
             key = f"values{len(dictionaries)}"
-            dictionaries[key] = found
+            dictionaries[key] = ids
             bindings.append(
                 f"{_toml('path.' + name)} = "
                 f"{{ dictionary = {_toml(key)}, probability = {REAL_ID_PROBABILITY} }}"
@@ -495,8 +495,8 @@ def write_config(target: Path, run: Run, found: Found, world: World, deletes: se
         lines += ["[[operations]]", f"include-path = {_toml(path)}"]
         lines += [f"parameters = {{ {', '.join(bindings)} }}", ""]
     head = []
-    for key, found in dictionaries.items():
-        head += [f"[dictionaries.{key}]", f"values = {_toml(found)}", ""]
+    for key, ids in dictionaries.items():
+        head += [f"[dictionaries.{key}]", f"values = {_toml(ids)}", ""]
     target.write_text("\n".join(head + lines))
 
 

@@ -110,7 +110,7 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture(scope="package")
-def browser_users(django_db_setup, django_db_blocker) -> Iterator[dict[str, User]]:  # type: ignore[no-untyped-def]
+def browser_users(django_db_setup, django_db_blocker) -> Iterator[dict[str, User]]:
     """The users of pages.BROWSER_USERS, committed, and everything they leave, deleted."""
     usernames = [u.username for u in BROWSER_USERS.values()]
     usernames += [LOCKED_OUT_USERNAME, MISTYPED_USERNAME]
@@ -295,7 +295,7 @@ def _build_browser_plan(municipality: Municipality, user: User) -> dict[str, int
 
 
 @pytest.fixture(scope="package")
-def browser_plan(browser_users, django_db_blocker) -> Iterator[dict[str, int]]:  # type: ignore[no-untyped-def]
+def browser_plan(browser_users, django_db_blocker) -> Iterator[dict[str, int]]:
     """A plan in nordre-land with rows of every part, committed; its ids, for the walk."""
     from django_tenants.utils import tenant_context
 
@@ -310,7 +310,7 @@ def browser_plan(browser_users, django_db_blocker) -> Iterator[dict[str, int]]: 
 
 
 @pytest.fixture(scope="package")
-def samla_server(browser, browser_users, browser_plan) -> Iterator[SamlaServer]:  # type: ignore[no-untyped-def]
+def samla_server(browser, browser_users, browser_plan) -> Iterator[SamlaServer]:
     """Samla on 127.0.0.1 with a free port, static files served from the finders."""
     thread = _ServerThread("127.0.0.1", StaticFilesHandler, port=0)
     thread.daemon = True

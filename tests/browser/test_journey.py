@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import PASSWORD, submit_login
-from tests.browser.pages import BROWSER_USERS, PUBLIC
+from tests.browser.conftest import submit_login
+from tests.browser.pages import BROWSER_USERS, PASSWORD, PUBLIC
 
 pytestmark = pytest.mark.browser
 

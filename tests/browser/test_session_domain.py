@@ -28,7 +28,7 @@ def session_cookie_domain(domain: str) -> override_settings:
 
 
 @pytest.fixture(scope="module")
-def two_label_hosts(samla_server, django_db_blocker) -> Iterator[None]:  # type: ignore[no-untyped-def]
+def two_label_hosts(samla_server, django_db_blocker) -> Iterator[None]:
     """samla.localhost for the public host and nordre-land.samla.localhost, committed."""
     hosts = {BASE_DOMAIN: "public", f"nordre-land.{BASE_DOMAIN}": "nordre-land"}
     with django_db_blocker.unblock():

@@ -30,13 +30,14 @@ from celery.exceptions import TimeoutError as CeleryTimeout
 from celery.result import AsyncResult
 from celery.signals import after_task_publish, task_prerun
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import transaction
 from django_tenants.utils import tenant_context
 from kombu import Exchange, Queue
 from tenant_schemas_celery.task import TenantTask
 
 from samla.celery import app
 from samla.tasks import TenantRequired, run_for_municipality, send_for_municipality
+from tenants.db import connection
 from tenants.models import Municipality, SchemaCheck
 from tenants.tasks import check_schema
 from tests.gates import unavailable
@@ -219,7 +220,7 @@ class Worker:
     def result(self, task_id: str, timeout: float = WAIT_SECONDS) -> AsyncResult:
         """The task's result once the worker has finished it (success or failure)."""
         self.task_ids.append(task_id)
-        result = AsyncResult(task_id, app=app)
+        result: AsyncResult[Any] = AsyncResult(task_id, app=app)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             assert self.process.poll() is None, "the worker died:\n" + self.log_text()
@@ -289,7 +290,7 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 
 
 @pytest.fixture(scope="module")
-def real_worker(django_db_setup, tmp_path_factory) -> Iterator[Worker]:  # type: ignore[no-untyped-def]
+def real_worker(django_db_setup, tmp_path_factory) -> Iterator[Worker]:
     """A worker on the committed test database and a queue of its own; this process sends to it."""
     if not BROKER_URL:
         unavailable(
@@ -335,7 +336,7 @@ class TestRealWorker:
     """Committed data, a real broker and a worker process."""
 
     @pytest.fixture(autouse=True)
-    def _public_schema_and_clean_cache(self, django_db_setup, django_db_blocker) -> Iterator[None]:  # type: ignore[no-untyped-def]
+    def _public_schema_and_clean_cache(self, django_db_setup, django_db_blocker) -> Iterator[None]:
         # Replaces the suite's per-test transaction: the worker sees only committed rows,
         # and on_commit callbacks run. Every SchemaCheck a test leaves is deleted.
         with django_db_blocker.unblock():

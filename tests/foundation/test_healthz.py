@@ -24,7 +24,7 @@ EAGER_BODY = {"status": "ok", "database": {"ok": True}, "broker": {"ok": True, "
 
 
 @pytest.fixture
-def no_broker(settings) -> None:  # type: ignore[no-untyped-def]
+def no_broker(settings) -> None:
     settings.CELERY_BROKER_URL = ""
 
 

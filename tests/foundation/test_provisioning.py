@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
-from django.db import connection
 from django_tenants.utils import schema_exists
 
 from tenants import services
+from tenants.db import connection
 from tenants.models import Domain, Municipality
 from tests.numbers import org_number as valid_org_number
 

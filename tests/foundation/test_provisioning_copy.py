@@ -39,7 +39,7 @@ CATALOGUE = {
 
 
 def describe(schema: str) -> dict[str, list[tuple]]:
-    def plain(value):  # type: ignore[no-untyped-def]
+    def plain(value):
         if isinstance(value, str):
             return value.replace(f'"{schema}".', "<schema>.").replace(f"{schema}.", "<schema>.")
         return value

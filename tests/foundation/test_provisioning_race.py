@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 
+from tenants.db import connection
 from tenants.models import Domain, Municipality
 from tenants.services import provision_municipality
 from tests.committed import remove_scratch, scratch_slug
@@ -26,7 +26,7 @@ WAIT_SECONDS = 60
 
 
 @pytest.fixture(autouse=True)
-def _public_schema_and_clean_cache(django_db_setup, django_db_blocker) -> Iterator[None]:  # type: ignore[no-untyped-def]
+def _public_schema_and_clean_cache(django_db_setup, django_db_blocker) -> Iterator[None]:
     """Replaces the suite's per-test transaction: each thread commits on its own connection."""
     with django_db_blocker.unblock():
         connection.set_schema_to_public()

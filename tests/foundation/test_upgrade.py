@@ -13,10 +13,10 @@ from collections.abc import Iterator
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 
 from tenants import services
+from tenants.db import connection
 from tenants.models import Municipality
 from tests.committed import provision_scratch, remove_scratch, scratch_slug
 
@@ -24,7 +24,7 @@ APP = "plans"
 
 
 @pytest.fixture(autouse=True)
-def _public_schema_and_clean_cache(django_db_setup, django_db_blocker) -> Iterator[None]:  # type: ignore[no-untyped-def]
+def _public_schema_and_clean_cache(django_db_setup, django_db_blocker) -> Iterator[None]:
     """Replaces the suite's per-test transaction: this test's DDL must be committed."""
     with django_db_blocker.unblock():
         connection.set_schema_to_public()

@@ -9,10 +9,10 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from samla.dates import add_months
+from tenants.db import connection
 from tenants.plans import services
 from tenants.plans.blueprints import BLUEPRINTS, move_plan_start
 from tenants.plans.models import Change, Plan
@@ -22,7 +22,7 @@ from tests.urlmaps import GUESSED_ID
 D = datetime.date
 
 
-def start_from(api, key: str, start: str, title: str = "Nytt prosjekt"):  # type: ignore[no-untyped-def]
+def start_from(api, key: str, start: str, title: str = "Nytt prosjekt"):
     return api.post(
         "/api/plans/from-template/",
         {"template": key, "title": title, "start": start},
@@ -30,7 +30,7 @@ def start_from(api, key: str, start: str, title: str = "Nytt prosjekt"):  # type
     )
 
 
-def by_code(rows) -> dict:  # type: ignore[no-untyped-def]
+def by_code(rows) -> dict:
     return {row.code: row for row in rows}
 
 
@@ -147,7 +147,7 @@ def started(nordre_land, leader_a) -> Plan:
         return Plan.objects.get(pk=plan.pk)
 
 
-def BLUEPRINT_PLAN(user, start: datetime.date) -> Plan:  # type: ignore[no-untyped-def]
+def BLUEPRINT_PLAN(user, start: datetime.date) -> Plan:
     from tenants.plans.blueprints import start_plan_from_blueprint
 
     return start_plan_from_blueprint(

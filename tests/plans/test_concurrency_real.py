@@ -17,11 +17,11 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.db import connection
 from django_tenants.utils import tenant_context
 from knox.models import AuthToken
 
 from samla.accounts.models import MunicipalityMembership, MunicipalityRole, User
+from tenants.db import connection
 from tenants.models import Municipality
 from tenants.plans.models import Change, ChangeAction, Milestone, Plan
 from tests.committed import provision_scratch, remove_scratch, scratch_slug
@@ -32,7 +32,7 @@ WAIT_SECONDS = 30
 
 
 @pytest.fixture(autouse=True)
-def _public_schema_and_clean_cache(django_db_setup, django_db_blocker) -> Iterator[None]:  # type: ignore[no-untyped-def]
+def _public_schema_and_clean_cache(django_db_setup, django_db_blocker) -> Iterator[None]:
     """Replaces the suite's per-test transaction: both connections must see the rows."""
     with django_db_blocker.unblock():
         connection.set_schema_to_public()

@@ -10,6 +10,7 @@ import io
 import os
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from docx import Document
@@ -37,7 +38,7 @@ SAMI = "Unjárga gielda: Mánáid ja nuoraid ángiruššan (č đ ŋ š ŧ ž Č
 MARKUP = "<b>Fet</b> & «sitat»"
 
 
-def download(api, url: str):  # type: ignore[no-untyped-def]
+def download(api, url: str):
     response = api.get(url)
     assert response.status_code == 200, (url, response.status_code, response.content[:300])
     keep = os.environ.get("SAMLA_KEEP_DOCUMENTS")  # for looking at them by hand
@@ -65,7 +66,7 @@ def pdf_text(content: bytes) -> str:
 
 
 @pytest.fixture
-def full_plan_a(plan_a, nordre_land, leader_a):  # type: ignore[no-untyped-def]
+def full_plan_a(plan_a, nordre_land, leader_a):
     """A's seed plan with the parts the seed leaves empty filled in, through the services."""
     with inside(nordre_land):
         plan = services.update_plan(
@@ -276,7 +277,8 @@ def test_the_pdf_embeds_its_font(plan_a, nordre_land, leader_a) -> None:
 
     fonts = set()
     for page in PdfReader(io.BytesIO(response.content)).pages:
-        for font in page["/Resources"]["/Font"].values():
+        resources: Any = page["/Resources"]  # pypdf types the entry as any PDF object
+        for font in resources["/Font"].values():
             font = font.get_object()
             fonts.add(font["/BaseFont"])
             assert font["/Subtype"] != "/Type1", "a standard font lacks ŋ and ŧ"

@@ -34,7 +34,7 @@ EXPORT_CLASSES = ("PlanDocx", "PlanPdf", "PlanXlsx", "PlanCalendar", "StatusRepo
 
 
 @pytest.fixture
-def submitted_report_a(plan_a, nordre_land, leader_a):  # type: ignore[no-untyped-def]
+def submitted_report_a(plan_a, nordre_land, leader_a):
     with inside(nordre_land):
         report = services.create_status_report(
             nordre_land,
@@ -214,7 +214,7 @@ def grow(plan: Plan) -> None:
     )  # fmt: skip
 
 
-def export(api, plan: Plan, name: str):  # type: ignore[no-untyped-def]
+def export(api, plan: Plan, name: str):
     with CaptureQueriesContext(connection) as queries:
         started = time.perf_counter()
         response = api.get(f"/api/plans/{plan.pk}/{name}")

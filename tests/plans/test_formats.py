@@ -30,7 +30,7 @@ from tests.conftest import client_for, host_of
 from tests.plans.conftest import api_as, inside
 
 
-def page_text(user, municipality, url: str) -> str:  # type: ignore[no-untyped-def]
+def page_text(user, municipality, url: str) -> str:
     """The page's text with its tags dropped; no-break spaces are kept as they are."""
     response = client_for(host_of(municipality), user).get(url)
     assert response.status_code == 200, url
@@ -38,14 +38,14 @@ def page_text(user, municipality, url: str) -> str:  # type: ignore[no-untyped-d
     return re.sub(r"[ \t\r\n]+", " ", text)
 
 
-def docx_cells(user, municipality, plan: Plan) -> list[list[str]]:  # type: ignore[no-untyped-def]
+def docx_cells(user, municipality, plan: Plan) -> list[list[str]]:
     response = api_as(user, municipality).get(f"/api/plans/{plan.pk}/export.docx")
     assert response.status_code == 200
     document = Document(io.BytesIO(response.content))
     return [[c.text for c in row.cells] for table in document.tables for row in table.rows]
 
 
-def pdf_text(user, municipality, plan: Plan) -> str:  # type: ignore[no-untyped-def]
+def pdf_text(user, municipality, plan: Plan) -> str:
     response = api_as(user, municipality).get(f"/api/plans/{plan.pk}/export.pdf")
     assert response.status_code == 200
     pages = PdfReader(io.BytesIO(response.content)).pages

@@ -21,7 +21,7 @@ RISK = {"title": "Altfor lang tittel", "likelihood": 2, "consequence": 2}
 
 
 @pytest.fixture
-def unknown_constraint(plan_a, nordre_land):  # type: ignore[no-untyped-def]
+def unknown_constraint(plan_a, nordre_land):
     with inside(nordre_land), connection.cursor() as cursor:
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the seed's deferred checks, now
         cursor.execute(
@@ -32,7 +32,7 @@ def unknown_constraint(plan_a, nordre_land):  # type: ignore[no-untyped-def]
 
 def test_an_unknown_constraint_is_a_logged_server_error(
     unknown_constraint, plan_a, nordre_land, leader_a, caplog
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     with inside(nordre_land), caplog.at_level(logging.ERROR, logger=engine.__name__):
         with pytest.raises(IntegrityError) as raised:
             services.create_risk(nordre_land, plan_a, leader_a, RISK)
@@ -43,7 +43,7 @@ def test_an_unknown_constraint_is_a_logged_server_error(
 
 def test_the_api_does_not_answer_400_for_an_unknown_constraint(
     unknown_constraint, plan_a, nordre_land, leader_a
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     api = api_as(leader_a, nordre_land)
     with pytest.raises(IntegrityError):  # the test client re-raises what would be a 500
         api.post(f"/api/plans/{plan_a.pk}/risks/", RISK, format="json")
@@ -51,7 +51,7 @@ def test_the_api_does_not_answer_400_for_an_unknown_constraint(
 
 def test_a_known_constraint_is_a_field_error_by_its_name(
     unknown_constraint, plan_a, nordre_land, leader_a, monkeypatch
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     monkeypatch.setitem(engine.CONSTRAINT_FIELDS, unknown_constraint, "title")
     with inside(nordre_land), pytest.raises(ValidationError) as refused:
         services.create_risk(nordre_land, plan_a, leader_a, RISK)

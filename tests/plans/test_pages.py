@@ -10,9 +10,9 @@ import datetime
 import re
 from decimal import Decimal
 
-from django.db import connection
 from django.utils import timezone
 
+from tenants.db import connection
 from tenants.plans import services
 from tenants.plans.models import Milestone, Plan, PlanStatus, Risk, StatusReport
 from tests.conftest import client_for, host_of
@@ -21,18 +21,18 @@ from tests.plans.conftest import inside
 D = datetime.date
 
 
-def page(user, municipality):  # type: ignore[no-untyped-def]
+def page(user, municipality):
     return client_for(host_of(municipality), user)
 
 
-def text_of(response) -> str:  # type: ignore[no-untyped-def]
+def text_of(response) -> str:
     """The page's text as a person reads it (tags dropped, spaces squeezed)."""
     html = response.content.decode()
     html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip()
 
 
-def current_plan(user, today: datetime.date | None = None) -> Plan:  # type: ignore[no-untyped-def]
+def current_plan(user, today: datetime.date | None = None) -> Plan:
     """A plan running now, with a milestone ahead, one overdue and an undecided point."""
     today = today or timezone.localdate()
     plan = services.create_plan(

@@ -20,7 +20,7 @@ def history_url(plan: Plan) -> str:
     return f"/planer/{plan.pk}/historikk/"
 
 
-def deleted_risk(plan: Plan, user, municipality) -> tuple[int, Change]:  # type: ignore[no-untyped-def]
+def deleted_risk(plan: Plan, user, municipality) -> tuple[int, Change]:
     with inside(municipality):
         risk = services.create_risk(
             municipality,

@@ -5,8 +5,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from django.db import connection
-
+from tenants.db import connection
 from tenants.plans import services
 from tests.conftest import client_for, host_of
 from tests.plans.conftest import inside
@@ -14,7 +13,7 @@ from tests.plans.conftest import inside
 D = datetime.date
 
 
-def one_of_each(plan, user) -> dict[str, int]:  # type: ignore[no-untyped-def]
+def one_of_each(plan, user) -> dict[str, int]:
     """A row of every part of the plan, through the services; the ids by URL segment."""
     goal = services.create_goal(
         connection.tenant, plan, user, {"level": "main", "text": "Hovedmål <i>x</i>"}

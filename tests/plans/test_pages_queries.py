@@ -72,7 +72,7 @@ def fill(plan: Plan, n: int, prefix: str) -> None:
         )
 
 
-def count_queries(client, path: str) -> int:  # type: ignore[no-untyped-def]
+def count_queries(client, path: str) -> int:
     with CaptureQueriesContext(connection) as queries:
         response = client.get(path)
     assert response.status_code == 200, path

@@ -61,7 +61,7 @@ def test_the_isolation_walk_reaches_every_part() -> None:
         assert f"/planer/{GUESSED_ID}/{part.page_slug}/{GUESSED_ID}/" in walked, part.name
 
 
-def test_the_schema_documents_every_part(leader_a, nordre_land) -> None:  # type: ignore[no-untyped-def]
+def test_the_schema_documents_every_part(leader_a, nordre_land) -> None:
     paths = schema_of(host_of(nordre_land), leader_a)["paths"]
     for part in PARTS:
         listed = paths[f"/api/plans/{{plan_id}}/{part.api_slug}/"]
@@ -73,7 +73,7 @@ def test_the_schema_documents_every_part(leader_a, nordre_land) -> None:  # type
 
 
 @pytest.fixture
-def hazards():  # type: ignore[no-untyped-def]
+def hazards():
     """A throwaway declaration (risks again, under a new slug) added to the registry at
     runtime, with the URL maps rebuilt from it; everything is put back afterwards."""
     from samla import urls_tenant
@@ -101,7 +101,7 @@ def hazards():  # type: ignore[no-untyped-def]
 
 def test_a_part_declared_at_runtime_is_routed_and_served(
     hazards, plan_a, nordre_land, leader_a
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     # Given a declaration added to the registry (and the URL maps rebuilt)
     # Then the API routes it under its name and slug, and answers with its rows
     url = reverse("plans:hazard-list", TENANT_URLS, kwargs={"plan_id": plan_a.pk})

@@ -108,6 +108,9 @@ class World:
     # report that the main run's `submit/` would otherwise have frozen): the main runs
     # never get their ids from the lists.
     reserved: dict[str, list[int]] = field(default_factory=dict)
+    # Requests the examples phase sends first (operation label → cases), for operations no
+    # generated input can pass: adding a member needs a real municipality that is not one.
+    examples: dict[str, list[dict]] = field(default_factory=dict)
 
 
 def _seed_plans(municipality, leader) -> tuple[int, int, int, list[int]]:
@@ -170,7 +173,7 @@ def world(django_db_setup, django_db_blocker) -> Iterator[World]:
     from knox.models import AuthToken
 
     from billing.models import Consultancy
-    from networks.models import LearningNetwork, Organiser
+    from networks.models import LearningNetwork, NetworkMembership, Organiser
     from samla.accounts.models import (
         ConsultancyMembership,
         CoordinatorRole,
@@ -208,6 +211,22 @@ def world(django_db_setup, django_db_blocker) -> Iterator[World]:
             )
             network.municipalities.add(municipality)
             CoordinatorRole.objects.create(user=users["coordinator"], network=network)
+            # A second network, for the leader to leave (`…/leave/` on the other is
+            # reserved), and a second municipality, for the coordinator to add.
+            left = LearningNetwork.objects.create(
+                name=f"Fuzz-nettverk 2 {suffix}", slug=f"{slug}-2", organiser=Organiser.BOTH
+            )
+            left.municipalities.add(municipality)
+            # The membership the runs keep gets the higher id (generated ids are often 1).
+            NetworkMembership.objects.filter(network=network).delete()
+            network.municipalities.add(municipality)
+            memberships = {
+                row.network_id: row.pk
+                for row in NetworkMembership.objects.filter(municipality=municipality)
+            }
+            newcomer = provision_municipality(
+                name=f"Fuzz {suffix} B", slug=f"{slug}-b", org_number=org_number()
+            )
             consultancy = Consultancy.objects.create(
                 name=f"Fuzz konsulent {suffix}", slug=slug, org_number=org_number()
             )
@@ -225,15 +244,24 @@ def world(django_db_setup, django_db_blocker) -> Iterator[World]:
                 "/api/plans/{plan_id}/": [doomed],
                 "/api/plans/{plan_id}/status-reports/{pk}/": [draft],
                 "/api/plans/{plan_id}/status-reports/{pk}/submit/": kept,
+                "/api/network-memberships/{membership_id}/leave/": [memberships[network.pk]],
+            },
+            examples={
+                "POST /api/networks/{network_id}/members/": [
+                    {
+                        "body": {"municipality": newcomer.pk},
+                        "path_parameters": {"network_id": network.pk},
+                    }
+                ]
             },
         )
     finally:
         # Also after a failed setup: nothing of the scratch world may outlive the module.
         with django_db_blocker.unblock():
             connection.set_schema_to_public()
-            for municipality in Municipality.objects.filter(slug=slug):
+            for municipality in Municipality.objects.filter(slug__in=[slug, f"{slug}-b"]):
                 municipality.delete(force_drop=True)
-            LearningNetwork.objects.filter(slug=slug).delete()
+            LearningNetwork.objects.filter(slug__in=[slug, f"{slug}-2"]).delete()
             Consultancy.objects.filter(slug=slug).delete()
             User.objects.filter(username__startswith=f"fuzz-{suffix}.").delete()
             Session.objects.exclude(session_key__in=sessions_before).delete()
@@ -551,7 +579,9 @@ def run_schemathesis(
         **os.environ,
         "SCHEMATHESIS_HOOKS": str(HOOKS),
         "SAMLA_FUZZ_RECORD": str(record),
-        "SAMLA_FUZZ_EXAMPLES": json.dumps({"POST /api/auth/token/": [{"body": world.credentials}]}),
+        "SAMLA_FUZZ_EXAMPLES": json.dumps(
+            {"POST /api/auth/token/": [{"body": world.credentials}], **world.examples}
+        ),
         # For the hook that gives most updates the row's current version (fuzz_hooks.py).
         "SAMLA_FUZZ_BASE_URL": server.base_url,
         "SAMLA_FUZZ_HEADERS": json.dumps(

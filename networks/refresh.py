@@ -18,7 +18,6 @@ from django.core.cache import cache
 from django.db import transaction
 from django_tenants.utils import get_public_schema_name, tenant_context
 
-from tenants.db import connection
 from tenants.models import Municipality
 
 logger = logging.getLogger(__name__)
@@ -48,11 +47,8 @@ def schedule_refresh(municipality: Municipality) -> str:
     return "skipped"
 
 
-def progress_changed() -> None:
+def progress_changed(municipality: Municipality) -> None:
     """Call inside a write's transaction in a municipality's schema: refresh after commit."""
-    municipality = getattr(connection, "tenant", None)
-    if not isinstance(municipality, Municipality):
-        return
     if municipality.schema_name == get_public_schema_name():
         return
     # robust: the write has committed; a failed refresh is logged, the nightly run repairs it.

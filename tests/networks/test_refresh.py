@@ -187,3 +187,23 @@ def test_the_dispatcher_is_the_one_beat_entry_for_the_roll_up():
     entries = [e["task"] for e in settings.CELERY_BEAT_SCHEDULE.values()]
     assert entries.count("networks.dispatch_progress_refresh") == 1
     assert "networks.refresh_progress" not in entries
+
+
+def test_approving_or_archiving_a_plan_refreshes_the_row(
+    nesseby, leader_b, plan, ran, django_capture_on_commit_callbacks
+):
+    # Given a draft plan (plan-level writes do not pass through a part's lock)
+    with tenant_context(nesseby):
+        draft = services.create_plan(
+            nesseby,
+            leader_b,
+            {"title": "Ny plan", "start": plan.start, "end": plan.end},
+        )
+
+    # When the leader approves it and the change commits
+    with django_capture_on_commit_callbacks(execute=True), tenant_context(nesseby):
+        services.approve_plan(nesseby, draft, leader_b, version=draft.version)
+
+    # Then the figures were refreshed for today
+    assert refreshes(ran) >= 1
+    assert ProgressSnapshot.objects.filter(municipality=nesseby, date=timezone.localdate()).exists()

@@ -126,7 +126,7 @@ def create_body(
 ) -> Body:
     """A body and its members (`members`: list of dicts), in one transaction."""
     with transaction.atomic():
-        plan = lock_plan(plan)
+        plan = lock_plan(tenant, plan)
         check_row_limit(plan, Body)
         return _write_body(tenant, plan, Body(plan=plan), user, rules, data)
 
@@ -137,11 +137,11 @@ def update_body(
 ) -> Body:  # fmt: skip
     """Change a body; given `members`, they become its members (rows matched by `id`)."""
     with transaction.atomic():
-        plan = lock_plan(body.plan)
+        plan = lock_plan(tenant, body.plan)
         current = lock_current(body, version)
         current.plan = plan
         return _write_body(tenant, plan, current, user, rules, data)
 
 
 def delete_body(tenant: Municipality, body: Body, user: AbstractBaseUser) -> None:
-    delete_row(body, user)
+    delete_row(tenant, body, user)

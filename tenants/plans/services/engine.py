@@ -291,12 +291,12 @@ def save(obj: models.Model) -> None:
         ) from exc
 
 
-def lock_plan(plan: Plan) -> Plan:
+def lock_plan(tenant: Municipality, plan: Plan) -> Plan:
     # Every write to a plan's parts locks the plan first: so the roll-up hooks in here, and
     # refreshes the municipality's progress figures when the write commits (networks.refresh).
     from networks.refresh import progress_changed
 
-    progress_changed()
+    progress_changed(tenant)
     return Plan.objects.select_for_update().get(pk=plan.pk)
 
 
@@ -309,10 +309,12 @@ def lock_current(obj: V, version: int | None) -> V:
     return current
 
 
-def create_row(plan: Plan, rules: Rules, data: Data, user: AbstractBaseUser) -> Any:
+def create_row(
+    tenant: Municipality, plan: Plan, rules: Rules, data: Data, user: AbstractBaseUser
+) -> Any:
     """A new row of a part under `rules`, checked, saved and recorded in one transaction."""
     with transaction.atomic():
-        plan = lock_plan(plan)
+        plan = lock_plan(tenant, plan)
         check_row_limit(plan, rules.model)
         obj = rules.model(plan=plan)  # type: ignore[misc]  # every part has `plan`; Versioned not
         errors: Errors = {}
@@ -328,11 +330,18 @@ def create_row(plan: Plan, rules: Rules, data: Data, user: AbstractBaseUser) -> 
         return obj
 
 
-def update_row(obj: V, rules: Rules, data: Data, version: int | None, user: AbstractBaseUser) -> V:
+def update_row(
+    tenant: Municipality,
+    obj: V,
+    rules: Rules,
+    data: Data,
+    version: int | None,
+    user: AbstractBaseUser,
+) -> V:
     """Change a row of a part under `rules`, if `version` is still the current one."""
     with transaction.atomic():
         # Every part has `plan`; Versioned, the type the rules know, does not.
-        plan = lock_plan(obj.plan)  # type: ignore[attr-defined]
+        plan = lock_plan(tenant, obj.plan)  # type: ignore[attr-defined]
         current = lock_current(obj, version)
         current.plan = plan  # type: ignore[attr-defined]
         before = history.snapshot(current)
@@ -352,9 +361,9 @@ def update_row(obj: V, rules: Rules, data: Data, version: int | None, user: Abst
         return current
 
 
-def delete_row(obj: Versioned, user: AbstractBaseUser) -> None:
+def delete_row(tenant: Municipality, obj: Versioned, user: AbstractBaseUser) -> None:
     with transaction.atomic():
-        lock_plan(obj.plan)  # type: ignore[attr-defined]  # every part has `plan`
+        lock_plan(tenant, obj.plan)  # type: ignore[attr-defined]  # every part has `plan`
         delete_recorded(obj, user)
 
 

@@ -53,7 +53,7 @@ def create_part(
     tenant: Municipality, plan: Plan, user: AbstractBaseUser, rules: Rules, data: Data
 ) -> Any:
     """A new row of a part in the plan, under the part's rules."""
-    return create_row(plan, rules, data, user)
+    return create_row(tenant, plan, rules, data, user)
 
 
 def update_part(
@@ -61,11 +61,11 @@ def update_part(
     version: int | None,
 ) -> V:  # fmt: skip
     """Change a row, naming the `version` edited (StaleVersion when someone saved first)."""
-    return update_row(obj, rules, data, version, user)
+    return update_row(tenant, obj, rules, data, version, user)
 
 
 def delete_part(tenant: Municipality, obj: Versioned, user: AbstractBaseUser) -> None:
-    delete_row(obj, user)
+    delete_row(tenant, obj, user)
 
 
 # Phases -------------------------------------------------------------------------------
@@ -109,7 +109,7 @@ def check_goal(plan: Plan, goal: Goal, errors: Errors) -> None:
 def delete_goal(tenant: Municipality, goal: Goal, user: AbstractBaseUser) -> None:
     """Delete a goal that has no sub-goals (they would lose their place in the tree)."""
     with transaction.atomic():
-        lock_plan(goal.plan)
+        lock_plan(tenant, goal.plan)
         if goal.children.exists():
             raise ValidationError(
                 {"__all__": [_("Målet har undermål. Flytt eller slett dem først.")]}

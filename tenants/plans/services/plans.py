@@ -14,6 +14,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from networks.refresh import progress_changed
 from tenants.models import Municipality
 from tenants.plans import bounds, history
 from tenants.plans.models import NAME_LIMIT, Plan, PlanStatus
@@ -109,6 +110,7 @@ def create_plan(tenant: Municipality, user: AbstractBaseUser, data: Data) -> Pla
         save(plan)
         check_text_limit(plan)
         history.record_created(plan, user)
+        progress_changed(tenant)
         return plan
 
 
@@ -137,12 +139,13 @@ def update_plan(
         save(current)
         check_text_limit(current)
         history.record_updated(current, user, before)
+        progress_changed(tenant)
         return current
 
 
 def delete_plan(tenant: Municipality, plan: Plan, user: AbstractBaseUser) -> None:
     with transaction.atomic():
-        delete_recorded(lock_plan(plan), user)
+        delete_recorded(lock_plan(tenant, plan), user)
 
 
 def approve_plan(
@@ -181,4 +184,5 @@ def approve_plan(
         current.version += 1
         save(current)
         history.record_updated(current, user, before)
+        progress_changed(tenant)
         return current

@@ -44,7 +44,7 @@ def delete_status_report(
     tenant: Municipality, report: StatusReport, user: AbstractBaseUser
 ) -> None:
     with transaction.atomic():
-        lock_plan(report.plan)
+        lock_plan(tenant, report.plan)
         current = StatusReport.objects.select_for_update().get(pk=report.pk)
         if current.is_submitted:
             raise ValidationError({"__all__": [_("Rapporten er sendt inn og kan ikke slettes.")]})
@@ -105,7 +105,7 @@ def submit_status_report(
     """The project leader submits the report: its snapshot is frozen, it cannot change."""
     require_leader(tenant, user, _("Bare prosjektleder kan sende inn rapporter."))
     with transaction.atomic():
-        plan = lock_plan(report.plan)
+        plan = lock_plan(tenant, report.plan)
         current = StatusReport.objects.select_for_update().get(pk=report.pk)
         if version is not None and current.version != version:
             raise StaleVersion(current)

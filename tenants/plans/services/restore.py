@@ -58,7 +58,7 @@ def restore_deleted(
     from tenants.plans.registry import part_of_type
 
     with transaction.atomic():
-        plan = lock_plan(plan)
+        plan = lock_plan(tenant, plan)
         try:
             change = history.deleted_parts(plan).filter(pk=int(change_id)).first()
         except (TypeError, ValueError):

@@ -33,6 +33,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django_tenants.utils import tenant_context
 from kombu import Exchange, Queue
+from kombu import pools as kombu_pools
 from tenant_schemas_celery.task import TenantTask
 
 from samla.celery import app
@@ -201,6 +202,9 @@ def _forget_connections() -> None:
     if app._pool is not None:
         app._pool.force_close_all()
     app._pool = None
+    # kombu keeps producer pools per connection in a global registry; a closed one would be
+    # handed out again to the next module that starts a worker on the same broker URL.
+    kombu_pools.reset()
     app.__dict__.pop("amqp", None)
     app._backend_cache = None
     if hasattr(app._local, "backend"):

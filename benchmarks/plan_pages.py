@@ -188,8 +188,7 @@ def build_largest_plan(user: Any, *, start: datetime.date | None = None) -> Any:
 
 
 def _build_plan(start: datetime.date | None, scale: float) -> Any:
-    from dateutil.relativedelta import relativedelta
-
+    from samla.dates import add_months
     from tenants.plans import bounds
     from tenants.plans.models import (
         LONG_TEXT_LIMIT,
@@ -293,8 +292,8 @@ def _build_plan(start: datetime.date | None, scale: float) -> Any:
             plan=plan, code=f"HA{n + 1:03d}", name=_text(f"Hovedaktivitet {n + 1}", name),
             purpose=_text("Hensikt", text), tasks=_text("Oppgaver", long),
             result=_text("Resultat", text), responsible=_text("Ansvarlig", name),
-            start_month=first_month + relativedelta(months=(n * 7) % (months // 2)),
-            end_month=first_month + relativedelta(months=(n * 7) % (months // 2) + months // 2),
+            start_month=add_months(first_month, (n * 7) % (months // 2)),
+            end_month=add_months(first_month, (n * 7) % (months // 2) + months // 2),
         )
         for n in range(limit[Activity])
     )  # fmt: skip

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
@@ -20,6 +19,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
 from samla.accounts import integrations
+from samla.accounts.access import acting_user, tenant_of
 from samla.accounts.models import TOKEN_STATUS_LABELS, IntegrationToken
 from samla.accounts.permissions import TenantAccess
 
@@ -34,7 +34,7 @@ class LeaderOnly(TenantAccess):
     def has_permission(self, request: Request, view: Any) -> bool:
         if not super().has_permission(request, view):
             return False
-        return integrations.is_leader_of(request.user, request.tenant)  # type: ignore[attr-defined]
+        return integrations.is_leader_of(request.user, tenant_of(request))
 
 
 class IntegrationTokenSerializer(serializers.ModelSerializer[IntegrationToken]):
@@ -111,13 +111,6 @@ class IntegrationTokenCreateSerializer(serializers.Serializer[dict[str, Any]]):
     )
 
 
-def _service_errors(exc: DjangoValidationError) -> serializers.ValidationError:
-    detail: Any = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
-    if isinstance(detail, dict) and "__all__" in detail:
-        detail["non_field_errors"] = detail.pop("__all__")
-    return serializers.ValidationError(detail)
-
-
 class LeaderOnlySchema(api_settings.DEFAULT_SCHEMA_CLASS):  # type: ignore[name-defined]
     """The project's schema inspector, plus 403 on reads: only the leader may read these."""
 
@@ -137,7 +130,7 @@ class IntegrationTokensView(GenericAPIView[IntegrationToken]):
     schema = LeaderOnlySchema()
 
     def get_queryset(self) -> Any:
-        return integrations.integration_tokens_for(self.request.tenant, self.request.user)  # type: ignore[attr-defined]
+        return integrations.integration_tokens_for(tenant_of(self.request), self.request.user)
 
 
 @extend_schema(tags=[TAG])
@@ -165,14 +158,11 @@ class IntegrationTokenList(IntegrationTokensView):
     def post(self, request: Request) -> Response:
         given = IntegrationTokenCreateSerializer(data=request.data)
         given.is_valid(raise_exception=True)
-        try:
-            token, secret = integrations.create_integration_token(
-                request.tenant,  # type: ignore[attr-defined]
-                request.user,  # type: ignore[arg-type]
-                **given.validated_data,
-            )
-        except DjangoValidationError as exc:
-            raise _service_errors(exc) from exc
+        token, secret = integrations.create_integration_token(
+            tenant_of(request),
+            acting_user(request),
+            **given.validated_data,
+        )
         body = IntegrationTokenCreatedSerializer(token, context={"secret": secret}).data
         return Response(body, status=status.HTTP_201_CREATED)
 
@@ -186,7 +176,7 @@ class IntegrationTokenScoped(IntegrationTokensView):
         super().initial(request, *args, **kwargs)
         # Before method dispatch: a wrong id is 404 whatever the method.
         self.token = integrations.get_integration_token_for(
-            request.tenant,  # type: ignore[attr-defined]
+            tenant_of(request),
             request.user,
             kwargs["token_id"],
         )
@@ -211,5 +201,5 @@ class IntegrationTokenRevoke(IntegrationTokenScoped):
         responses={200: IntegrationTokenSerializer},
     )
     def post(self, request: Request, token_id: int) -> Response:
-        token = integrations.revoke_integration_token(self.token, request.user)  # type: ignore[arg-type]
+        token = integrations.revoke_integration_token(self.token, acting_user(request))
         return Response(self.get_serializer(token).data)

@@ -9,34 +9,23 @@ submitting a report and deleting a whole plan need the leader.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any, ClassVar, TypeVar
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, status
+from rest_framework import status
 from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from samla.accounts.access import LEADER_ROLES, WRITE_ROLES, acting_user, tenant_of
 from samla.accounts.permissions import HasRole
-from samla.api.errors import validation_detail
 from samla.api.schema import SamlaAutoSchema
 from tenants.plans import access, services
 from tenants.plans import serializers as s
 from tenants.plans.models import Plan, Versioned
 from tenants.plans.registry import PARTS, PlanPart, part_named
 from tenants.plans.services import StaleVersion, stale_message
-
-
-def call_service(func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-    """Run a service; its ValidationError becomes DRF's 400 with the same field keys."""
-    try:
-        return func(*args, **kwargs)
-    except DjangoValidationError as exc:
-        raise serializers.ValidationError(validation_detail(exc)) from exc
 
 
 def _split_version(validated: dict[str, Any]) -> tuple[dict[str, Any], int | None]:
@@ -91,7 +80,7 @@ class PlanList(PlansView[Plan]):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data, _version = _split_version(serializer.validated_data)
-        plan = call_service(services.create_plan, tenant_of(request), acting_user(request), data)
+        plan = services.create_plan(tenant_of(request), acting_user(request), data)
         return Response(self.get_serializer(plan).data, status=status.HTTP_201_CREATED)
 
 
@@ -131,7 +120,7 @@ class PlanDetail(PlanScoped[Plan]):
         return self._change(request, partial=True)
 
     def delete(self, request: Request, plan_id: int) -> Response:
-        call_service(services.delete_plan, tenant_of(request), self.plan, acting_user(request))
+        services.delete_plan(tenant_of(request), self.plan, acting_user(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     def _change(self, request: Request, *, partial: bool) -> Response:
@@ -139,8 +128,7 @@ class PlanDetail(PlanScoped[Plan]):
         serializer.is_valid(raise_exception=True)
         data, version = _split_version(serializer.validated_data)
         try:
-            plan = call_service(
-                services.update_plan,
+            plan = services.update_plan(
                 tenant_of(request),
                 self.plan,
                 acting_user(request),
@@ -165,8 +153,7 @@ class PlanApprove(PlanScoped[Plan]):
         given = s.ApproveSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         try:
-            plan = call_service(
-                services.approve_plan,
+            plan = services.approve_plan(
                 tenant_of(request),
                 self.plan,
                 acting_user(request),
@@ -197,9 +184,7 @@ class PartList(PlanScoped[Versioned]):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data, _version = _split_version(serializer.validated_data)
-        obj = call_service(
-            self.part.create, tenant_of(request), self.plan, acting_user(request), data
-        )
+        obj = self.part.create(tenant_of(request), self.plan, acting_user(request), data)
         return Response(self.get_serializer(obj).data, status=status.HTTP_201_CREATED)
 
 
@@ -227,7 +212,7 @@ class PartDetail(PlanScoped[Versioned]):
         return self._change(request, partial=True)
 
     def delete(self, request: Request, plan_id: int, pk: int) -> Response:
-        call_service(self.part.delete, tenant_of(request), self.object, acting_user(request))
+        self.part.delete(tenant_of(request), self.object, acting_user(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     def _change(self, request: Request, *, partial: bool) -> Response:
@@ -235,8 +220,7 @@ class PartDetail(PlanScoped[Versioned]):
         serializer.is_valid(raise_exception=True)
         data, version = _split_version(serializer.validated_data)
         try:
-            obj = call_service(
-                self.part.update,
+            obj = self.part.update(
                 tenant_of(request),
                 self.object,
                 acting_user(request),
@@ -291,8 +275,7 @@ class StatusReportSubmit(PartDetail):
         given = s.SubmitSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         try:
-            report = call_service(
-                services.submit_status_report,
+            report = services.submit_status_report(
                 tenant_of(request),
                 self.object,
                 acting_user(request),

@@ -18,7 +18,7 @@ from rest_framework.response import Response
 from samla.accounts.access import acting_user, tenant_of
 from tenants.plans import blueprints
 from tenants.plans import serializers as s
-from tenants.plans.api import ListSchema, PlanScoped, PlansView, call_service
+from tenants.plans.api import ListSchema, PlanScoped, PlansView
 from tenants.plans.models import NAME_LIMIT, Plan
 from tenants.plans.services import StaleVersion
 
@@ -79,8 +79,7 @@ class PlanFromTemplate(PlansView[Plan]):
         given.is_valid(raise_exception=True)
         data = dict(given.validated_data)
         key = data.pop("template")
-        plan = call_service(
-            blueprints.start_plan_from_blueprint,
+        plan = blueprints.start_plan_from_blueprint(
             tenant_of(request),
             acting_user(request),
             key,
@@ -101,8 +100,7 @@ class PlanMoveStart(PlanScoped[Plan]):
         given = MoveStartSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         try:
-            plan = call_service(
-                blueprints.move_plan_start,
+            plan = blueprints.move_plan_start(
                 tenant_of(request),
                 self.plan,
                 acting_user(request),

@@ -20,7 +20,7 @@ from rest_framework.response import Response
 from samla.accounts.access import acting_user, tenant_of
 from samla.api.pagination import LinkHeaderPagination
 from tenants.plans import access, history, services
-from tenants.plans.api import ListSchema, PlanScoped, call_service
+from tenants.plans.api import ListSchema, PlanScoped
 from tenants.plans.models import Change, ChangeAction
 from tenants.plans.registry import PARTS
 
@@ -124,10 +124,10 @@ class RestoreChange(PlanScoped[Change]):
     def post(self, request: Request, plan_id: int, change_id: int) -> Response:
         # Another plan's change (or none) is 404, as for any id that is not this plan's.
         get_object_or_404(history.changes_for(self.plan), pk=change_id)
-        obj = call_service(
-            services.restore_deleted, tenant_of(request), self.plan, acting_user(request), change_id
+        obj = services.restore_deleted(
+            tenant_of(request), self.plan, acting_user(request), change_id
         )
-        kind = obj._meta.model_name
+        kind = str(obj._meta.model_name)
         return Response(
             {"type": kind, "object": PART_SERIALIZERS[kind](obj).data},
             status=status.HTTP_201_CREATED,

@@ -37,6 +37,10 @@ class LearningNetwork(models.Model):
     starts_on = models.DateField(_("start"), null=True, blank=True)
     ends_on = models.DateField(_("slutt"), null=True, blank=True)
     description = models.TextField(_("beskrivelse"), blank=True)
+    # Members' users see each other's names and figures in the comparison. Set by the
+    # coordinator only when every current member has consented (`OpenComparisonConsent`);
+    # a withdrawn consent or a new member turns it off again (`networks.services`).
+    open_comparison = models.BooleanField(_("åpen sammenligning"), default=False)
     # Every membership row, also those that have ended: current members are
     # `memberships.current()` (or `NetworkMembership.objects.current()`).
     municipalities: models.ManyToManyField[Municipality, NetworkMembership] = (
@@ -111,6 +115,54 @@ class NetworkMembership(models.Model):
     @property
     def is_current(self) -> bool:
         return self.left_on is None
+
+
+class OpenComparisonConsentQuerySet(models.QuerySet["OpenComparisonConsent"]):
+    def standing(self) -> OpenComparisonConsentQuerySet:
+        """Consents that have not been withdrawn."""
+        return self.filter(withdrawn_at__isnull=True)
+
+
+class OpenComparisonConsent(models.Model):
+    """A municipality's consent, given by its leader, to open comparison in one network.
+
+    Tied to the membership row, so a municipality that leaves and joins again consents
+    again. Withdrawing keeps the row (who and when) for the record.
+    """
+
+    membership = models.ForeignKey(
+        NetworkMembership, on_delete=models.CASCADE, related_name="open_comparison_consents"
+    )
+    given_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, related_name="+", verbose_name=_("gitt av")
+    )
+    given_at = models.DateTimeField(_("gitt"), default=timezone.now)
+    withdrawn_by = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("trukket av"),
+    )
+    withdrawn_at = models.DateTimeField(_("trukket"), null=True, blank=True)
+
+    objects = OpenComparisonConsentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("samtykke til åpen sammenligning")
+        verbose_name_plural = _("samtykker til åpen sammenligning")
+        ordering = ["membership", "-given_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["membership"],
+                condition=Q(withdrawn_at__isnull=True),
+                name="networks_one_standing_consent",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.membership}: {self.given_at:%Y-%m-%d}"
 
 
 class CompetenceBase(models.Model):

@@ -52,6 +52,7 @@ SHARED_APPS = [
     "samla.accounts",
     "tenants",
     "networks",
+    "networks.gatherings",
     "cms",
     "billing",
 ]

@@ -1,0 +1,1 @@
+"""Gatherings of a learning network: registrations, live group tasks and evaluations."""

@@ -25,14 +25,27 @@ def env_list(name: str, default: str) -> list[str]:
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "insecure-development-key-not-for-production")
 DEBUG = env_bool("DJANGO_DEBUG")
 
-# Municipality hosts are `<slug>.<SAMLA_BASE_DOMAIN>`; the public host is the base domain.
+
+def public_hosts(base_domain: str, aliases: list[str]) -> list[str]:
+    """SAMLA_PUBLIC_HOSTS from the environment, else the base domain, its aliases, 127.0.0.1."""
+    return env_list("SAMLA_PUBLIC_HOSTS", ",".join([base_domain, *aliases, "127.0.0.1"]))
+
+
+def allowed_hosts(base_domain: str, aliases: list[str]) -> list[str]:
+    """DJANGO_ALLOWED_HOSTS from the environment, else each domain and its sub-domains."""
+    domains = [f"{d},.{d}" for d in [base_domain, *aliases]]
+    return env_list("DJANGO_ALLOWED_HOSTS", ",".join([*domains, "127.0.0.1"]))
+
+
+# Municipality hosts are `<slug>.<SAMLA_BASE_DOMAIN>` (the primary host); the public host is
+# the base domain. Each alias base domain adds a second host per municipality
+# (`<slug>.<alias>`) and a public host (`<alias>`): the demo keeps `<slug>.localhost`.
 SAMLA_BASE_DOMAIN = os.environ.get("SAMLA_BASE_DOMAIN", "localhost")
-SAMLA_PUBLIC_HOSTS = env_list("SAMLA_PUBLIC_HOSTS", f"{SAMLA_BASE_DOMAIN},127.0.0.1")
+SAMLA_ALIAS_DOMAINS = env_list("SAMLA_ALIAS_DOMAINS", "")
+SAMLA_PUBLIC_HOSTS = public_hosts(SAMLA_BASE_DOMAIN, SAMLA_ALIAS_DOMAINS)
 SAMLA_SCHEME = os.environ.get("SAMLA_SCHEME", "http")
 SAMLA_PORT = os.environ.get("SAMLA_PORT", "")
-ALLOWED_HOSTS = env_list(
-    "DJANGO_ALLOWED_HOSTS", f"{SAMLA_BASE_DOMAIN},.{SAMLA_BASE_DOMAIN},127.0.0.1"
-)
+ALLOWED_HOSTS = allowed_hosts(SAMLA_BASE_DOMAIN, SAMLA_ALIAS_DOMAINS)
 
 # Applications --------------------------------------------------------------------------
 
@@ -52,6 +65,7 @@ SHARED_APPS = [
     "samla.accounts",
     "tenants",
     "networks",
+    "networks.indicators",
     "networks.gatherings",
     "cms",
     "billing",
@@ -75,6 +89,8 @@ MIDDLEWARE = [
     "tenants.middleware.MunicipalityMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Above the session and CSRF middleware: it sets the Domain of the cookies they wrote.
+    "samla.accounts.cookies.CookieDomainMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -130,9 +146,14 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
-# One login for every host: the session cookie is shared across sub-domains.
+# One login for every host under the shared cookie domain: the session and CSRF cookies
+# are given `Domain=.<it>` on the base domain and its sub-domains, and stay host-only on any
+# other host (`localhost`, `<slug>.localhost`, 127.0.0.1), chosen per request by
+# samla.accounts.cookies.CookieDomainMiddleware. A one-label domain (`localhost`) cannot
+# hold a shared cookie, so it shares nothing.
 SESSION_COOKIE_DOMAIN = os.environ.get("SESSION_COOKIE_DOMAIN") or None
 CSRF_COOKIE_DOMAIN = SESSION_COOKIE_DOMAIN
+SAMLA_SHARED_COOKIE_DOMAIN = SESSION_COOKIE_DOMAIN or f".{SAMLA_BASE_DOMAIN}"
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(60 * 60 * 10)))
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -1,0 +1,1 @@
+"""Shared indicators: the catalogue, values per municipality and period, the SSB CSV import."""

@@ -5,6 +5,13 @@ or belongs to; everything for operators), one network, and its members (coordina
 operators: list, add, read, remove). On a municipality's host (`samla/urls_tenant.py`):
 `/api/network-memberships/`, the municipality's memberships with what each shares; its
 leader changes the sharing choice (PATCH) and leaves a network (`…/leave/`).
+
+The comparison (`/api/networks/{id}/comparison/`, members as rows, unpaginated: a
+network's members fit one answer) and the trends (`…/trends/?figure=`) read the roll-up
+through `networks.comparison`, scoped by `networks.access.comparison_scope`. Open
+comparison: the coordinator PATCHes the network's `open_comparison`; a member's leader
+gives (PUT) or withdraws (DELETE) its consent at
+`/api/network-memberships/{id}/open-comparison-consent/` on the municipality's host.
 """
 
 from __future__ import annotations
@@ -13,15 +20,17 @@ from typing import Any, Generic, TypeVar
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
-from networks import access, services
-from networks.models import LearningNetwork, NetworkMembership, Sharing
+from networks import access, comparison, services
+from networks.figures import FIGURES
+from networks.models import LearningNetwork, NetworkMembership, OpenComparisonConsent, Sharing
 from samla.accounts.access import acting_user, tenant_of
 
 TAG = "networks"
@@ -44,8 +53,15 @@ class NetworkSerializer(serializers.ModelSerializer[LearningNetwork]):
             "starts_on",
             "ends_on",
             "description",
+            "open_comparison",
         ]
         read_only_fields = fields
+
+
+class OpenComparisonSerializer(serializers.Serializer[dict[str, Any]]):
+    open_comparison = serializers.BooleanField(
+        help_text=_("Åpen sammenligning: bare når alle medlemmene har samtykket")
+    )
 
 
 class MemberSerializer(serializers.ModelSerializer[NetworkMembership]):
@@ -93,6 +109,153 @@ class SharingSerializer(serializers.Serializer[dict[str, Any]]):
             "figures: bare statustall (standard); plans: statustall og planene, kun lesing"
         ),
     )
+
+
+class FigureColumnSerializer(serializers.Serializer[Any]):
+    key = serializers.CharField()
+    # A declared field; DRF's metaclass takes it off the class, so Field.label is untouched.
+    label = serializers.CharField()  # type: ignore[assignment]
+    unit = serializers.CharField()
+    better = serializers.CharField(help_text=_("higher, lower eller neither"))
+    median = serializers.FloatField(
+        allow_null=True,
+        help_text=_("Medianen, bare der minst fem kommuner har et tall (ellers null)"),
+    )
+    contributors = serializers.IntegerField(help_text=_("Kommuner med et tall"))
+
+
+class CellSerializer(serializers.Serializer[Any]):
+    figure = serializers.CharField()
+    value = serializers.JSONField(allow_null=True, help_text=_("Tallet (tekst for fasen)"))
+    state = serializers.ChoiceField(choices=[s.value for s in comparison.State])
+    state_label = serializers.CharField()
+
+
+class ComparisonMunicipalitySerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    slug = serializers.CharField()
+    number = serializers.CharField(allow_null=True)
+
+
+class ComparisonRowSerializer(serializers.Serializer[Any]):
+    municipality = ComparisonMunicipalitySerializer()
+    own = serializers.BooleanField(help_text=_("Brukerens egen kommune"))
+    sharing = serializers.ChoiceField(choices=Sharing.choices)
+    snapshot_date = serializers.DateField(
+        allow_null=True, help_text=_("Tallene er fra denne dagen")
+    )
+    plans_url = serializers.CharField(
+        allow_null=True, help_text=_("Kommunens planer (kun lesing), der den deler dem")
+    )
+    cells = CellSerializer(many=True)
+
+
+class ComparisonSerializer(serializers.Serializer[Any]):
+    network = serializers.IntegerField()
+    date = serializers.DateField()
+    competence_base = serializers.IntegerField(allow_null=True)
+    members = serializers.IntegerField(help_text=_("Medlemmer i utvalget"))
+    names = serializers.BooleanField(help_text=_("Om andre kommuners navn vises"))
+    figures = FigureColumnSerializer(many=True)
+    rows = ComparisonRowSerializer(many=True)
+
+
+class TrendValueSerializer(serializers.Serializer[Any]):
+    municipality = serializers.IntegerField()
+    value = serializers.JSONField(allow_null=True)
+
+
+class TrendPointSerializer(serializers.Serializer[Any]):
+    week = serializers.DateField(help_text=_("Mandagen i uka"))
+    median = serializers.FloatField(allow_null=True)
+    contributors = serializers.IntegerField()
+    values = TrendValueSerializer(many=True)
+
+
+class TrendSerializer(serializers.Serializer[Any]):
+    network = serializers.IntegerField()
+    figure = FigureColumnSerializer()
+    date = serializers.DateField()
+    weeks = serializers.IntegerField()
+    competence_base = serializers.IntegerField(allow_null=True)
+    municipalities = ComparisonMunicipalitySerializer(many=True)
+    points = TrendPointSerializer(many=True)
+
+
+class ConsentSerializer(serializers.Serializer[Any]):
+    consented = serializers.BooleanField()
+    given_at = serializers.DateTimeField(allow_null=True)
+    given_by = serializers.CharField(allow_null=True)
+
+
+def _figure_json(figure: Any, median: Any = None, contributors: int = 0) -> dict[str, Any]:
+    return {
+        "key": figure.key,
+        "label": str(figure.label),
+        "unit": str(figure.unit),
+        "better": str(figure.better),
+        "median": median,
+        "contributors": contributors,
+    }
+
+
+def comparison_json(result: comparison.Comparison) -> dict[str, Any]:
+    return {
+        "network": result.network.pk,
+        "date": result.as_of,
+        "competence_base": result.competence_base.pk if result.competence_base else None,
+        "members": result.members,
+        "names": result.names,
+        "figures": [_figure_json(c.figure, c.median, c.contributors) for c in result.columns],
+        "rows": [
+            {
+                "municipality": {
+                    "id": row.municipality_id,
+                    "name": row.name,
+                    "slug": row.slug,
+                    "number": row.number,
+                },
+                "own": row.own,
+                "sharing": row.sharing,
+                "snapshot_date": row.snapshot_date,
+                "plans_url": row.plans_url,
+                "cells": [
+                    {
+                        "figure": key,
+                        "value": cell.value,
+                        "state": str(cell.state),
+                        "state_label": cell.state_label,
+                    }
+                    for key, cell in row.cells.items()
+                ],
+            }
+            for row in result.rows
+        ],
+    }
+
+
+def trend_json(result: comparison.Trend) -> dict[str, Any]:
+    return {
+        "network": result.network.pk,
+        "figure": _figure_json(result.figure),
+        "date": result.as_of,
+        "weeks": result.weeks,
+        "competence_base": result.competence_base.pk if result.competence_base else None,
+        "municipalities": [
+            {"id": mid, "name": name, "slug": slug, "number": number}
+            for mid, (name, slug, number) in result.municipalities.items()
+        ],
+        "points": [
+            {
+                "week": point.week,
+                "median": point.median,
+                "contributors": point.contributors,
+                "values": [{"municipality": m, "value": v} for m, v in point.values.items()],
+            }
+            for point in result.points
+        ],
+    }
 
 
 # Schema: the member endpoints answer 403 to reads too ----------------------------------
@@ -146,6 +309,95 @@ class NetworkDetail(NetworkScoped[LearningNetwork]):
     @extend_schema(summary="Ett nettverk", responses={200: NetworkSerializer})
     def get(self, request: Request, network_id: int) -> Response:
         return Response(self.get_serializer(self.network).data)
+
+    @extend_schema(
+        summary="Slå åpen sammenligning på eller av (koordinatorer og driftsoperatører)",
+        request=OpenComparisonSerializer,
+        responses={200: NetworkSerializer},
+    )
+    def patch(self, request: Request, network_id: int) -> Response:
+        given = OpenComparisonSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        network = services.set_open_comparison(
+            acting_user(request), self.network, given.validated_data["open_comparison"]
+        )
+        return Response(self.get_serializer(network).data)
+
+
+COMPARISON_PARAMETERS = [
+    OpenApiParameter(
+        "competence_base", int, description=str(_("Bare kommunene i denne kompetansebasen (id)"))
+    ),
+    OpenApiParameter(
+        "date",
+        OpenApiTypes.DATE,
+        description=str(_("Tallene slik de var denne dagen (ikke i fremtiden)")),
+    ),
+]
+
+
+@extend_schema(tags=[TAG])
+class NetworkComparison(NetworkScoped[LearningNetwork]):
+    """The members as rows and the figures as columns, with the medians (not paginated)."""
+
+    serializer_class = ComparisonSerializer
+    pagination_class = None
+
+    @extend_schema(
+        summary="Sammenligning av medlemmene",
+        parameters=[
+            *COMPARISON_PARAMETERS,
+            OpenApiParameter(
+                "sort",
+                str,
+                enum=[f"{d}{k}" for k in comparison.sort_keys() for d in ("", "-")],
+                description=str(_("Sorter etter navn eller et tall; «-» først gir synkende")),
+            ),
+        ],
+        responses={200: ComparisonSerializer},
+    )
+    def get(self, request: Request, network_id: int) -> Response:
+        params = request.query_params
+        as_of = comparison.parse_as_of(params.get("date"))
+        base = comparison.parse_competence_base(params.get("competence_base"))
+        scope = access.comparison_scope(acting_user(request), self.network)
+        result = comparison.compare(self.network, scope, as_of, base, params.get("sort", ""))
+        return Response(ComparisonSerializer(comparison_json(result)).data)
+
+
+@extend_schema(tags=[TAG])
+class NetworkTrends(NetworkScoped[LearningNetwork]):
+    """One figure week by week: each member's value (as far as shown) and the median."""
+
+    serializer_class = TrendSerializer
+    pagination_class = None
+
+    @extend_schema(
+        summary="Utviklingen i ett tall",
+        parameters=[
+            OpenApiParameter(
+                "figure",
+                str,
+                required=True,
+                enum=list(FIGURES),
+                description=str(_("Tallets nøkkel")),
+            ),
+            OpenApiParameter(
+                "weeks", int, description=str(_("Antall uker bakover (1–156, standard 26)"))
+            ),
+            *COMPARISON_PARAMETERS,
+        ],
+        responses={200: TrendSerializer},
+    )
+    def get(self, request: Request, network_id: int) -> Response:
+        params = request.query_params
+        figure = comparison.parse_figure(params.get("figure"))
+        as_of = comparison.parse_as_of(params.get("date"))
+        weeks = comparison.parse_weeks(params.get("weeks"))
+        base = comparison.parse_competence_base(params.get("competence_base"))
+        scope = access.comparison_scope(acting_user(request), self.network)
+        result = comparison.trend(self.network, scope, figure, as_of, weeks, base)
+        return Response(TrendSerializer(trend_json(result)).data)
 
 
 class MembersScoped(NetworkScoped[NetworkMembership]):
@@ -275,3 +527,47 @@ class MembershipLeave(MembershipScoped):
             tenant_of(request), acting_user(request), self.membership
         )
         return Response(self.get_serializer(membership).data)
+
+
+def consent_json(consent: OpenComparisonConsent | None) -> dict[str, Any]:
+    if consent is None:
+        return {"consented": False, "given_at": None, "given_by": None}
+    return {
+        "consented": True,
+        "given_at": consent.given_at,
+        "given_by": consent.given_by.display_name,
+    }
+
+
+@extend_schema(tags=[TAG])
+class MembershipConsent(MembershipScoped):
+    """The municipality's consent to open comparison in the network (its leader gives it)."""
+
+    def standing(self) -> OpenComparisonConsent | None:
+        return (
+            OpenComparisonConsent.objects.standing()
+            .select_related("given_by")
+            .filter(membership=self.membership)
+            .first()
+        )
+
+    @extend_schema(summary="Samtykke til åpen sammenligning", responses={200: ConsentSerializer})
+    def get(self, request: Request, membership_id: int) -> Response:
+        return Response(ConsentSerializer(consent_json(self.standing())).data)
+
+    @extend_schema(
+        summary="Gi samtykke til åpen sammenligning",
+        request=None,
+        responses={200: ConsentSerializer},
+    )
+    def put(self, request: Request, membership_id: int) -> Response:
+        services.give_consent(tenant_of(request), acting_user(request), self.membership)
+        return Response(ConsentSerializer(consent_json(self.standing())).data)
+
+    @extend_schema(
+        summary="Trekk samtykket tilbake (åpen sammenligning slås av)",
+        responses={204: None},
+    )
+    def delete(self, request: Request, membership_id: int) -> Response:
+        services.withdraw_consent(tenant_of(request), acting_user(request), self.membership)
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -7,6 +7,13 @@ the membership row) is locked first, so two changes of one network are serialise
 Refusals are Django's ValidationError (keyed by field, in Norwegian) or PermissionDenied;
 nothing is written when anything is wrong. A municipality that left keeps its ended row
 (`left_on`) and gets a new one if it joins again.
+
+Open comparison: each member's leader gives (or withdraws) the municipality's consent;
+the coordinator turns the network's switch on only when every current member has a
+standing consent (400 naming the missing ones otherwise). A withdrawn consent or a new
+member turns the switch off in the same transaction: open comparison is never in force
+for a municipality that has not agreed to it (`networks.access.open_comparison_in_force`
+checks the same at read time).
 """
 
 from __future__ import annotations
@@ -17,8 +24,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from networks.access import require_member_manager
-from networks.models import LearningNetwork, NetworkMembership, Sharing
+from networks.access import missing_consents, require_member_manager
+from networks.models import LearningNetwork, NetworkMembership, OpenComparisonConsent, Sharing
 from samla.accounts.access import active_membership
 from samla.accounts.models import MunicipalityRole
 from tenants.models import Municipality
@@ -63,6 +70,9 @@ def add_member(
                     ]
                 }
             )
+        if network.open_comparison:  # the new member has not agreed to it
+            network.open_comparison = False
+            network.save(update_fields=["open_comparison"])
         try:
             with transaction.atomic():
                 return NetworkMembership.objects.create(network=network, municipality=municipality)
@@ -139,3 +149,71 @@ def leave_network(
         if current.municipality_id != tenant.pk:
             raise PermissionDenied
         return _end(current)
+
+
+# Open comparison --------------------------------------------------------------------------
+
+
+def give_consent(
+    tenant: Municipality, user: AbstractBaseUser, membership: NetworkMembership
+) -> OpenComparisonConsent:
+    """The municipality agrees to open comparison in the network (its leader only).
+
+    Giving it again while it stands changes nothing and answers the standing consent.
+    """
+    _require_leader(
+        tenant, user, _("Bare kommunens prosjektleder kan samtykke til åpen sammenligning.")
+    )
+    with transaction.atomic():
+        current = _current(membership, membership.network)
+        if current.municipality_id != tenant.pk:
+            raise PermissionDenied
+        standing = OpenComparisonConsent.objects.standing().filter(membership=current).first()
+        if standing is not None:
+            return standing
+        return OpenComparisonConsent.objects.create(membership=current, given_by_id=user.pk)
+
+
+def withdraw_consent(
+    tenant: Municipality, user: AbstractBaseUser, membership: NetworkMembership
+) -> NetworkMembership:
+    """The municipality withdraws its consent; the network's open comparison ends with it."""
+    _require_leader(tenant, user, _("Bare kommunens prosjektleder kan trekke samtykket tilbake."))
+    with transaction.atomic():
+        network = _lock(membership.network)
+        current = _current(membership, network)
+        if current.municipality_id != tenant.pk:
+            raise PermissionDenied
+        OpenComparisonConsent.objects.standing().filter(membership=current).update(
+            withdrawn_at=timezone.now(), withdrawn_by_id=user.pk
+        )
+        if network.open_comparison:
+            network.open_comparison = False
+            network.save(update_fields=["open_comparison"])
+        return current
+
+
+def set_open_comparison(
+    user: AbstractBaseUser, network: LearningNetwork, open_comparison: bool
+) -> LearningNetwork:
+    """Turn open comparison on (every current member has consented) or off (always)."""
+    with transaction.atomic():
+        network = _lock(network)
+        require_member_manager(user, network)
+        if open_comparison:
+            missing = [m.municipality.name for m in missing_consents(network)]
+            if missing:
+                raise ValidationError(
+                    {
+                        "open_comparison": [
+                            _(
+                                "Alle medlemmene må samtykke før sammenligningen kan bli åpen. "
+                                "Mangler samtykke fra: %(names)s."
+                            )
+                            % {"names": ", ".join(missing)}
+                        ]
+                    }
+                )
+        network.open_comparison = open_comparison
+        network.save(update_fields=["open_comparison"])
+        return network

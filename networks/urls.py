@@ -18,6 +18,16 @@ public_patterns = [
         api.MemberDetail.as_view(),
         name="api-network-member",
     ),
+    path(
+        "api/networks/<int:network_id>/comparison/",
+        api.NetworkComparison.as_view(),
+        name="api-network-comparison",
+    ),
+    path(
+        "api/networks/<int:network_id>/trends/",
+        api.NetworkTrends.as_view(),
+        name="api-network-trends",
+    ),
 ]
 
 municipality_patterns = [
@@ -35,5 +45,10 @@ municipality_patterns = [
         "api/network-memberships/<int:membership_id>/leave/",
         api.MembershipLeave.as_view(),
         name="api-network-membership-leave",
+    ),
+    path(
+        "api/network-memberships/<int:membership_id>/open-comparison-consent/",
+        api.MembershipConsent.as_view(),
+        name="api-network-membership-consent",
     ),
 ]

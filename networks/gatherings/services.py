@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -472,7 +472,7 @@ def device_digest(token: str) -> str:
 
 
 def submit_evaluation(
-    gathering: Gathering, device_token: str, given: dict[str, object]
+    gathering: Gathering, device_token: str, given: Mapping[str, object]
 ) -> EvaluationSubmission:
     """One anonymous evaluation from one device. `given` maps "q<id>" to the answer."""
     if not gathering.evaluation_open:

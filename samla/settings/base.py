@@ -217,6 +217,8 @@ SPECTACULAR_SETTINGS = {
         "BudgetKindEnum": "tenants.plans.models.BudgetKind",
         "BodyKindEnum": "tenants.plans.models.BodyKind",
         "ReportKindEnum": "tenants.plans.models.ReportKind",
+        "GroupTaskKindEnum": "networks.gatherings.kinds.TaskKind",
+        "EvaluationQuestionKindEnum": "networks.gatherings.models.QuestionKind",
     },
 }
 

@@ -1,0 +1,43 @@
+"""Routes of the gatherings: the API and the pages, all on the public host."""
+
+from django.urls import path
+
+from networks.gatherings import api
+
+api_patterns = [
+    path(
+        "api/networks/<int:network_id>/gatherings/",
+        api.GatheringList.as_view(),
+        name="api-network-gatherings",
+    ),
+    path(
+        "api/networks/<int:network_id>/gatherings.ics",
+        api.NetworkCalendar.as_view(),
+        name="api-network-gatherings-calendar",
+    ),
+    path("api/gatherings/<int:gathering_id>/", api.GatheringDetail.as_view(), name="api-gathering"),
+    path(
+        "api/gatherings/<int:gathering_id>/registrations/",
+        api.RegistrationList.as_view(),
+        name="api-gathering-registrations",
+    ),
+    path(
+        "api/gatherings/<int:gathering_id>/tasks/",
+        api.TaskList.as_view(),
+        name="api-gathering-tasks",
+    ),
+    path(
+        "api/gatherings/<int:gathering_id>/evaluation/",
+        api.EvaluationDetail.as_view(),
+        name="api-gathering-evaluation",
+    ),
+    path(
+        "api/gatherings/<int:gathering_id>/evaluation/export.xlsx",
+        api.EvaluationExport.as_view(),
+        name="api-gathering-evaluation-xlsx",
+    ),
+    path("api/tasks/<int:task_id>/answers/", api.AnswerList.as_view(), name="api-task-answers"),
+    path("api/tasks/<int:task_id>/close/", api.TaskClose.as_view(), name="api-task-close"),
+]
+
+public_patterns = [*api_patterns]

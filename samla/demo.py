@@ -27,7 +27,11 @@ from samla.accounts.models import (
 from tenants.models import Municipality
 from tenants.plans.models import Plan
 from tenants.plans.seed_plans import PLANS_BY_MUNICIPALITY, SEEDS, build_seed_plan
-from tenants.services import ensure_public_tenant, provision_municipality
+from tenants.services import (
+    ensure_municipality_hosts,
+    ensure_public_tenant,
+    provision_municipality,
+)
 
 DEMO_PASSWORD = "samla-demo"  # noqa: S105 (documented demo password)
 
@@ -99,6 +103,7 @@ def _user(username: str, first_name: str, last_name: str = "", **extra: object) 
 def load_demo() -> list[tuple[str, str]]:
     """Create what the demo needs; return (login, where) pairs to print."""
     ensure_public_tenant()
+    ensure_municipality_hosts()  # a demo database from before the base domain changed
     municipalities: dict[str, Municipality] = {}
     for demo in MUNICIPALITIES:
         existing = Municipality.objects.filter(slug=demo.slug).first()

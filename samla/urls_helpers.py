@@ -13,7 +13,15 @@ def host_url(host: str, path: str = "/") -> str:
 
 
 def municipality_host(slug: str) -> str:
+    """The municipality's primary host, under the base domain."""
     return f"{slug}.{settings.SAMLA_BASE_DOMAIN}"
+
+
+def municipality_hosts(slug: str) -> list[str]:
+    """Every host of the municipality: the primary one, then one per alias base domain."""
+    aliases = [f"{slug}.{alias}" for alias in settings.SAMLA_ALIAS_DOMAINS]
+    primary = municipality_host(slug)
+    return [primary, *(host for host in dict.fromkeys(aliases) if host != primary)]
 
 
 def municipality_url(municipality: Municipality, path: str = "/") -> str:

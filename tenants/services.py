@@ -31,7 +31,7 @@ from django_tenants.clone import CLONE_SCHEMA_FUNCTION
 from django_tenants.utils import schema_exists
 from stdnum.no import orgnr
 
-from samla.urls_helpers import municipality_host
+from samla.urls_helpers import municipality_hosts
 from tenants.db import connection
 from tenants.models import Domain, Municipality
 from tenants.validators import (
@@ -359,7 +359,7 @@ def validate_new_municipality(
         check("number", validate_municipality_number, number)
     if "slug" not in errors and (
         Municipality.objects.filter(slug=slug).exists()
-        or Domain.objects.filter(domain=municipality_host(slug)).exists()
+        or Domain.objects.filter(domain__in=municipality_hosts(slug)).exists()
         or schema_exists(schema_name_for(slug), case_sensitive=False)
     ):
         errors["slug"] = [_("Kortnavnet «%(slug)s» er allerede i bruk.") % {"slug": slug}]
@@ -414,9 +414,8 @@ def provision_municipality(
                         f"cloning {template_schema()!r} into {municipality.schema_name!r} "
                         "produced no tables"
                     )
-            Domain.objects.create(
-                domain=municipality_host(slug), tenant=municipality, is_primary=True
-            )
+            for index, host in enumerate(municipality_hosts(slug)):
+                Domain.objects.create(domain=host, tenant=municipality, is_primary=index == 0)
     except IntegrityError as exc:
         # Lost a race with a concurrent creation of the same slug or number.
         raise ValidationError(
@@ -439,8 +438,43 @@ def ensure_public_tenant() -> Municipality:
         schema_name="public",
         defaults={"name": "Samla", "slug": "public", "org_number": "000000000"},
     )
-    for index, host in enumerate(settings.SAMLA_PUBLIC_HOSTS):
-        Domain.objects.get_or_create(
-            domain=host, defaults={"tenant": public, "is_primary": index == 0}
-        )
+    _ensure_hosts(public, settings.SAMLA_PUBLIC_HOSTS)
     return cast(Municipality, public)
+
+
+def _ensure_hosts(municipality: Municipality, hosts: list[str]) -> list[str]:
+    """Add the hosts the municipality lacks and make the first one primary; the hosts added.
+
+    Hosts it already has are kept (an old primary becomes a second host). A host that
+    belongs to another municipality is left with it, and logged.
+    """
+    added = []
+    with transaction.atomic():
+        existing = {d.domain: d for d in Domain.objects.filter(domain__in=hosts)}
+        for index, host in enumerate(hosts):
+            domain = existing.get(host)
+            if domain is None:
+                # DomainMixin.save() takes primary from the others when this one is.
+                Domain.objects.create(domain=host, tenant=municipality, is_primary=index == 0)
+                added.append(host)
+            elif domain.tenant_id != municipality.pk:
+                logger.warning("Host %s belongs to another municipality; left there", host)
+            elif index == 0 and not domain.is_primary:
+                domain.is_primary = True
+                domain.save()
+    return added
+
+
+def ensure_municipality_hosts() -> dict[str, list[str]]:
+    """Give every municipality the hosts the settings call for (run by `samla upgrade`).
+
+    A database made under an earlier base domain (`<slug>.localhost`) gains
+    `<slug>.samla.localhost` as its primary host and keeps the old one. Idempotent; returns
+    the hosts added, by slug.
+    """
+    added = {}
+    for municipality in Municipality.objects.without_public().order_by("pk"):
+        hosts = _ensure_hosts(municipality, municipality_hosts(municipality.slug))
+        if hosts:
+            added[municipality.slug] = hosts
+    return added

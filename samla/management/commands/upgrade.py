@@ -1,4 +1,8 @@
-"""`samla upgrade`: migrate the public schema, the template schema and every municipality."""
+"""`samla upgrade`: migrate the public schema, the template schema and every municipality.
+
+Then give every municipality the host names the settings call for (a new base domain adds
+`<slug>.<base>` as the primary host and keeps the old one).
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,7 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
-from tenants.services import ensure_public_tenant, ensure_template
+from tenants.services import ensure_municipality_hosts, ensure_public_tenant, ensure_template
 
 
 class Command(BaseCommand):
@@ -30,4 +34,7 @@ class Command(BaseCommand):
             executor=options["executor"],
             verbosity=verbosity,
         )
+        for slug, hosts in ensure_municipality_hosts().items():
+            if verbosity:
+                self.stdout.write(f"{slug}: nye adresser {', '.join(hosts)}")
         self.stdout.write(self.style.SUCCESS("Databasen er oppdatert."))

@@ -26,7 +26,12 @@ from django.utils.translation import gettext as _
 
 from networks.access import coordinates, is_operator, networks_for
 from networks.indicators.models import Indicator, IndicatorValue
-from networks.models import CompetenceBase, LearningNetwork, NetworkMembership
+from networks.models import (
+    CompetenceBase,
+    LearningNetwork,
+    NetworkMembership,
+    OpenComparisonConsent,
+)
 from samla.accounts.access import WRITE_ROLES
 from samla.accounts.models import CoordinatorRole, MunicipalityMembership
 from tenants.models import Municipality
@@ -97,9 +102,18 @@ def writable_municipalities(user: User) -> QuerySet[Municipality]:
     )
 
 
-def values_for(user: User, indicator: Indicator) -> QuerySet[IndicatorValue]:
-    """The indicator's values the user may read."""
+def values_for(
+    user: User, indicator: Indicator, network: LearningNetwork | None = None
+) -> QuerySet[IndicatorValue]:
+    """The indicator's values the user may read; with `network` (one the user sees), of
+    its current members only: all of them where the user sees the members by name."""
     values = IndicatorValue.objects.filter(indicator=indicator)
+    if network is not None:
+        values = values.filter(
+            municipality_id__in=current_member_ids(network).values("municipality_id")
+        )
+        if sees_member_names(user, network):
+            return values
     if is_operator(user):
         return values
     return values.filter(municipality_id__in=readable_municipalities(user).values("pk"))
@@ -112,9 +126,19 @@ def get_network_for(user: User, network_id: int) -> LearningNetwork:
     return network
 
 
+def open_comparison_in_force(network: LearningNetwork) -> bool:
+    """The network compares openly: the switch is on and every current member consents."""
+    if not network.open_comparison:
+        return False
+    consented = OpenComparisonConsent.objects.standing().values("membership_id")
+    return not current_member_ids(network).exclude(pk__in=consented).exists()
+
+
 def sees_member_names(user: User, network: LearningNetwork) -> bool:
-    """Whether the user sees every member's values by name in the network's charts."""
-    return is_operator(user) or coordinates(user, network)
+    """Whether the user sees every member's values by name in the network (the network is
+    already one the user may see): operators, its coordinators, and anyone who sees it
+    when it compares openly."""
+    return is_operator(user) or coordinates(user, network) or open_comparison_in_force(network)
 
 
 def current_member_ids(network: LearningNetwork) -> QuerySet[NetworkMembership]:

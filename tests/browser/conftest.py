@@ -310,7 +310,40 @@ def browser_plan(browser_users, django_db_blocker) -> Iterator[dict[str, int]]:
 
 
 @pytest.fixture(scope="package")
-def samla_server(browser, browser_users, browser_plan) -> Iterator[SamlaServer]:
+def browser_indicator(browser_users, django_db_blocker) -> Iterator[dict[str, int]]:
+    """A network with Nordre Land and an indicator with its values, committed; the id."""
+    from networks.indicators.models import Indicator, IndicatorValue
+    from networks.indicators.periods import parse_period
+    from networks.models import LearningNetwork, Organiser
+    from tests.browser.pages import BROWSER_INDICATOR, BROWSER_NETWORK
+
+    def remove() -> None:
+        LearningNetwork.objects.filter(slug=BROWSER_NETWORK).delete()
+        Indicator.objects.filter(name=BROWSER_INDICATOR).delete()
+
+    with django_db_blocker.unblock():
+        remove()  # left by an interrupted run
+        network = LearningNetwork.objects.create(
+            name="Nettleser-nettverket", slug=BROWSER_NETWORK, organiser=Organiser.KS
+        )
+        municipality = Municipality.objects.get(slug="nordre-land")
+        network.municipalities.add(municipality)
+        indicator = Indicator.objects.create(
+            name=BROWSER_INDICATOR, unit="prosent", better="higher", source="ungdata"
+        )
+        for label, value in (("2021", 82), ("2022", 84), ("2023", 85)):
+            period = parse_period(label)
+            IndicatorValue.objects.create(
+                indicator=indicator, municipality=municipality, period=label, value=value,
+                starts_on=period.starts_on, ends_on=period.ends_on, origin="imported",
+            )  # fmt: skip
+    yield {"indicator": indicator.pk}
+    with django_db_blocker.unblock():
+        remove()
+
+
+@pytest.fixture(scope="package")
+def samla_server(browser, browser_users, browser_plan, browser_indicator) -> Iterator[SamlaServer]:
     """Samla on 127.0.0.1 with a free port, static files served from the finders."""
     thread = _ServerThread("127.0.0.1", StaticFilesHandler, port=0)
     thread.daemon = True
@@ -321,7 +354,7 @@ def samla_server(browser, browser_users, browser_plan) -> Iterator[SamlaServer]:
     overrides = override_settings(SAMLA_PORT=str(thread.port))
     overrides.enable()
     try:
-        yield SamlaServer(thread.port, browser_plan)
+        yield SamlaServer(thread.port, {**browser_plan, **browser_indicator})
     finally:
         overrides.disable()
         # The browser's kept-alive connections end with its contexts, which the tests close.

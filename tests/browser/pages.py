@@ -133,6 +133,27 @@ PLAN_PAGES = [
     plan_page("plan-history", "historikk/", "Historikk"),
 ]
 
+# The network's indicator pages, on the network and indicator tests/browser/conftest.py makes
+# (`browser_indicator`), seen by the Nordre Land leader (the network's member).
+BROWSER_NETWORK = "nettleser-nettverk"
+BROWSER_INDICATOR = "Nettleser: trives på skolen"
+INDICATOR_PAGES = [
+    Page(
+        "network-indicators",
+        PUBLIC,
+        f"/nettverk/{BROWSER_NETWORK}/indikatorer/",
+        "Indikatorer",
+        who="leader",
+    ),
+    Page(
+        "network-indicator",
+        PUBLIC,
+        f"/nettverk/{BROWSER_NETWORK}/indikatorer/{{indicator}}/",
+        BROWSER_INDICATOR,
+        who="leader",
+    ),
+]
+
 PAGES = [
     Page("landing", PUBLIC, "/", "Samla"),
     Page("landing-logged-in", PUBLIC, "/", "Samla", who="leader"),
@@ -145,6 +166,7 @@ PAGES = [
     Page("not-found-other-municipality", "nesseby", "/", "Fant ikke siden", "leader", status=404),
     Page("locked-out", PUBLIC, LOGIN, "Midlertidig sperret", status=429, reach="lock-out"),
     *PLAN_PAGES,
+    *INDICATOR_PAGES,
 ]
 
 # Routes that are not pages a person opens: the API, health, language switch, logout

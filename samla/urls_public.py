@@ -4,7 +4,6 @@ from django.urls import include, path
 
 from networks.gatherings.urls import public_patterns as gathering_patterns
 from networks.indicators.urls import public_patterns as indicator_patterns
-from networks.indicators.urls import public_patterns as indicator_patterns
 from networks.urls import public_patterns as network_patterns
 from samla import views
 from samla.accounts import api as accounts_api
@@ -14,7 +13,6 @@ urlpatterns = [
     path("", views.landing, name="home"),
     path("api/auth/token/", accounts_api.ObtainTokenView.as_view(), name="api-token"),
     *network_patterns,
-    *indicator_patterns,
     *indicator_patterns,
     *gathering_patterns,
     *common_patterns,

@@ -183,6 +183,18 @@ class Goal(Versioned):
     )
     unit = short_text(_("enhet"), max_length=50)
     period = short_text(_("periode"), max_length=50)
+    # A shared indicator (public schema) whose latest value for this municipality is the
+    # goal's current value (networks.indicators.queries.latest_values); `current` is for
+    # goals without one. DO_NOTHING: Django's deletion collector cannot see this schema
+    # from the public one; the database's foreign key refuses deleting a linked indicator.
+    indicator = models.ForeignKey(
+        "indicators.Indicator",
+        on_delete=models.DO_NOTHING,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("indikator"),
+    )
 
     class Meta:
         verbose_name = _("mål")

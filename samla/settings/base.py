@@ -67,6 +67,7 @@ SHARED_APPS = [
     "networks",
     "networks.indicators",
     "networks.gatherings",
+    "networks.plantemplates",
     "cms",
     "billing",
 ]
@@ -74,6 +75,7 @@ SHARED_APPS = [
 TENANT_APPS = [
     "tenants.plans",
     "tenants.routines",
+    "tenants.template_adoptions",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 

@@ -145,7 +145,7 @@ def _plan_data(plan: m.Plan, part: str, data: Mapping[str, Any]) -> dict[str, An
     elif part == "decision_point":
         result = row.data(start, "basis")
     elif part == "activity":
-        result = row.data(start, {})
+        result = row.data(start, dict.fromkeys(row.milestones, 0))
         result.pop("milestones")
     else:
         result = row.data(1)

@@ -103,10 +103,13 @@ def live_marker(gathering: Gathering) -> str:
     """Changes whenever an answer arrives or changes, or a task is added or closed: the
     live view's ETag. One query."""
     row = GroupTask.objects.filter(gathering=gathering).aggregate(
-        tasks=Count("id", distinct=True),
-        closed=Max("closed_at"),
-        answers=Count("answers", distinct=True),
-        changed=Max("answers__updated_at"),
+        n_tasks=Count("id", distinct=True),
+        last_closed=Max("closed_at"),
+        n_answers=Count("answers", distinct=True),
+        last_changed=Max("answers__updated_at"),
     )
-    raw = f"{gathering.pk}:{row['tasks']}:{row['closed']}:{row['answers']}:{row['changed']}"
+    raw = ":".join(
+        str(v) for v in (gathering.pk, *(row[k] for k in ("n_tasks", "last_closed", "n_answers")))
+    )
+    raw += f":{row['last_changed']}"
     return hashlib.sha256(raw.encode()).hexdigest()[:32]

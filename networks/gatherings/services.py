@@ -475,7 +475,7 @@ def submit_evaluation(
     gathering: Gathering, device_token: str, given: Mapping[str, object]
 ) -> EvaluationSubmission:
     """One anonymous evaluation from one device. `given` maps "q<id>" to the answer."""
-    if not gathering.evaluation_open:
+    if not Gathering.objects.filter(pk=gathering.pk, evaluation_open=True).exists():
         raise ValidationError(_("Evalueringen er ikke åpen."))
     device = device_digest(device_token)
     questions = list(EvaluationQuestion.objects.filter(gathering=gathering))

@@ -1,8 +1,8 @@
 """Routes of the gatherings: the API and the pages, all on the public host."""
 
-from django.urls import path
+from django.urls import include, path
 
-from networks.gatherings import api
+from networks.gatherings import api, views
 
 api_patterns = [
     path(
@@ -40,4 +40,22 @@ api_patterns = [
     path("api/tasks/<int:task_id>/close/", api.TaskClose.as_view(), name="api-task-close"),
 ]
 
-public_patterns = [*api_patterns]
+page_patterns = [
+    path("nettverk/<slug:slug>/samlinger/", views.network_gatherings, name="network"),
+    path("samlinger/<int:gathering_id>/", views.gathering_detail, name="detail"),
+    path("samlinger/<int:gathering_id>/direkte/", views.live, name="live"),
+    path(
+        "samlinger/<int:gathering_id>/visning/<int:municipality_id>/",
+        views.projection,
+        name="projection",
+    ),
+    path("samlinger/<int:gathering_id>/evaluering/", views.evaluation_results, name="evaluation"),
+    path("svar/", views.join, name="join"),
+    path("svar/<str:code>/", views.join_tasks, name="join-tasks"),
+    path("evaluering/<str:code>/", views.evaluate, name="evaluate"),
+]
+
+public_patterns = [
+    *api_patterns,
+    path("", include((page_patterns, "gatherings"), namespace="gatherings")),
+]

@@ -125,11 +125,12 @@ def browser_users(django_db_setup, django_db_blocker) -> Iterator[dict[str, User
                 first_name=spec.first_name,
                 last_name=spec.last_name,
             )
-            MunicipalityMembership.objects.create(
-                user=user,
-                municipality=Municipality.objects.get(slug=spec.municipality),
-                role=spec.role,
-            )
+            if spec.municipality:
+                MunicipalityMembership.objects.create(
+                    user=user,
+                    municipality=Municipality.objects.get(slug=spec.municipality),
+                    role=spec.role,
+                )
             users[key] = user
     yield users
     with django_db_blocker.unblock():
@@ -343,7 +344,25 @@ def browser_indicator(browser_users, django_db_blocker) -> Iterator[dict[str, in
 
 
 @pytest.fixture(scope="package")
-def samla_server(browser, browser_users, browser_plan, browser_indicator) -> Iterator[SamlaServer]:
+def browser_gathering(
+    browser_users, browser_indicator, django_db_blocker
+) -> Iterator[dict[str, int]]:
+    """A gathering of the browser network going on now, its coordinator, a grid task with
+    Nordre Land's answer and known join and evaluation codes, committed; its ids."""
+    from tests.gatherings.world import make_browser_gathering, remove_browser_gathering
+
+    with django_db_blocker.unblock():
+        remove_browser_gathering()  # left by an interrupted run
+        ids = make_browser_gathering(browser_users["coordinator"])
+    yield ids
+    with django_db_blocker.unblock():
+        remove_browser_gathering()
+
+
+@pytest.fixture(scope="package")
+def samla_server(
+    browser, browser_users, browser_plan, browser_indicator, browser_gathering
+) -> Iterator[SamlaServer]:
     """Samla on 127.0.0.1 with a free port, static files served from the finders."""
     thread = _ServerThread("127.0.0.1", StaticFilesHandler, port=0)
     thread.daemon = True
@@ -354,7 +373,7 @@ def samla_server(browser, browser_users, browser_plan, browser_indicator) -> Ite
     overrides = override_settings(SAMLA_PORT=str(thread.port))
     overrides.enable()
     try:
-        yield SamlaServer(thread.port, {**browser_plan, **browser_indicator})
+        yield SamlaServer(thread.port, {**browser_plan, **browser_indicator, **browser_gathering})
     finally:
         overrides.disable()
         # The browser's kept-alive connections end with its contexts, which the tests close.

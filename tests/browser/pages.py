@@ -44,6 +44,8 @@ class BrowserUser:
 # transaction), and deleted after it.
 BROWSER_USERS = {
     "leader": BrowserUser("nettleser.leder", "Kari", "Nordmann", "nordre-land", LEADER),
+    # No municipality: coordinates the browser network (`browser_gathering` gives the role).
+    "coordinator": BrowserUser("nettleser.koordinator", "Kim", "Koordinator", "", ""),
 }
 
 
@@ -154,6 +156,57 @@ INDICATOR_PAGES = [
     ),
 ]
 
+# The gathering pages, on the gathering tests/browser/conftest.py makes in the browser
+# network (`browser_gathering`): its coordinator's pages and the pages without an account.
+BROWSER_GATHERING = "Nettleser-samlingen"
+BROWSER_JOIN_CODE = "NETT23"
+BROWSER_EVALUATION_CODE = "SVARNA23"
+GATHERING_PAGES = [
+    Page(
+        "gatherings",
+        PUBLIC,
+        f"/nettverk/{BROWSER_NETWORK}/samlinger/",
+        "Samlinger i Nettleser-nettverket",
+        who="coordinator",
+    ),
+    Page("gathering", PUBLIC, "/samlinger/{gathering}/", BROWSER_GATHERING, who="coordinator"),
+    Page("gathering-member", PUBLIC, "/samlinger/{gathering}/", BROWSER_GATHERING, who="leader"),
+    Page(
+        "gathering-live",
+        PUBLIC,
+        "/samlinger/{gathering}/direkte/",
+        f"Direkte: {BROWSER_GATHERING}",
+        who="coordinator",
+    ),
+    Page(
+        "gathering-projection",
+        PUBLIC,
+        "/samlinger/{gathering}/visning/{gathering_municipality}/",
+        "Nordre Land",
+        who="coordinator",
+    ),
+    Page(
+        "gathering-evaluation",
+        PUBLIC,
+        "/samlinger/{gathering}/evaluering/",
+        f"Evaluering: {BROWSER_GATHERING}",
+        who="coordinator",
+    ),
+    Page("join", PUBLIC, "/svar/", "Svar med kode"),
+    Page(
+        "join-tasks",
+        PUBLIC,
+        f"/svar/{BROWSER_JOIN_CODE}/",
+        f"Nordre Land: {BROWSER_GATHERING}",
+    ),
+    Page(
+        "evaluate",
+        PUBLIC,
+        f"/evaluering/{BROWSER_EVALUATION_CODE}/",
+        f"Evaluering: {BROWSER_GATHERING}",
+    ),
+]
+
 PAGES = [
     Page("landing", PUBLIC, "/", "Samla"),
     Page("landing-logged-in", PUBLIC, "/", "Samla", who="leader"),
@@ -167,6 +220,7 @@ PAGES = [
     Page("locked-out", PUBLIC, LOGIN, "Midlertidig sperret", status=429, reach="lock-out"),
     *PLAN_PAGES,
     *INDICATOR_PAGES,
+    *GATHERING_PAGES,
 ]
 
 # Routes that are not pages a person opens: the API, health, language switch, logout

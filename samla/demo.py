@@ -15,6 +15,7 @@ from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from billing.models import Consultancy
+from networks.gatherings.demo import load_demo_gatherings
 from networks.indicators.demo import load_demo_indicators
 from networks.models import CompetenceBase, LearningNetwork, Organiser
 from samla.accounts.models import (
@@ -167,6 +168,7 @@ def load_demo() -> list[tuple[str, str]]:
         logins.append((operator.username, "drift"))
     for slug, municipality in municipalities.items():
         load_seed_plans(municipality, User.objects.get(username=f"leder.{slug}"))
+    load_demo_gatherings()
     load_demo_indicators(operator)
     return logins
 

@@ -102,7 +102,7 @@ def new_code(length: int) -> str:
     return "".join(secrets.choice(access.CODE_ALPHABET) for _ in range(length))
 
 
-def _unique_evaluation_code() -> str:
+def unique_evaluation_code() -> str:
     while True:
         code = new_code(access.EVALUATION_CODE_LENGTH)
         if not Gathering.objects.filter(evaluation_code=code).exists():
@@ -201,7 +201,7 @@ def create_gathering(user: User, network: LearningNetwork, data: dict[str, Any])
     access.require_manager(user, network)
     gathering = Gathering(
         network=network,
-        evaluation_code=_unique_evaluation_code(),
+        evaluation_code=unique_evaluation_code(),
         **{k: v for k, v in data.items() if k in GATHERING_FIELDS},
     )
     _check_gathering(gathering)

@@ -258,6 +258,7 @@ def world(django_db_setup, django_db_blocker) -> Iterator[World]:
             newcomer = provision_municipality(
                 name=f"Fuzz {suffix} B", slug=f"{slug}-b", org_number=org_number()
             )
+            indicator = _fuzz_indicator(municipality, suffix)
             consultancy = Consultancy.objects.create(
                 name=f"Fuzz konsulent {suffix}", slug=slug, org_number=org_number()
             )
@@ -317,7 +318,8 @@ def world(django_db_setup, django_db_blocker) -> Iterator[World]:
                         "body": {"municipality": newcomer.pk},
                         "path_parameters": {"network_id": network.pk},
                     }
-                ]
+                ],
+                **_indicator_examples(indicator, municipality, network),
             },
         )
     finally:
@@ -327,11 +329,58 @@ def world(django_db_setup, django_db_blocker) -> Iterator[World]:
             for municipality in Municipality.objects.filter(slug__in=[slug, f"{slug}-b"]):
                 municipality.delete(force_drop=True)
             LearningNetwork.objects.filter(slug__in=[slug, f"{slug}-2"]).delete()
+            _remove_fuzz_indicators(started)  # after the schemas whose goals may link them
             Consultancy.objects.filter(slug=slug).delete()
             User.objects.filter(username__startswith=f"fuzz-{suffix}.").delete()
             Session.objects.exclude(session_key__in=sessions_before).delete()
             for model in (AccessAttempt, AccessFailureLog, AccessLog):
                 model.objects.filter(attempt_time__gte=started).delete()
+
+
+def _fuzz_indicator(municipality, suffix: str):
+    """An indicator with a value for the scratch municipality, which gets a number (the
+    CSV import matches municipalities by it); committed."""
+    import datetime
+
+    from networks.indicators.models import Indicator
+    from tenants.models import Municipality
+
+    taken = set(Municipality.objects.exclude(number=None).values_list("number", flat=True))
+    number = next(f"{n:04d}" for n in range(9999, 1000, -1) if f"{n:04d}" not in taken)
+    Municipality.objects.filter(pk=municipality.pk).update(number=number)
+    municipality.number = number
+    indicator = Indicator.objects.create(
+        name=f"Fuzz-indikator {suffix}", better="higher", source="other", unit="prosent"
+    )
+    indicator.values.create(
+        municipality=municipality, period="2023", value=50, origin="imported",
+        starts_on=datetime.date(2023, 1, 1), ends_on=datetime.date(2023, 12, 31),
+    )  # fmt: skip
+    return indicator
+
+
+def _indicator_examples(indicator, municipality, network) -> dict[str, list[dict]]:
+    """A value the coordinator may enter, and a CSV it may import for its network."""
+    where = {"indicator_id": indicator.pk}
+    csv = f'"region";"år";"verdi"\n"{municipality.number} Fuzz";"2024";51,5\n'
+    return {
+        "POST /api/indicators/{indicator_id}/values/": [
+            {
+                "body": {"municipality": municipality.pk, "period": "2022", "value": "48,5"},
+                "path_parameters": where,
+            }
+        ],
+        "POST /api/indicators/{indicator_id}/import/": [
+            {"body": {"csv": csv, "network": network.pk}, "path_parameters": where}
+        ],
+    }
+
+
+def _remove_fuzz_indicators(since) -> None:
+    """The indicators made for or during the run (the public catalogue), with their values."""
+    from networks.indicators.models import Indicator
+
+    Indicator.objects.filter(created_at__gte=since).delete()
 
 
 # The server ---------------------------------------------------------------------------------

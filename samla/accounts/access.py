@@ -1,8 +1,17 @@
 """The one place that decides what a user may reach on a host.
 
 Pages go through TenantAccessMiddleware, the API through the TenantAccess permission;
-both ask `active_membership`. A host the user has no role in looks like it does not
-exist: the same 404 as an unknown id.
+both ask `membership_for_request`: the user's own role (`active_membership`), or else a
+network coordinator's read-only plan grant (`plan_grant`). A host the user has no role
+in looks like it does not exist: the same 404 as an unknown id.
+
+The plan grant: a coordinator of a network in which the municipality is a current
+member that shares its plans (`Sharing.PLANS`) reads that municipality's plans, as a
+viewer would, on the plan pages and the plans API (the URL namespaces in
+`GRANT_NAMESPACES`) with safe methods only. Anything else on the host (its home page,
+integrations, memberships, a write of any kind) is 404 for them, as for anyone without a
+role; and the service layer, which asks `active_membership` itself, never sees the grant.
+It ends the moment the municipality shares figures only again or leaves the network.
 """
 
 from __future__ import annotations
@@ -16,6 +25,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django_tenants.utils import get_public_schema_name
 
+from networks.models import NetworkMembership, Sharing
 from samla.accounts.models import MunicipalityMembership, MunicipalityRole, User
 from tenants.models import Municipality
 
@@ -57,6 +67,54 @@ def active_membership(
         .filter(user_id=user.pk, municipality_id=municipality.pk)
         .first()
     )
+
+
+GRANT_NAMESPACES = frozenset({"plans", "plan_pages"})
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def plan_grant(user: AbstractBaseUser | AnonymousUser, municipality: Municipality) -> bool:
+    """Whether a network coordinator may read the municipality's plans (it shares them)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return bool(
+        NetworkMembership.objects.current()
+        .filter(
+            municipality_id=municipality.pk,
+            sharing=Sharing.PLANS,
+            network__coordinators__user_id=user.pk,
+        )
+        .exists()
+    )
+
+
+def is_granted(membership: MunicipalityMembership | None) -> bool:
+    """Whether the request's membership stands for the coordinator's plan grant."""
+    return bool(getattr(membership, "via_plan_grant", False))
+
+
+def membership_for_request(
+    request: HttpRequest, user: AbstractBaseUser | AnonymousUser, municipality: Municipality
+) -> MunicipalityMembership | None:
+    """The user's role on this request: their own, else the read-only plan grant where the
+    request is a safe one to the plans; None (404) otherwise."""
+    membership = active_membership(user, municipality)
+    if membership is not None:
+        return membership
+    match = getattr(request, "resolver_match", None)
+    if (
+        request.method in SAFE_METHODS
+        and match is not None
+        and GRANT_NAMESPACES.intersection(match.namespaces)
+        and plan_grant(user, municipality)
+    ):
+        # An unsaved viewer role: pages and HasRole read `.role`; nothing writes with it.
+        granted = MunicipalityMembership(
+            user_id=user.pk or 0, municipality=municipality, role=MunicipalityRole.VIEWER
+        )
+        granted.via_plan_grant = True  # type: ignore[attr-defined]
+        return granted
+    return None
 
 
 def membership_of(request: HttpRequest) -> MunicipalityMembership | None:

@@ -9,7 +9,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
 from rest_framework.views import APIView
 
-from samla.accounts.access import active_membership, is_public
+from samla.accounts.access import is_public, membership_for_request
 
 
 class TenantAccessMiddleware:
@@ -43,7 +43,7 @@ class TenantAccessMiddleware:
         if not request.user.is_authenticated:
             # A token is read by DRF inside the view; its permission decides there.
             return None if is_api else redirect_to_login(request.get_full_path())
-        membership = active_membership(request.user, tenant)
+        membership = membership_for_request(request, request.user, tenant)
         if membership is None:
             raise Http404
         request.membership = membership  # type: ignore[attr-defined]

@@ -8,7 +8,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 
-from samla.accounts.access import active_membership, is_public
+from samla.accounts.access import is_public, membership_for_request
 
 
 class TenantAccess(BasePermission):
@@ -23,7 +23,7 @@ class TenantAccess(BasePermission):
         tenant = request.tenant  # type: ignore[attr-defined]
         if is_public(tenant):
             return True
-        membership = active_membership(request.user, tenant)
+        membership = membership_for_request(request._request, request.user, tenant)
         if membership is None:
             raise NotFound()
         request._request.membership = membership  # type: ignore[attr-defined]

@@ -1,11 +1,21 @@
-"""Routes of the networks API: `public_patterns` on the public host, `municipality_patterns`
-on a municipality's host."""
+"""Routes of the networks API and pages: `public_patterns` on the public host (the pages
+under `/nettverk/`, namespace `networks`), `municipality_patterns` on a municipality's host."""
 
-from django.urls import path
+from django.urls import include, path
 
-from networks import api
+from networks import api, views
+
+page_patterns = [
+    path("", views.network_list, name="list"),
+    path("<slug:slug>/", views.network_detail, name="detail"),
+    path("<slug:slug>/sammenligning/", views.comparison_page, name="comparison"),
+    path("<slug:slug>/sammenligning.xlsx", views.comparison_xlsx, name="comparison-xlsx"),
+    path("<slug:slug>/sammenligning.pdf", views.comparison_pdf, name="comparison-pdf"),
+    path("<slug:slug>/utvikling/", views.trends_page, name="trends"),
+]
 
 public_patterns = [
+    path("nettverk/", include((page_patterns, "networks"))),
     path("api/networks/", api.NetworkList.as_view(), name="api-networks"),
     path("api/networks/<int:network_id>/", api.NetworkDetail.as_view(), name="api-network"),
     path(

@@ -207,6 +207,40 @@ GATHERING_PAGES = [
     ),
 ]
 
+# The comparison pages of the browser network: its coordinator sees every member, the
+# Nordre Land leader (a member) its own figures beside the medians.
+COMPARISON_PAGES = [
+    Page("networks", PUBLIC, "/nettverk/", "Nettverkene dine", who="coordinator"),
+    Page(
+        "network",
+        PUBLIC,
+        f"/nettverk/{BROWSER_NETWORK}/",
+        "Nettleser-nettverket",
+        who="coordinator",
+    ),
+    Page(
+        "network-comparison",
+        PUBLIC,
+        f"/nettverk/{BROWSER_NETWORK}/sammenligning/",
+        "Sammenligning: Nettleser-nettverket",
+        who="coordinator",
+    ),
+    Page(
+        "network-comparison-member",
+        PUBLIC,
+        f"/nettverk/{BROWSER_NETWORK}/sammenligning/",
+        "Sammenligning: Nettleser-nettverket",
+        who="leader",
+    ),
+    Page(
+        "network-trends",
+        PUBLIC,
+        f"/nettverk/{BROWSER_NETWORK}/utvikling/",
+        "Utvikling: Nettleser-nettverket",
+        who="leader",
+    ),
+]
+
 PAGES = [
     Page("landing", PUBLIC, "/", "Samla"),
     Page("landing-logged-in", PUBLIC, "/", "Samla", who="leader"),
@@ -221,6 +255,7 @@ PAGES = [
     *PLAN_PAGES,
     *INDICATOR_PAGES,
     *GATHERING_PAGES,
+    *COMPARISON_PAGES,
 ]
 
 # Routes that are not pages a person opens: the API, health, language switch, logout

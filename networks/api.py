@@ -19,19 +19,23 @@ from __future__ import annotations
 from typing import Any, Generic, TypeVar
 
 from django.db import models
+from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
 from networks import access, comparison, services
+from networks import comparison_exports as exports
 from networks.figures import FIGURES
 from networks.models import LearningNetwork, NetworkMembership, OpenComparisonConsent, Sharing
 from samla.accounts.access import acting_user, tenant_of
+from samla.api.throttling import ExportThrottle
 
 TAG = "networks"
 _M = TypeVar("_M", bound=models.Model)
@@ -363,6 +367,88 @@ class NetworkComparison(NetworkScoped[LearningNetwork]):
         scope = access.comparison_scope(acting_user(request), self.network)
         result = comparison.compare(self.network, scope, as_of, base, params.get("sort", ""))
         return Response(ComparisonSerializer(comparison_json(result)).data)
+
+
+class _DocumentRenderer(BaseRenderer):
+    """Lets a client ask for the document's type; errors still go out as JSON."""
+
+    charset = None
+    render_style = "binary"
+
+    def render(self, data: Any, accepted_media_type: Any = None, context: Any = None) -> bytes:
+        return data if isinstance(data, bytes) else b""
+
+
+class XlsxRenderer(_DocumentRenderer):
+    media_type = exports.XLSX
+    format = "xlsx"
+
+
+class PdfRenderer(_DocumentRenderer):
+    media_type = exports.PDF
+    format = "pdf"
+
+
+class ComparisonDocument(NetworkScoped[LearningNetwork]):
+    """The comparison as a document: the rows and names the user may see, as in the JSON."""
+
+    serializer_class = ComparisonSerializer  # not the body; keeps the schema generator quiet
+    pagination_class = None
+    throttle_classes = [ExportThrottle]
+    extension = ""
+    renderer: type[BaseRenderer] = _DocumentRenderer
+
+    def get_renderers(self) -> list[BaseRenderer]:
+        return [JSONRenderer(), self.renderer()]
+
+    def get(self, request: Request, network_id: int) -> HttpResponse:
+        params = request.query_params
+        as_of = comparison.parse_as_of(params.get("date"))
+        base = comparison.parse_competence_base(params.get("competence_base"))
+        scope = access.comparison_scope(acting_user(request), self.network)
+        result = comparison.compare(self.network, scope, as_of, base, params.get("sort", ""))
+        if self.extension == "xlsx":
+            content, content_type = exports.comparison_xlsx(result), exports.XLSX
+        else:
+            content, content_type = exports.comparison_pdf(result), exports.PDF
+        response = HttpResponse(content, content_type=content_type)
+        name = f"sammenligning-{self.network.slug}-{as_of.isoformat()}.{self.extension}"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+
+def _document_schema(content_type: str, summary: str, operation_id: str) -> Any:
+    return extend_schema(
+        tags=[TAG],
+        summary=summary,
+        operation_id=operation_id,
+        parameters=COMPARISON_PARAMETERS,
+        request=None,
+        responses={
+            (200, content_type): OpenApiResponse(
+                OpenApiTypes.BINARY, description=str(_("Dokumentet som vedlegg."))
+            )
+        },
+    )
+
+
+class ComparisonXlsx(ComparisonDocument):
+    extension = "xlsx"
+    renderer = XlsxRenderer
+
+    @_document_schema(exports.XLSX, "Sammenligningen som regneark", "networks_comparison_xlsx")
+    def get(self, request: Request, network_id: int) -> HttpResponse:
+        return super().get(request, network_id)
+
+
+class ComparisonPdf(ComparisonDocument):
+    extension = "pdf"
+    renderer = PdfRenderer
+
+    @_document_schema(exports.PDF, "Sammenligningen som PDF-rapport", "networks_comparison_pdf")
+    def get(self, request: Request, network_id: int) -> HttpResponse:
+        return super().get(request, network_id)
 
 
 @extend_schema(tags=[TAG])

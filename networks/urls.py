@@ -9,8 +9,6 @@ page_patterns = [
     path("", views.network_list, name="list"),
     path("<slug:slug>/", views.network_detail, name="detail"),
     path("<slug:slug>/sammenligning/", views.comparison_page, name="comparison"),
-    path("<slug:slug>/sammenligning.xlsx", views.comparison_xlsx, name="comparison-xlsx"),
-    path("<slug:slug>/sammenligning.pdf", views.comparison_pdf, name="comparison-pdf"),
     path("<slug:slug>/utvikling/", views.trends_page, name="trends"),
 ]
 
@@ -32,6 +30,16 @@ public_patterns = [
         "api/networks/<int:network_id>/comparison/",
         api.NetworkComparison.as_view(),
         name="api-network-comparison",
+    ),
+    path(
+        "api/networks/<int:network_id>/comparison.xlsx",
+        api.ComparisonXlsx.as_view(),
+        name="api-network-comparison-xlsx",
+    ),
+    path(
+        "api/networks/<int:network_id>/comparison.pdf",
+        api.ComparisonPdf.as_view(),
+        name="api-network-comparison-pdf",
     ),
     path(
         "api/networks/<int:network_id>/trends/",

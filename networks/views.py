@@ -1,11 +1,12 @@
 """The networks' pages on the public host: the user's networks, one network, the comparison
-(with its xlsx and PDF exports) and the trends.
+and the trends.
 
 Thin: the network is looked up through `networks.access` (404 for "not yours"), what the
 user sees of the comparison is `access.comparison_scope`, the figures come from
 `networks.comparison` and changes go through `networks.services`. Query parameters are
 the API's (`date`, `competence_base`, `sort`, `figure`, `weeks`); a bad one shows its
-Norwegian message above the form (400) rather than a table.
+Norwegian message above the form (400) rather than a table. The exports are the API's
+(`/api/networks/{id}/comparison.xlsx`, `.pdf`), which the page links to with its query.
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from networks import access, comparison, services, trend_chart
-from networks import comparison_exports as exports
 from networks.figures import FIGURES
 from networks.models import CompetenceBase, LearningNetwork, NetworkMembership
 from samla.accounts.access import acting_user
@@ -141,33 +141,6 @@ def comparison_page(request: HttpRequest, slug: str) -> HttpResponse:
         ),
         status=400 if extra["errors"] else 200,
     )
-
-
-def _export(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
-    network, result, extra = _comparison(request, slug)
-    if result is None:
-        return HttpResponse(" ".join(extra["errors"]), status=400, content_type="text/plain")
-    content, content_type = (
-        (exports.comparison_xlsx(result), exports.XLSX)
-        if kind == "xlsx"
-        else (exports.comparison_pdf(result), exports.PDF)
-    )
-    response = HttpResponse(content, content_type=content_type)
-    name = f"sammenligning-{network.slug}-{result.as_of.isoformat()}.{kind}"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
-
-
-@login_required
-@require_GET
-def comparison_xlsx(request: HttpRequest, slug: str) -> HttpResponse:
-    return _export(request, slug, "xlsx")
-
-
-@login_required
-@require_GET
-def comparison_pdf(request: HttpRequest, slug: str) -> HttpResponse:
-    return _export(request, slug, "pdf")
 
 
 @login_required

@@ -74,8 +74,8 @@ def test_member_sees_own_row_and_the_median_only(leader_a, network_x, world):
     trends = page(leader_a, "/nettverk/nettverk-x/utvikling/")
     assert trends.status_code == 200
     assert b"Testkommune" not in trends.content
-    for export in ("sammenligning.xlsx", "sammenligning.pdf"):
-        body = page(leader_a, f"/nettverk/nettverk-x/{export}").content
+    for export in ("comparison.xlsx", "comparison.pdf"):
+        body = page(leader_a, f"/api/networks/{network_x.pk}/{export}").content
         assert b"Testkommune" not in body
 
 
@@ -86,10 +86,8 @@ def test_bad_input_shows_a_norwegian_message(coordinator_x, network_x, world):
     assert "fremtiden" in response.content.decode()
     trends = page(coordinator_x, "/nettverk/nettverk-x/utvikling/", figure="tull")
     assert trends.status_code == 400 and "Ukjent tall" in trends.content.decode()
-    assert (
-        page(coordinator_x, "/nettverk/nettverk-x/sammenligning.xlsx", date=future).status_code
-        == 400
-    )
+    xlsx = page(coordinator_x, f"/api/networks/{network_x.pk}/comparison.xlsx", date=future)
+    assert xlsx.status_code == 400 and "fremtiden" in xlsx.json()["date"][0]
 
 
 def test_filtered_by_competence_base(coordinator_x, network_x, world):
@@ -106,8 +104,6 @@ def test_others_get_404_and_anonymous_the_login(coordinator_y, leader_b, network
     for path in (
         "/nettverk/nettverk-x/",
         "/nettverk/nettverk-x/sammenligning/",
-        "/nettverk/nettverk-x/sammenligning.xlsx",
-        "/nettverk/nettverk-x/sammenligning.pdf",
         "/nettverk/nettverk-x/utvikling/",
         "/nettverk/finnes-ikke/sammenligning/",
     ):
@@ -115,10 +111,15 @@ def test_others_get_404_and_anonymous_the_login(coordinator_y, leader_b, network
         assert page(leader_b, path).status_code == 404, path
         anonymous = page(None, path)
         assert anonymous.status_code == 302 and anonymous["Location"].startswith("/accounts/login/")
+    for export in ("comparison.xlsx", "comparison.pdf"):
+        path = f"/api/networks/{network_x.pk}/{export}"
+        assert page(coordinator_y, path).status_code == 404
+        assert page(leader_b, path).status_code == 404
+        assert page(None, path).status_code == 401
 
 
 def test_the_exports_open_with_the_rows(coordinator_x, network_x, world):
-    xlsx = page(coordinator_x, "/nettverk/nettverk-x/sammenligning.xlsx")
+    xlsx = page(coordinator_x, f"/api/networks/{network_x.pk}/comparison.xlsx")
     assert xlsx.status_code == 200
     assert "sammenligning-nettverk-x-" in xlsx["Content-Disposition"]
     book = load_workbook(io.BytesIO(xlsx.content))
@@ -134,7 +135,7 @@ def test_the_exports_open_with_the_rows(coordinator_x, network_x, world):
         c for row in book["Status"].iter_rows(values_only=True) for c in row
     ]
 
-    pdf = page(coordinator_x, "/nettverk/nettverk-x/sammenligning.pdf")
+    pdf = page(coordinator_x, f"/api/networks/{network_x.pk}/comparison.pdf")
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
     text = " ".join(
         " ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(pdf.content)).pages
@@ -149,7 +150,7 @@ def test_the_pdf_holds_sami_letters(coordinator_x, network_x, nesseby):
     text = "".join(
         p.extract_text()
         for p in PdfReader(
-            io.BytesIO(page(coordinator_x, "/nettverk/nettverk-x/sammenligning.pdf").content)
+            io.BytesIO(page(coordinator_x, f"/api/networks/{network_x.pk}/comparison.pdf").content)
         ).pages
     )
     assert "Unjárga/Nesseby" in text
@@ -194,11 +195,12 @@ def _count(user, path) -> int:
     [
         "/nettverk/nettverk-x/sammenligning/",
         "/nettverk/nettverk-x/utvikling/",
-        "/nettverk/nettverk-x/sammenligning.xlsx",
+        "/api/networks/{pk}/comparison.xlsx",
         "/nettverk/nettverk-x/",
     ],
 )
 def test_queries_are_the_same_for_3_and_12_members(coordinator_x, network_x, path):
+    path = path.format(pk=network_x.pk)
     members_with_figures(network_x, 3)
     few = _count(coordinator_x, path)
     members_with_figures(network_x, 9, start=4)

@@ -77,6 +77,10 @@ class MunicipalityRef(serializers.Serializer[Any]):
 
 
 class GatheringSerializer(serializers.ModelSerializer[Gathering]):
+    # A string, not `format: uri`: empty when the gathering has no programme link yet.
+    programme_url = serializers.CharField(
+        read_only=True, help_text=gettext_lazy("Lenke til programmet; tom når det mangler")
+    )
     seats_taken = serializers.SerializerMethodField()
     evaluation_code = serializers.SerializerMethodField(
         help_text=gettext_lazy("Koden til den anonyme evalueringen (bare for koordinatorer)")

@@ -81,7 +81,10 @@ RUNS = (
     # A reader: every change must be refused (403), never a server error.
     Run("viewer", "municipality", "viewer", max_time=15),
     Run("leader-deletes", "municipality", "leader", max_time=12, stage="deletes"),
-    Run("coordinator", "public", "coordinator", max_time=20),
+    # A municipality's leader on the public host: registers and answers at a gathering
+    # (before the coordinator's run, which may close the task).
+    Run("member", "public", "leader", max_time=20),
+    Run("coordinator", "public", "coordinator", max_time=30),
     Run("consultant", "public", "consultant", max_time=20),
     Run("coordinator-deletes", "public", "coordinator", max_time=10, stage="deletes"),
 )
@@ -213,6 +216,7 @@ def world(django_db_setup, django_db_blocker) -> Iterator[World]:
     )
     from tenants.models import Municipality
     from tenants.services import provision_municipality
+    from tests.gatherings.world import make_fuzz_gatherings
 
     suffix = secrets.token_hex(3)
     slug = f"fuzz-{suffix}"
@@ -242,6 +246,7 @@ def world(django_db_setup, django_db_blocker) -> Iterator[World]:
             )
             network.municipalities.add(municipality)
             CoordinatorRole.objects.create(user=users["coordinator"], network=network)
+            gatherings = make_fuzz_gatherings(users["coordinator"], network)
             # A second network, for the leader to leave (`…/leave/` on the other is
             # reserved), and a second municipality, for the coordinator to add.
             left = LearningNetwork.objects.create(
@@ -305,14 +310,16 @@ def world(django_db_setup, django_db_blocker) -> Iterator[World]:
             fresh_deletes=fresh_deletes,
             tokens=tokens,
             credentials={"username": users["coordinator"].username, "password": password},
-            pinned={"plan_id": [plan]},
+            pinned={"plan_id": [plan], **gatherings["pinned"]},
             reserved={
+                **gatherings["reserved"],
                 "/api/plans/{plan_id}/": [doomed],
                 "/api/plans/{plan_id}/status-reports/{pk}/": [draft],
                 "/api/plans/{plan_id}/status-reports/{pk}/submit/": kept,
                 "/api/network-memberships/{membership_id}/leave/": [memberships[network.pk]],
             },
             examples={
+                **gatherings["examples"],
                 "POST /api/networks/{network_id}/members/": [
                     {
                         "body": {"municipality": newcomer.pk},

@@ -74,3 +74,58 @@ def make_browser_gathering(coordinator: User) -> dict[str, int]:
         "gathering_municipality": nordre_land.pk,
         "gathering_task": task.pk,
     }
+
+
+def make_fuzz_gatherings(coordinator: User, network: LearningNetwork) -> dict[str, dict]:
+    """The API fuzzer's gatherings (tests/api/test_fuzz.py), committed: one going on now
+    with an open text task (pinned for the runs), one to delete; and the requests the
+    examples phase sends first, for operations generated input rarely passes."""
+    now = timezone.now()
+    day = datetime.timedelta(days=1)
+    kept = services.create_gathering(
+        coordinator,
+        network,
+        {"title": "Fuzz-samling", "starts_at": now - day, "ends_at": now + 3 * day},
+    )
+    task = services.create_task(coordinator, kept, {"title": "Fuzz-oppgave", "kind": "text"})
+    services.create_task(coordinator, kept, {"title": "Fuzz-skala", "kind": "scale"})
+    doomed = services.create_gathering(
+        coordinator,
+        network,
+        {"title": "Samling som skal slettes", "starts_at": now + day, "ends_at": now + 2 * day},
+    )
+    soon = (now + 30 * day).replace(microsecond=0)
+    return {
+        "pinned": {"gathering_id": [kept.pk], "task_id": [task.pk]},
+        "reserved": {"/api/gatherings/{gathering_id}/": [doomed.pk]},
+        "examples": {
+            "POST /api/networks/{network_id}/gatherings/": [
+                {
+                    "body": {
+                        "title": "Fuzz: ny samling",
+                        "starts_at": soon.isoformat(),
+                        "ends_at": (soon + day).isoformat(),
+                    },
+                    "path_parameters": {"network_id": network.pk},
+                }
+            ],
+            "POST /api/gatherings/{gathering_id}/registrations/": [
+                {
+                    "body": {"participants": [{"name": "Fuzz Deltaker"}]},
+                    "path_parameters": {"gathering_id": kept.pk},
+                }
+            ],
+            "POST /api/tasks/{task_id}/answers/": [
+                {
+                    "body": {"answer": {"text": "Svar fra fuzz"}},
+                    "path_parameters": {"task_id": task.pk},
+                }
+            ],
+            "PUT /api/gatherings/{gathering_id}/evaluation/": [
+                {
+                    "body": {"open": True, "questions": [{"text": "Nyttig?", "kind": "scale"}]},
+                    "path_parameters": {"gathering_id": kept.pk},
+                }
+            ],
+        },
+    }

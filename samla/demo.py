@@ -15,6 +15,7 @@ from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from billing.models import Consultancy
+from networks.demo import load_demo_history
 from networks.gatherings.demo import load_demo_gatherings
 from networks.indicators.demo import load_demo_indicators
 from networks.models import CompetenceBase, LearningNetwork, Organiser
@@ -170,6 +171,7 @@ def load_demo() -> list[tuple[str, str]]:
         load_seed_plans(municipality, User.objects.get(username=f"leder.{slug}"))
     load_demo_gatherings()
     load_demo_indicators(operator)
+    load_demo_history()
     return logins
 
 

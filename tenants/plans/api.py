@@ -12,13 +12,13 @@ from __future__ import annotations
 from typing import Any, ClassVar, TypeVar
 
 from django.db import models
-from drf_spectacular.utils import extend_schema
-from rest_framework import status
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from samla.accounts.access import LEADER_ROLES, WRITE_ROLES, acting_user, tenant_of
+from samla.accounts.access import WRITE_ROLES, acting_user, tenant_of
 from samla.accounts.permissions import HasRole
 from samla.api.schema import SamlaAutoSchema
 from tenants.plans import access, services
@@ -99,69 +99,105 @@ class PlanScoped(PlansView[RowT]):
         return self.plan
 
 
-class PlanDetail(PlanScoped[Plan]):
+class RowView(PlanScoped[Any]):
+    """A view of one row under the plan, `object`: the plan itself unless `target` names
+    another, resolved before the method (another plan's or a guessed id is 404)."""
+
+    object: Any
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        self.object = self.target(kwargs)
+
+    def target(self, kwargs: dict[str, Any]) -> Any:
+        return self.plan
+
+    def get_object(self) -> Any:
+        return self.object
+
+
+class RowDetail(RowView):
+    """Read, change (naming the `version` edited; 409 when stale) or delete the row, through
+    the services behind `save` and `remove`, which decide who may."""
+
+    conflict_methods = frozenset({"PUT", "PATCH"})
+
+    def save(self, request: Request, data: dict[str, Any], version: int | None) -> Any:
+        raise NotImplementedError
+
+    def remove(self, request: Request) -> None:
+        raise NotImplementedError
+
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return Response(self.get_serializer(self.object).data)
+
+    def put(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return self._change(request, partial=False)
+
+    def patch(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return self._change(request, partial=True)
+
+    def delete(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        self.remove(request)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    def _change(self, request: Request, *, partial: bool) -> Response:
+        serializer = self.get_serializer(self.object, data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        data, version = _split_version(serializer.validated_data)
+        try:
+            row = self.save(request, data, version)
+        except StaleVersion as exc:
+            return self.conflict(exc)
+        return Response(self.get_serializer(row).data)
+
+
+class PlanDetail(RowDetail):
     """One plan. Changing it names the `version` edited; deleting it needs the leader."""
 
     queryset = Plan.objects.all()
     serializer_class = s.PlanSerializer
-    conflict_methods = frozenset({"PUT", "PATCH"})
 
-    @property
-    def write_roles(self) -> frozenset[str]:  # type: ignore[override]  # per method here
-        return LEADER_ROLES if self.request.method == "DELETE" else WRITE_ROLES
+    def save(self, request: Request, data: dict[str, Any], version: int | None) -> Plan:
+        user = acting_user(request)
+        return services.update_plan(tenant_of(request), self.plan, user, data, version=version)
 
-    def get(self, request: Request, plan_id: int) -> Response:
-        return Response(self.get_serializer(self.plan).data)
-
-    def put(self, request: Request, plan_id: int) -> Response:
-        return self._change(request, partial=False)
-
-    def patch(self, request: Request, plan_id: int) -> Response:
-        return self._change(request, partial=True)
-
-    def delete(self, request: Request, plan_id: int) -> Response:
+    def remove(self, request: Request) -> None:
         services.delete_plan(tenant_of(request), self.plan, acting_user(request))
-        return Response(status=status.HTTP_204_NO_CONTENT)
 
-    def _change(self, request: Request, *, partial: bool) -> Response:
-        serializer = self.get_serializer(self.plan, data=request.data, partial=partial)
-        serializer.is_valid(raise_exception=True)
-        data, version = _split_version(serializer.validated_data)
+
+class PlanAction(RowView):
+    """POST runs one service on the plan or one of its rows with the sent body, checked
+    by `body`; the service decides who may (only the leader approves: 403) and answers
+    409 when the `version` sent is stale. Subclasses name the service and the row."""
+
+    body: ClassVar[type[serializers.Serializer[Any]]]
+    conflict_methods = frozenset({"POST"})
+    done_status: ClassVar[int] = status.HTTP_200_OK
+
+    def act(self, request: Request, data: dict[str, Any]) -> Any:
+        raise NotImplementedError
+
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        given = self.body(data=request.data)
+        given.is_valid(raise_exception=True)
         try:
-            plan = services.update_plan(
-                tenant_of(request),
-                self.plan,
-                acting_user(request),
-                data,
-                version=version,
-            )
+            done = self.act(request, dict(given.validated_data))
         except StaleVersion as exc:
             return self.conflict(exc)
-        return Response(self.get_serializer(plan).data)
+        return Response(self.get_serializer(done).data, status=self.done_status)
 
 
-class PlanApprove(PlanScoped[Plan]):
+@extend_schema_view(post=extend_schema(request=s.ApproveSerializer, responses=s.PlanSerializer))
+class PlanApprove(PlanAction):
     """The project leader approves a draft plan (by whom, on which date)."""
 
     queryset = Plan.objects.all()
     serializer_class = s.PlanSerializer
-    write_roles = LEADER_ROLES
-    conflict_methods = frozenset({"POST"})
+    body = s.ApproveSerializer
 
-    @extend_schema(request=s.ApproveSerializer, responses=s.PlanSerializer)
-    def post(self, request: Request, plan_id: int) -> Response:
-        given = s.ApproveSerializer(data=request.data)
-        given.is_valid(raise_exception=True)
-        try:
-            plan = services.approve_plan(
-                tenant_of(request),
-                self.plan,
-                acting_user(request),
-                **given.validated_data,
-            )
-        except StaleVersion as exc:
-            return self.conflict(exc)
-        return Response(self.get_serializer(plan).data)
+    def act(self, request: Request, data: dict[str, Any]) -> Plan:
+        return services.approve_plan(tenant_of(request), self.plan, acting_user(request), **data)
 
 
 # Parts of a plan ------------------------------------------------------------------------
@@ -188,48 +224,20 @@ class PartList(PlanScoped[Versioned]):
         return Response(self.get_serializer(obj).data, status=status.HTTP_201_CREATED)
 
 
-class PartDetail(PlanScoped[Versioned]):
+class PartDetail(RowDetail):
     """Read, change (naming the `version` edited) or delete one part of the plan."""
 
     part: ClassVar[PlanPart]
-    object: Any
-    conflict_methods = frozenset({"PUT", "PATCH"})
 
-    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
-        super().initial(request, *args, **kwargs)
-        self.object = access.get_part_for(self.part, self.plan, kwargs["pk"])
+    def target(self, kwargs: dict[str, Any]) -> Any:
+        return access.get_part_for(self.part, self.plan, kwargs["pk"])
 
-    def get_object(self) -> Any:
-        return self.object
+    def save(self, request: Request, data: dict[str, Any], version: int | None) -> Any:
+        user = acting_user(request)
+        return self.part.update(tenant_of(request), self.object, user, data, version=version)
 
-    def get(self, request: Request, plan_id: int, pk: int) -> Response:
-        return Response(self.get_serializer(self.object).data)
-
-    def put(self, request: Request, plan_id: int, pk: int) -> Response:
-        return self._change(request, partial=False)
-
-    def patch(self, request: Request, plan_id: int, pk: int) -> Response:
-        return self._change(request, partial=True)
-
-    def delete(self, request: Request, plan_id: int, pk: int) -> Response:
+    def remove(self, request: Request) -> None:
         self.part.delete(tenant_of(request), self.object, acting_user(request))
-        return Response(status=status.HTTP_204_NO_CONTENT)
-
-    def _change(self, request: Request, *, partial: bool) -> Response:
-        serializer = self.get_serializer(self.object, data=request.data, partial=partial)
-        serializer.is_valid(raise_exception=True)
-        data, version = _split_version(serializer.validated_data)
-        try:
-            obj = self.part.update(
-                tenant_of(request),
-                self.object,
-                acting_user(request),
-                data,
-                version=version,
-            )
-        except StaleVersion as exc:
-            return self.conflict(exc)
-        return Response(self.get_serializer(obj).data)
 
 
 def part_views(part: PlanPart) -> tuple[type[PartList], type[PartDetail]]:
@@ -259,28 +267,21 @@ PART_VIEWS: dict[str, tuple[type[PartList], type[PartDetail]]] = {
 }
 
 
-class StatusReportSubmit(PartDetail):
+@extend_schema_view(
+    post=extend_schema(request=s.SubmitSerializer, responses=part_named("status_report").serializer)
+)
+class StatusReportSubmit(PlanAction):
     """The project leader submits a report: its snapshot of the plan is frozen."""
 
     part = part_named("status_report")
     queryset = part.queryset()
     serializer_class = part.serializer
+    body = s.SubmitSerializer
 
-    write_roles = LEADER_ROLES
-    http_method_names = ["post", "options"]
-    conflict_methods = frozenset({"POST"})
+    def target(self, kwargs: dict[str, Any]) -> Any:
+        return access.get_part_for(self.part, self.plan, kwargs["pk"])
 
-    @extend_schema(request=s.SubmitSerializer, responses=s.StatusReportSerializer)
-    def post(self, request: Request, plan_id: int, pk: int) -> Response:
-        given = s.SubmitSerializer(data=request.data)
-        given.is_valid(raise_exception=True)
-        try:
-            report = services.submit_status_report(
-                tenant_of(request),
-                self.object,
-                acting_user(request),
-                **given.validated_data,
-            )
-        except StaleVersion as exc:
-            return self.conflict(exc)
-        return Response(self.get_serializer(report).data)
+    def act(self, request: Request, data: dict[str, Any]) -> Any:
+        return services.submit_status_report(
+            tenant_of(request), self.object, acting_user(request), **data
+        )

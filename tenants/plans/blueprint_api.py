@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -18,9 +18,8 @@ from rest_framework.response import Response
 from samla.accounts.access import acting_user, tenant_of
 from tenants.plans import blueprints
 from tenants.plans import serializers as s
-from tenants.plans.api import ListSchema, PlanScoped, PlansView
+from tenants.plans.api import ListSchema, PlanAction, PlansView
 from tenants.plans.models import NAME_LIMIT, Plan
-from tenants.plans.services import StaleVersion
 
 
 class FromTemplateSerializer(serializers.Serializer[Any]):
@@ -88,25 +87,19 @@ class PlanFromTemplate(PlansView[Plan]):
         return Response(self.get_serializer(plan).data, status=status.HTTP_201_CREATED)
 
 
-class PlanMoveStart(PlanScoped[Plan]):
+@extend_schema_view(post=extend_schema(request=MoveStartSerializer, responses=s.PlanSerializer))
+class PlanMoveStart(PlanAction):
     """Move the plan's start date; what has not happened yet moves with it."""
 
     queryset = Plan.objects.all()
     serializer_class = s.PlanSerializer
-    conflict_methods = frozenset({"POST"})
+    body = MoveStartSerializer
 
-    @extend_schema(request=MoveStartSerializer, responses=s.PlanSerializer)
-    def post(self, request: Request, plan_id: int) -> Response:
-        given = MoveStartSerializer(data=request.data)
-        given.is_valid(raise_exception=True)
-        try:
-            plan = blueprints.move_plan_start(
-                tenant_of(request),
-                self.plan,
-                acting_user(request),
-                given.validated_data["start"],
-                version=given.validated_data["version"],
-            )
-        except StaleVersion as exc:
-            return self.conflict(exc)
-        return Response(self.get_serializer(plan).data)
+    def act(self, request: Request, data: dict[str, Any]) -> Plan:
+        return blueprints.move_plan_start(
+            tenant_of(request),
+            self.plan,
+            acting_user(request),
+            data["start"],
+            version=data["version"],
+        )

@@ -2,7 +2,8 @@
 
 A blueprint is a plan skeleton whose dates are offsets (months, then days) from the start
 date chosen when a plan is made from it: phases, goals, milestones, decision points, main
-activities and suggested bodies. Three come from the seed plans: the KS project plan
+activities and suggested bodies, kept as content in `blueprints.json`. Three come from
+the seed plans: the KS project plan
 (Nordre Land, seed 000), a BTI implementation along Fixsen's six phases (Larvik, seed 002;
 BYN, seed 003) and a 0–24 model municipality (Nesseby, seed 001).
 
@@ -28,8 +29,10 @@ start), and nothing is written.
 from __future__ import annotations
 
 import datetime
+import json
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -43,17 +46,8 @@ from samla.dates import add_months, month_index, shift_days, shift_months
 from samla.formats import format_date
 from tenants.models import Municipality
 from tenants.plans import bounds, services
-from tenants.plans.models import (
-    Activity,
-    ActivityStatus,
-    DecisionPoint,
-    Goal,
-    Milestone,
-    MilestoneStatus,
-    Phase,
-    Plan,
-    Versioned,
-)
+from tenants.plans import models as m
+from tenants.plans.models import ActivityStatus, MilestoneStatus
 
 
 @dataclass(frozen=True)
@@ -70,12 +64,39 @@ class At:
 # What a blueprint holds ------------------------------------------------------------------
 
 
+# Each holds what one row of a plan starting on a date is made from; `data` gives the row
+# as the plan's services take it.
+
+Data = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class BlueprintBody:
+    """A suggested body of the plan's organisation (a kind of `models.BodyKind`)."""
+
+    kind: str
+    name: str
+    mandate: str
+
+    def data(self, order: int) -> Data:
+        return {"kind": self.kind, "name": self.name, "mandate": self.mandate, "order": order}
+
+
 @dataclass(frozen=True)
 class BlueprintPhase:
     name: str
     description: str
     start: At
     end: At
+
+    def data(self, start: datetime.date, order: int) -> Data:
+        return {
+            "order": order,
+            "name": self.name,
+            "description": self.description,
+            "start": self.start.on(start),
+            "end": self.end.on(start),
+        }
 
 
 @dataclass(frozen=True)
@@ -85,15 +106,27 @@ class BlueprintGoal:
     due: At | None = None
     children: tuple[BlueprintGoal, ...] = ()
 
+    def data(self, start: datetime.date, parent: m.Goal | None) -> Data:
+        due = self.due.on(start) if self.due else None
+        return {"level": self.level, "text": self.text, "due": due, "parent": parent}
+
 
 @dataclass(frozen=True)
 class BlueprintDated:
-    """A milestone (criterion) or a decision point (basis) at an offset."""
+    """A milestone (its criterion) or a decision point (its basis) at an offset."""
 
     code: str
     title: str
     at: At
     text: str = ""
+
+    def data(self, start: datetime.date, text_field: str) -> Data:
+        return {
+            "code": self.code,
+            "title": self.title,
+            "due": self.at.on(start),
+            text_field: self.text,
+        }
 
 
 @dataclass(frozen=True)
@@ -106,12 +139,17 @@ class BlueprintActivity:
     result: str = ""
     milestones: tuple[str, ...] = ()
 
-
-@dataclass(frozen=True)
-class BlueprintBody:
-    kind: str
-    name: str
-    mandate: str
+    def data(self, start: datetime.date, milestone_ids: Mapping[str, int]) -> Data:
+        first = start.replace(day=1)
+        return {
+            "code": self.code,
+            "name": self.name,
+            "purpose": self.purpose,
+            "result": self.result,
+            "start_month": add_months(first, self.first_month),
+            "end_month": add_months(first, self.last_month),
+            "milestones": [milestone_ids[code] for code in self.milestones],
+        }
 
 
 @dataclass(frozen=True)
@@ -131,391 +169,56 @@ class Blueprint:
         return add_months(start, self.months) - datetime.timedelta(days=1)
 
 
-STEERING = BlueprintBody(
-    "steering",
-    "Styringsgruppe",
-    "Har det overordnede ansvaret og fatter vedtak ved beslutningspunktene.",
-)
-PROJECT = BlueprintBody(
-    "project",
-    "Prosjektgruppe",
-    "Representerer de berørte enhetene og utfører arbeidet sammen med prosjektleder.",
-)
-REFERENCE = BlueprintBody(
-    "reference",
-    "Referansegruppe",
-    "Gir innspill underveis fra det operative nivået og fra brukerne.",
-)
+# Reading blueprints ----------------------------------------------------------------------
+#
+# The blueprints are content, kept in `blueprints.json` beside this module (one object per
+# blueprint; an offset is `[months]` or `[months, days]`). `blueprint_from_data` reads one
+# such object, so templates kept elsewhere in the same shape start plans the same way.
 
-KS_PROJECT_PLAN = Blueprint(
-    key="ks-prosjektplan",
-    name="KS prosjektplan: tverrfaglig samarbeid",
-    description=(
-        "Ettårig prosjekt i fire faser: kartlegging, rutiner og samarbeidsavtaler, "
-        "forankring og implementering, evaluering. Bygger på Nordre Land kommunes plan."
-    ),
-    months=12,
-    phases=(
-        BlueprintPhase(
-            "Innledende kartlegging",
-            "Samhandling på individnivå og systemnivå, i og mellom enhetene.",
-            At(0),
-            At(5, -1),
-        ),
-        BlueprintPhase(
-            "Samarbeidsavtaler og rutiner",
-            "Utarbeide samarbeidsavtaler og -rutiner sammen med de berørte enhetene.",
-            At(3),
-            At(7, -1),
-        ),
-        BlueprintPhase(
-            "Forankring og implementering",
-            "Rutinene tas i bruk; ledelsen følger opp og etterspør resultat.",
-            At(7),
-            At(12, -1),
-        ),
-        BlueprintPhase("Evaluering", "Første evaluering av samhandlingen.", At(12), At(15, 14)),
-    ),
-    milestones=(
-        BlueprintDated("MP1", "Prosjektplan utarbeidd", At(2), "Styringsgruppas godkjenning"),
-        BlueprintDated(
-            "MP2",
-            "Kartlegging av nåsituasjon gjennomført",
-            At(5),
-            "Underveisrapport behandlet av prosjektgruppa og kommunisert til styringsgruppa",
-        ),
-        BlueprintDated(
-            "MP3",
-            "Forholdet til andre prosjekter avklart",
-            At(4),
-            "Beskrivelse av avgrensning og samhandling",
-        ),
-        BlueprintDated(
-            "MP4",
-            "Forslag til samarbeidsavtaler/-rutiner er utarbeidd",
-            At(7),
-            "Samarbeidsavtaler og -rutiner oversendt styringsgruppa",
-        ),
-        BlueprintDated(
-            "MP5",
-            "Forslag til samhandlingsmetoder er utarbeidd",
-            At(7),
-            "Forslag til samhandlingsmetoder er oversendt styringsgruppa",
-        ),
-        BlueprintDated(
-            "MP6",
-            "Forslag til mandat for koordinerende organ er utarbeidd",
-            At(4, 14),
-            "Forslaget er oversendt styringsgruppa",
-        ),
-        BlueprintDated(
-            "MP7",
-            "Plan for implementering er utarbeidd og kommunisert",
-            At(10),
-            "Styringsgruppa har besluttet implementeringsplan",
-        ),
-        BlueprintDated(
-            "MP8", "Sluttrapport utarbeidd", At(11, 14), "Sluttrapport sendt styringsgruppa"
-        ),
-    ),
-    decision_points=(
-        BlueprintDated("BP1", "Prosjektplan godkjent", At(2, 5), "Forslag til prosjektplan"),
-        BlueprintDated(
-            "BP2",
-            "Nye samarbeidsavtaler/-rutiner godkjent",
-            At(7),
-            "Prosjektgruppas forslag til rutiner og/eller samarbeidsavtaler",
-        ),
-        BlueprintDated(
-            "BP3",
-            "Koordinerende organ: rolle og deltakere godkjent",
-            At(5),
-            "Prosjektgruppas forslag",
-        ),
-        BlueprintDated(
-            "BP4",
-            "Implementeringsarbeidet og organisering godkjent",
-            At(9),
-            "Prosjektgruppas forslag",
-        ),
-        BlueprintDated("BP5", "Prosjektrapport godkjent", At(12), "Prosjektleders sluttrapport"),
-    ),
-    activities=(
-        BlueprintActivity(
-            "HA01",
-            "Planlegge",
-            0,
-            0,
-            "Prosjektet er planlagt og kvalitetssikret",
-            "Prosjektplan er godkjent",
-            ("MP1",),
-        ),
-        BlueprintActivity(
-            "HA02", "Oppstart av prosjekt", 1, 1, "Markere at prosjektet er igangsatt"
-        ),
-        BlueprintActivity(
-            "HA03",
-            "Kartleggingsarbeid",
-            2,
-            4,
-            "Avklare nåsituasjonen for samhandling",
-            milestones=("MP2",),
-        ),
-        BlueprintActivity(
-            "HA04",
-            "Avklare forholdet til andre prosjekter og planer",
-            2,
-            3,
-            "Avklare avgrensning og overlapping",
-            milestones=("MP3",),
-        ),
-        BlueprintActivity(
-            "HA05",
-            "Avklaring av samhandlingsmetoder",
-            3,
-            6,
-            "Felles forståelse og lik bruk av noen få metoder",
-            milestones=("MP5",),
-        ),
-        BlueprintActivity(
-            "HA06",
-            "Utarbeide samarbeidsavtaler og -rutiner",
-            3,
-            6,
-            "Tydeliggjøre hvordan enhetene jobber sammen",
-            milestones=("MP4",),
-        ),
-        BlueprintActivity(
-            "HA07",
-            "Plan for implementering",
-            7,
-            9,
-            "Rutinene tas i bruk i ordinær drift",
-            milestones=("MP7",),
-        ),
-        BlueprintActivity(
-            "HA08",
-            "Avslutte prosjektet",
-            11,
-            11,
-            "Prosjektet videreføres i ordinær drift",
-            "Sluttrapport godkjent",
-            ("MP8",),
-        ),
-    ),
-    bodies=(STEERING, PROJECT, REFERENCE),
-    goals=(
-        BlueprintGoal(
-            "main",
-            "Tydelig ansvar og rolleavklaring i og mellom enhetene, og målrettet samhandling "
-            "om tjenester til beste for barns levekår.",
-            At(12, -1),
-            (
-                BlueprintGoal("work", "Nåsituasjonskartlegging gjennomført", At(4, 14)),
-                BlueprintGoal("work", "Samhandlingsrutiner/-avtaler godkjent", At(7)),
-                BlueprintGoal("work", "Implementeringsplan utarbeidd og godkjent", At(9)),
-                BlueprintGoal("work", "Prosjektrapport sluttført", At(12)),
-            ),
-        ),
-    ),
-)
 
-BTI_IMPLEMENTATION = Blueprint(
-    key="bti-implementering",
-    name="Implementering av BTI (Bedre tverrfaglig innsats)",
-    description=(
-        "Innføring av BTI-modellen etter Fixsens seks implementeringsfaser, fra utforsking "
-        "til bærekraftig videreføring over fem år. Bygger på Larvik og BTI i BYN."
-    ),
-    months=60,
-    phases=(
-        BlueprintPhase(
-            "Utforsking og adopsjon",
-            "Kartlegging, tilrettelegging og tilpasning.",
-            At(0),
-            At(11, -1),
-        ),
-        BlueprintPhase(
-            "Installasjon",
-            "Utviklingsfasen: handlingsveileder, verktøy og rutiner.",
-            At(11),
-            At(18, -1),
-        ),
-        BlueprintPhase(
-            "Innledende implementering",
-            "Opplæring og utprøving i de første enhetene.",
-            At(18),
-            At(24, -1),
-        ),
-        BlueprintPhase(
-            "Full gjennomføring", "Alle BTI-tjenestene arbeider etter modellen.", At(24), At(30, -1)
-        ),
-        BlueprintPhase("Innovasjon", "Modellen tilpasses lokale erfaringer.", At(30), At(36, -1)),
-        BlueprintPhase(
-            "Bærekraftig videreføring",
-            "Vedlikehold og kvalitetssikring i drift.",
-            At(36),
-            At(60, -1),
-        ),
-    ),
-    milestones=(
-        BlueprintDated("MP1", "Prosjektorganisasjon opprettet, prosjektleder utpekt", At(0)),
-        BlueprintDated("MP2", "Prosjektgruppe utpekt", At(3, 15)),
-        BlueprintDated("MP3", "Prosjektbeskrivelse og mandat vedtatt", At(4)),
-        BlueprintDated("MP4", "Prosjektplan godkjent i styringsgruppen", At(8)),
-        BlueprintDated("MP5", "Risikoanalyse fremlagt styringsgruppen", At(8)),
-        BlueprintDated("MP6", "Interessentanalyse og strategi for medvirkning fremlagt", At(8)),
-        BlueprintDated(
-            "MP7",
-            "Utforskning og adopsjon fullført",
-            At(11, -1),
-            "Kartlegging, tilrettelegging og tilpasning",
-        ),
-        BlueprintDated("MP8", "Installasjon fullført", At(18, -1), "Utviklingsfasen ferdigstilt"),
-        BlueprintDated(
-            "MP9",
-            "Implementering fullført",
-            At(36, -1),
-            "Opplæring og utprøving; over i institusjonalisering",
-        ),
-        BlueprintDated(
-            "MP10", "Bærekraftig videreføring", At(60, -1), "Vedlikehold og kvalitetssikring"
-        ),
-    ),
-    decision_points=(
-        BlueprintDated(
-            "BP1", "Prosjektbeskrivelse og mandat vedtatt", At(4), "Forslag fra prosjektleder"
-        ),
-        BlueprintDated(
-            "BP2", "Prosjektplan og risikoanalyse godkjent", At(8), "Prosjektplan og risikoanalyse"
-        ),
-        BlueprintDated(
-            "BP3", "Lokal handlingsveileder vedtatt", At(18, -1), "Prosjektgruppas forslag"
-        ),
-        BlueprintDated(
-            "BP4", "BTI over i drift", At(36, -1), "Sluttrapport og plan for vedlikehold"
-        ),
-    ),
-    activities=(
-        BlueprintActivity(
-            "HA01",
-            "Etablere prosjektorganisasjon og mandat",
-            0,
-            4,
-            milestones=("MP1", "MP2", "MP3"),
-        ),
-        BlueprintActivity("HA02", "Kartlegging av nåsituasjon", 4, 10, milestones=("MP7",)),
-        BlueprintActivity(
-            "HA03", "Lokal handlingsveileder nivå 0–3 og stafettlogg", 11, 17, milestones=("MP8",)
-        ),
-        BlueprintActivity("HA04", "Informasjonskampanje", 15, 20),
-        BlueprintActivity("HA05", "Opplæring i handlingsveileder og stafettlogg", 18, 29),
-        BlueprintActivity("HA06", "Utprøving og evaluering", 24, 35, milestones=("MP9",)),
-        BlueprintActivity("HA07", "Plan for vedlikehold og drift", 30, 35),
-    ),
-    bodies=(
-        STEERING,
-        PROJECT,
-        REFERENCE,
-        BlueprintBody("working", "Arbeidsgruppe kartlegging", "Kartlegger nåsituasjonen."),
-    ),
-    goals=(
-        BlueprintGoal(
-            "main",
-            "Tidlig, helhetlig og koordinert innsats uten oppfølgingsbrudd gjennom en felles "
-            "samhandlingsmodell.",
-            None,
-            (
-                BlueprintGoal("outcome", "Tidlig innsats: identifisere og handle ved bekymring"),
-                BlueprintGoal("outcome", "Tverrfaglig samhandling og samordning av tjenestene"),
-                BlueprintGoal(
-                    "outcome", "Brukermedvirkning: barn, unge og foreldre involveres tidlig"
-                ),
-            ),
-        ),
-    ),
-)
+def _at(value: list[int]) -> At:
+    return At(*value)
 
-MODEL_MUNICIPALITY = Blueprint(
-    key="0-24-modellkommune",
-    name="0–24-samarbeidet: modellkommune",
-    description=(
-        "Toårig utviklingsarbeid for utsatte barn og unge 0–24 år: arbeidsgruppe, "
-        "kompetanseheving, rutiner og underveisvurderinger. Bygger på Unjárga/Nesseby."
-    ),
-    months=22,
-    phases=(
-        BlueprintPhase(
-            "Oppstart og planlegging", "Arbeidsgruppe og prosjektplan.", At(0), At(2, -1)
+
+def _goal(data: Mapping[str, Any]) -> BlueprintGoal:
+    due = data.get("due")
+    children = tuple(_goal(child) for child in data.get("children", ()))
+    return BlueprintGoal(data["level"], data["text"], _at(due) if due else None, children)
+
+
+def _dated(data: Mapping[str, Any]) -> BlueprintDated:
+    return BlueprintDated(data["code"], data["title"], _at(data["at"]), data.get("text", ""))
+
+
+def _activity(data: Mapping[str, Any]) -> BlueprintActivity:
+    return BlueprintActivity(**{**data, "milestones": tuple(data.get("milestones", ()))})
+
+
+def blueprint_from_data(data: Mapping[str, Any]) -> Blueprint:
+    """A blueprint from its JSON shape (`blueprints.json`)."""
+    return Blueprint(
+        key=data["key"],
+        name=data["name"],
+        description=data["description"],
+        months=data["months"],
+        phases=tuple(
+            BlueprintPhase(p["name"], p["description"], _at(p["start"]), _at(p["end"]))
+            for p in data["phases"]
         ),
-        BlueprintPhase(
-            "Kompetanseheving og utprøving",
-            "Kompetanseheving og pedagogiske verktøy.",
-            At(2),
-            At(16, -1),
-        ),
-        BlueprintPhase(
-            "Rutiner og videreføring", "Rutiner, ansvar og sluttvurdering.", At(16), At(22, -1)
-        ),
-    ),
-    milestones=(
-        BlueprintDated("MP1", "Arbeidsgruppe etablert", At(1, -1), "Deltakere utpekt"),
-        BlueprintDated(
-            "MP2", "Prosjektplan ferdigstilt", At(2), "Arbeidsgruppemøter, prosjektledelsesmøter"
-        ),
-        BlueprintDated("MP3", "Kompetanseheving: kommunedag", At(6, -1)),
-        BlueprintDated("MP4", "Pedagogiske verktøy tatt i bruk", At(10, -1)),
-        BlueprintDated("MP5", "Første underveisvurdering", At(10, -1)),
-        BlueprintDated(
-            "MP6", "Tverrfaglig rutine innført", At(16, -1), "Prøvd ut og rutiner utarbeidd"
-        ),
-        BlueprintDated("MP7", "Andre underveisvurdering", At(21, -1)),
-        BlueprintDated(
-            "MP8",
-            "Videreføring sikret og sluttvurdering gjort",
-            At(22, -1),
-            "Rutiner utarbeidd, ansvar plassert",
-        ),
-    ),
-    decision_points=(
-        BlueprintDated("BP1", "Prosjektplan godkjent", At(2), "Arbeidsgruppas utkast"),
-        BlueprintDated(
-            "BP2",
-            "Tverrfaglig samarbeidsform vedtatt i kommunestyret",
-            At(21),
-            "Sak fra arbeidsgruppa",
-        ),
-    ),
-    activities=(
-        BlueprintActivity(
-            "HA01", "Etablere arbeidsgruppe og prosjektplan", 0, 2, milestones=("MP1", "MP2")
-        ),
-        BlueprintActivity("HA02", "Læringsnettverk", 2, 13),
-        BlueprintActivity("HA03", "Kompetanseheving", 5, 15, milestones=("MP3",)),
-        BlueprintActivity("HA04", "Pedagogiske verktøy", 6, 9, milestones=("MP4",)),
-        BlueprintActivity("HA05", "Tverrfaglig rutine", 12, 15, milestones=("MP6",)),
-        BlueprintActivity("HA06", "Videreføring og sluttvurdering", 16, 21, milestones=("MP8",)),
-    ),
-    bodies=(
-        BlueprintBody(
-            "steering", "Prosjektledelse", "Utarbeider prosjektplanen, forankrer og rapporterer."
-        ),
-        BlueprintBody(
-            "working", "Arbeidsgruppe", "Bidrar med fagkompetanse og utarbeider rutiner."
-        ),
-        BlueprintBody("resource", "Ressursgruppe", "Gir innspill og sikrer brukermedvirkning."),
-    ),
-    goals=(
-        BlueprintGoal(
-            "main",
-            "Alle ansatte som arbeider med barn og unge oppdager og ivaretar utsatte barn og "
-            "unge på tidligst mulig tidspunkt.",
-        ),
-    ),
-)
+        milestones=tuple(_dated(row) for row in data.get("milestones", ())),
+        decision_points=tuple(_dated(row) for row in data.get("decision_points", ())),
+        activities=tuple(_activity(row) for row in data.get("activities", ())),
+        bodies=tuple(BlueprintBody(**row) for row in data.get("bodies", ())),
+        goals=tuple(_goal(row) for row in data.get("goals", ())),
+    )
+
 
 BLUEPRINTS: dict[str, Blueprint] = {
-    b.key: b for b in (KS_PROJECT_PLAN, BTI_IMPLEMENTATION, MODEL_MUNICIPALITY)
+    blueprint.key: blueprint
+    for blueprint in map(
+        blueprint_from_data,
+        json.loads((Path(__file__).parent / "blueprints.json").read_text(encoding="utf-8")),
+    )
 }
 
 
@@ -547,35 +250,32 @@ def get_blueprint(key: Any) -> Blueprint:
 
 def _create_goal(
     tenant: Municipality,
-    plan: Plan,
+    plan: m.Plan,
     user: AbstractBaseUser,
     goal: BlueprintGoal,
     start: datetime.date,
-    parent: Goal | None,
+    parent: m.Goal | None,
 ) -> None:
-    row = services.create_goal(
-        tenant,
-        plan,
-        user,
-        {
-            "level": goal.level,
-            "text": goal.text,
-            "due": goal.due.on(start) if goal.due else None,
-            "parent": parent,
-        },
-    )
+    row = services.create_goal(tenant, plan, user, goal.data(start, parent))
     for child in goal.children:
         _create_goal(tenant, plan, user, child, start, row)
 
 
 def start_plan_from_blueprint(
     tenant: Municipality, user: AbstractBaseUser, key: Any, data: Mapping[str, Any]
-) -> Plan:
+) -> m.Plan:
     """A new draft plan from the blueprint `key`, its dates counted from `data["start"]`.
 
     `data`: `title`, `start`, optionally `end` (otherwise the blueprint's length).
     """
-    blueprint = get_blueprint(key)
+    return start_plan(tenant, user, get_blueprint(key), data)
+
+
+def start_plan(
+    tenant: Municipality, user: AbstractBaseUser, blueprint: Blueprint, data: Mapping[str, Any]
+) -> m.Plan:
+    """A new draft plan from `blueprint` (built in or a network's template, read by
+    `blueprint_from_data`); `data` as for `start_plan_from_blueprint`."""
     start = _as_date(data.get("start"), "start")
     given_end = _as_date(data["end"], "end") if data.get("end") else None
     # The year window first: the offsets below cannot leave the calendar from inside it.
@@ -583,7 +283,7 @@ def start_plan_from_blueprint(
         if value is not None and not bounds.in_year_window(value):
             raise ValidationError({name: [bounds.year_window_message()]})
     end = given_end or blueprint.end_for(start)
-    last = max(m.at.on(start) for m in blueprint.milestones)
+    last = max((m.at.on(start) for m in blueprint.milestones), default=start)
     if end >= start and end < last:
         raise ValidationError(
             {
@@ -605,62 +305,24 @@ def start_plan_from_blueprint(
             },
         )
         for order, phase in enumerate(blueprint.phases, start=1):
-            services.create_phase(
-                tenant,
-                plan,
-                user,
-                {
-                    "order": order,
-                    "name": phase.name,
-                    "description": phase.description,
-                    "start": phase.start.on(start),
-                    "end": phase.end.on(start),
-                },
-            )
+            services.create_phase(tenant, plan, user, phase.data(start, order))
         for goal in blueprint.goals:
             _create_goal(tenant, plan, user, goal, start, None)
-        milestones = {}
-        for m in blueprint.milestones:
-            milestones[m.code] = services.create_milestone(
-                tenant,
-                plan,
-                user,
-                {"code": m.code, "title": m.title, "due": m.at.on(start), "criterion": m.text},
-            )
-        for d in blueprint.decision_points:
-            services.create_decision_point(
-                tenant,
-                plan,
-                user,
-                {"code": d.code, "title": d.title, "due": d.at.on(start), "basis": d.text},
-            )
-        for a in blueprint.activities:
-            services.create_activity(
-                tenant,
-                plan,
-                user,
-                {
-                    "code": a.code,
-                    "name": a.name,
-                    "purpose": a.purpose,
-                    "result": a.result,
-                    "start_month": add_months(start.replace(day=1), a.first_month),
-                    "end_month": add_months(start.replace(day=1), a.last_month),
-                    "milestones": [milestones[c].pk for c in a.milestones],
-                },
-            )
+        milestone_ids = {
+            row.code: services.create_milestone(tenant, plan, user, row.data(start, "criterion")).pk
+            for row in blueprint.milestones
+        }
+        for row in blueprint.decision_points:
+            services.create_decision_point(tenant, plan, user, row.data(start, "basis"))
+        for activity in blueprint.activities:
+            services.create_activity(tenant, plan, user, activity.data(start, milestone_ids))
         for order, body in enumerate(blueprint.bodies, start=1):
-            services.create_body(
-                tenant,
-                plan,
-                user,
-                {"kind": body.kind, "name": body.name, "mandate": body.mandate, "order": order},
-            )
+            services.create_body(tenant, plan, user, body.data(order))
         plan.refresh_from_db()
         return plan
 
 
-Move = tuple[Versioned, Callable[..., Any], dict[str, Any]]
+Move = tuple[m.Versioned, Callable[..., Any], dict[str, Any]]
 OUT_OF_RANGE = object()  # a moved date Python's calendar cannot hold
 
 
@@ -677,24 +339,24 @@ def _moved_month(value: datetime.date, months: int) -> Any:
 
 
 def _planned_moves(
-    plan: Plan, delta: datetime.timedelta, months: int, today: datetime.date
+    plan: m.Plan, delta: datetime.timedelta, months: int, today: datetime.date
 ) -> Iterator[Move]:
     """Each row that moves, the service that moves it and its new dates (module docstring)."""
-    for m in Milestone.objects.filter(plan=plan).exclude(
+    for milestone in m.Milestone.objects.filter(plan=plan).exclude(
         status__in=(MilestoneStatus.DONE, MilestoneStatus.MISSED)
     ):
-        yield m, services.update_milestone, {"due": _moved(m.due, delta)}
-    for d in DecisionPoint.objects.filter(plan=plan, decided_on__isnull=True):
+        yield milestone, services.update_milestone, {"due": _moved(milestone.due, delta)}
+    for d in m.DecisionPoint.objects.filter(plan=plan, decided_on__isnull=True):
         yield d, services.update_decision_point, {"due": _moved(d.due, delta)}
-    for g in Goal.objects.filter(plan=plan, due__gte=today):
+    for g in m.Goal.objects.filter(plan=plan, due__gte=today):
         yield g, services.update_goal, {"due": _moved(g.due, delta)}
-    for p in Phase.objects.filter(plan=plan).exclude(end__lt=today):
+    for p in m.Phase.objects.filter(plan=plan).exclude(end__lt=today):
         moved = {name: _moved(getattr(p, name), delta) for name in ("start", "end")}
         moved = {name: value for name, value in moved.items() if value is not None}
         if moved:
             yield p, services.update_phase, moved
     if months:
-        for a in Activity.objects.filter(plan=plan).exclude(
+        for a in m.Activity.objects.filter(plan=plan).exclude(
             status__in=(ActivityStatus.DONE, ActivityStatus.CANCELLED)
         ):
             yield (
@@ -708,7 +370,7 @@ def _planned_moves(
 
 
 def _check_move(
-    plan: Plan, start: datetime.date, end: datetime.date | None, moves: list[Move]
+    plan: m.Plan, start: datetime.date, end: datetime.date | None, moves: list[Move]
 ) -> None:
     """Refuse the move (under "start") unless the new period and every row's dates fit."""
     if end is None:
@@ -735,18 +397,18 @@ def _check_move(
 
 def move_plan_start(
     tenant: Municipality,
-    plan: Plan,
+    plan: m.Plan,
     user: AbstractBaseUser,
     new_start: Any,
     *,
     version: int | None,
-) -> Plan:
+) -> m.Plan:
     """Move the plan's start; what has not happened yet moves with it (module docstring)."""
     new_start = _as_date(new_start, "start")
     if not bounds.in_year_window(new_start):
         raise ValidationError({"start": [bounds.year_window_message()]})
     with transaction.atomic():
-        current = Plan.objects.select_for_update().get(pk=plan.pk)
+        current = m.Plan.objects.select_for_update().get(pk=plan.pk)
         if version is None:
             raise ValidationError(
                 {"version": [_("Oppgi versjonen du har endret (feltet «version»).")]}

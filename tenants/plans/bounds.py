@@ -17,19 +17,22 @@ limits are declared with each part in the registry, the other limits here.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.db.models import F, Q, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from samla.dates import add_months, first_of_month
 from samla.formats import format_date
 from tenants.plans.models import Plan
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 # The year window: no Norwegian municipal plan predates 2000 in Samla (the oldest seed
 # starts in 2016), and 2100 leaves every plan that can be made today room to run and be
@@ -341,19 +344,20 @@ def plan_count_error(count: int) -> str | None:
     ) % {"limit": PLANS_PER_MUNICIPALITY}
 
 
-def members_error(count: int) -> str | None:
-    if count <= MEMBERS_PER_BODY:
-        return None
-    return _("En gruppe kan ha høyst %(limit)d medlemmer (du sendte %(count)d).") % {
-        "limit": MEMBERS_PER_BODY,
-        "count": count,
-    }
+def _at_most(limit: int, message: StrOrPromise) -> Callable[[int], str | None]:
+    """An error for a list of more than `limit` items (`message` names limit and count)."""
+
+    def error(count: int) -> str | None:
+        return None if count <= limit else str(message) % {"limit": limit, "count": count}
+
+    return error
 
 
-def actions_error(count: int) -> str | None:
-    if count <= ACTIONS_PER_MEETING:
-        return None
-    return _("Et møte kan ha høyst %(limit)d oppfølgingspunkter (du sendte %(count)d).") % {
-        "limit": ACTIONS_PER_MEETING,
-        "count": count,
-    }
+members_error = _at_most(
+    MEMBERS_PER_BODY,
+    gettext_lazy("En gruppe kan ha høyst %(limit)d medlemmer (du sendte %(count)d)."),
+)
+actions_error = _at_most(
+    ACTIONS_PER_MEETING,
+    gettext_lazy("Et møte kan ha høyst %(limit)d oppfølgingspunkter (du sendte %(count)d)."),
+)

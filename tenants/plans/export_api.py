@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from types import ModuleType
 from typing import Any, ClassVar
 
 from django.http import HttpResponse
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import serializers
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
@@ -97,52 +99,39 @@ class PlanDocument(PlanScoped[Any]):
         return attachment(content, self.content_type, self.plan.title, self.extension)
 
 
-class PlanDocx(PlanDocument):
-    content_type = word.CONTENT_TYPE
-    extension = "docx"
-    render = staticmethod(word.render_docx)
-
-    @_schema(
-        word.CONTENT_TYPE, gettext_lazy("Prosjektplanen som Word-dokument"), "plans_export_docx"
+def document_view(path: str, module: ModuleType, name: str, summary: Promise) -> type[Any]:
+    """The view of one of the plan's documents: `module` (one of `documents`) renders it
+    with its `render_<extension>` and names its `CONTENT_TYPE`."""
+    extension = path.rsplit(".", 1)[1]
+    view = type(
+        f"Plan{extension.title()}",
+        (PlanDocument,),
+        {
+            "__module__": __name__,
+            "content_type": module.CONTENT_TYPE,
+            "extension": extension,
+            "render": staticmethod(getattr(module, f"render_{extension}")),
+        },
     )
-    def get(self, request: Request, plan_id: int) -> HttpResponse:
-        return super().get(request, plan_id)
+    return extend_schema_view(get=_schema(module.CONTENT_TYPE, summary, f"plans_{name}"))(view)
 
 
-class PlanPdf(PlanDocument):
-    content_type = pdf.CONTENT_TYPE
-    extension = "pdf"
-    render = staticmethod(pdf.render_pdf)
-
-    @_schema(pdf.CONTENT_TYPE, gettext_lazy("Prosjektplanen som PDF"), "plans_export_pdf")
-    def get(self, request: Request, plan_id: int) -> HttpResponse:
-        return super().get(request, plan_id)
-
-
-class PlanXlsx(PlanDocument):
-    content_type = spreadsheet.CONTENT_TYPE
-    extension = "xlsx"
-    render = staticmethod(spreadsheet.render_xlsx)
-
-    @_schema(
-        spreadsheet.CONTENT_TYPE, gettext_lazy("Planens deler som Excel-ark"), "plans_export_xlsx"
-    )
-    def get(self, request: Request, plan_id: int) -> HttpResponse:
-        return super().get(request, plan_id)
-
-
-class PlanCalendar(PlanDocument):
-    content_type = ical.CONTENT_TYPE
-    extension = "ics"
-    render = staticmethod(ical.render_ics)
-
-    @_schema(
-        ical.CONTENT_TYPE,
+# The plan's documents by path under `/api/plans/{id}/`: the module that renders each,
+# its name (`plans:plan-<name>` with dashes, the schema's `plans_<name>`) and summary.
+PLAN_DOCUMENTS: dict[str, tuple[ModuleType, str, Promise]] = {
+    "export.docx": (word, "export_docx", gettext_lazy("Prosjektplanen som Word-dokument")),
+    "export.pdf": (pdf, "export_pdf", gettext_lazy("Prosjektplanen som PDF")),
+    "export.xlsx": (spreadsheet, "export_xlsx", gettext_lazy("Planens deler som Excel-ark")),
+    "calendar.ics": (
+        ical,
+        "calendar",
         gettext_lazy("Milepæler og beslutningspunkter som kalender"),
-        "plans_calendar",
-    )
-    def get(self, request: Request, plan_id: int) -> HttpResponse:
-        return super().get(request, plan_id)
+    ),
+}
+DOCUMENT_VIEWS = {
+    path: (name, document_view(path, module, name, summary))
+    for path, (module, name, summary) in PLAN_DOCUMENTS.items()
+}
 
 
 class StatusReportPdf(PlanScoped[Any]):

@@ -9,7 +9,8 @@ form never writes and never checks a rule twice. Edit forms carry the row's `ver
 from __future__ import annotations
 
 import datetime
-from typing import TYPE_CHECKING, Any, TypeVar
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -17,26 +18,9 @@ from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from tenants.plans import models as m
 from tenants.plans.blueprints import BLUEPRINTS
-from tenants.plans.models import (
-    NAME_LIMIT,
-    Activity,
-    Body,
-    BodyMember,
-    BudgetLine,
-    DecisionPoint,
-    Goal,
-    Measure,
-    Meeting,
-    MeetingSeries,
-    Milestone,
-    Phase,
-    Plan,
-    Risk,
-    StatusReport,
-    SuccessFactor,
-    Versioned,
-)
+from tenants.plans.models import NAME_LIMIT
 from tenants.plans.queries import CONSEQUENCE_LABELS, LIKELIHOOD_LABELS
 
 RowT = TypeVar("RowT", bound=models.Model)
@@ -99,29 +83,52 @@ def split_line(line: str, parts: int) -> list[str]:
 
 if TYPE_CHECKING:
     # Generic only in Django's stubs (not subscriptable at run time).
-    _ModelForm = forms.ModelForm[Versioned]
-    _GoalChoiceField = forms.ModelChoiceField[Goal]
+    _ModelForm = forms.ModelForm[m.Versioned]
+    _GoalChoiceField = forms.ModelChoiceField[m.Goal]
 else:
     _ModelForm = forms.ModelForm
     _GoalChoiceField = forms.ModelChoiceField
 
 
 class ServiceForm(_ModelForm):
-    """A part's form: fields from the model, validation by the service."""
+    """A part's form: fields from the model, validation by the service.
+
+    Fields that pick other rows offer this plan's rows only (never the row itself), as
+    check boxes where several are picked; texts get `text_rows` lines (3 unless named).
+    """
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     stale = False  # someone else saved first: the page shows the current values (409)
+    text_rows: ClassVar[Mapping[str, int]] = {}
+    default_text_rows: ClassVar[int] = 3
 
-    def __init__(self, *args: Any, plan: Plan | None = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, plan: m.Plan | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.plan = plan
         if self.instance.pk:
             self.initial["version"] = self.instance.version
         else:
             del self.fields["version"]
-        for bound in self.fields.values():
+        for name, bound in self.fields.items():
             if isinstance(bound, forms.DateField) and not isinstance(bound, MonthField):
                 bound.widget = DateInput(attrs=bound.widget.attrs)
+            elif isinstance(bound, forms.ModelChoiceField):
+                self._offer_plan_rows(bound)
+            elif isinstance(bound.widget, forms.Textarea) and not isinstance(bound, LinesField):
+                bound.widget.attrs["rows"] = self.text_rows.get(name, self.default_text_rows)
+
+    def _offer_plan_rows(self, bound: forms.ModelChoiceField[Any]) -> None:
+        if bound.queryset is None:
+            return
+        model = bound.queryset.model
+        if not any(f.name == "plan" for f in model._meta.fields):
+            return  # a shared row (an indicator, public schema): every one is offered
+        if isinstance(bound, forms.ModelMultipleChoiceField):
+            bound.widget = forms.CheckboxSelectMultiple()
+        rows = plan_rows(model, self.plan)
+        if model is type(self.instance) and self.instance.pk:
+            rows = rows.exclude(pk=self.instance.pk)
+        bound.queryset = rows  # also gives the widget its choices
 
     def _post_clean(self) -> None:
         """The service validates the row (see the module docstring)."""
@@ -145,14 +152,6 @@ class ServiceForm(_ModelForm):
         add_service_errors(self, error)
 
 
-def rows_field(form: forms.BaseForm, name: str) -> forms.ModelChoiceField[Any]:
-    """The form's field that picks rows of the plan (single or multiple choice)."""
-    field = form.fields[name]
-    if not isinstance(field, forms.ModelChoiceField):
-        raise TypeError(f"{name} is not a field of rows")
-    return field
-
-
 def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
     """A service's field errors on a form, next to the fields they name (else on top)."""
     if not hasattr(error, "error_dict"):
@@ -162,11 +161,11 @@ def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
         target = name if name in form.fields and name != NON_FIELD_ERRORS else None
         if target is None and name not in (NON_FIELD_ERRORS, "version"):
             label = name.replace("_", " ")
-            messages = [f"{label}: {m}" for m in messages]
+            messages = [f"{label}: {message}" for message in messages]
         form.add_error(target, messages)
 
 
-def plan_rows(model: type[RowT], plan: Plan | None) -> models.QuerySet[RowT]:
+def plan_rows(model: type[RowT], plan: m.Plan | None) -> models.QuerySet[RowT]:
     if plan is None:
         return model._default_manager.none()
     return model._default_manager.filter(plan=plan)
@@ -176,12 +175,13 @@ def plan_rows(model: type[RowT], plan: Plan | None) -> models.QuerySet[RowT]:
 
 
 class PlanForm(ServiceForm):
+    default_text_rows = 10  # the plan's sections are long
     leaders = LinesField(
         label=gettext_lazy("Prosjektledere"), help_text=gettext_lazy("Én per linje.")
     )
 
     class Meta:
-        model = Plan
+        model = m.Plan
         fields = [
             "title", "number", "case_number", "owner", "sponsor", "leaders", "start", "end",
             "status", "background", "purpose", "target_group", "scope", "references",
@@ -198,97 +198,67 @@ class PlanForm(ServiceForm):
 
 class PhaseForm(ServiceForm):
     class Meta:
-        model = Phase
+        model = m.Phase
         fields = ["order", "name", "description", "start", "end", "is_current"]
 
 
 class GoalChoiceField(_GoalChoiceField):
     """A goal shown with its level ("Effektmål: …")."""
 
-    def label_from_instance(self, obj: Goal) -> str:
+    def label_from_instance(self, obj: m.Goal) -> str:
         return f"{obj.get_level_display()}: {obj}"
 
 
 class GoalForm(ServiceForm):
     class Meta:
-        model = Goal
+        model = m.Goal
         fields = [
             "level", "text", "due", "parent", "baseline", "target", "current", "unit", "period",
+            "indicator",
         ]  # fmt: skip
-        widgets = {"text": forms.Textarea(attrs={"rows": 3})}
         field_classes = {"parent": GoalChoiceField}
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        parents = plan_rows(Goal, self.plan)
-        if self.instance.pk:
-            parents = parents.exclude(pk=self.instance.pk)
-        rows_field(self, "parent").queryset = parents
 
 
 class MeasureForm(ServiceForm):
     class Meta:
-        model = Measure
+        model = m.Measure
         fields = ["text", "responsible", "goals"]
-        widgets = {
-            "text": forms.Textarea(attrs={"rows": 3}),
-            "goals": forms.CheckboxSelectMultiple,
-        }
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        rows_field(self, "goals").queryset = plan_rows(Goal, self.plan)
 
 
 class MilestoneForm(ServiceForm):
     class Meta:
-        model = Milestone
+        model = m.Milestone
         fields = [
             "code", "title", "due", "criterion", "status", "done_on", "evidence", "responsible",
         ]  # fmt: skip
-        widgets = {"criterion": forms.Textarea(attrs={"rows": 3})}
 
 
 class MilestoneQuickForm(ServiceForm):
     """Inline edit of a milestone's status and date (a row of the list)."""
 
     class Meta:
-        model = Milestone
+        model = m.Milestone
         fields = ["status", "due"]
 
 
 class DecisionPointForm(ServiceForm):
     class Meta:
-        model = DecisionPoint
+        model = m.DecisionPoint
         fields = ["code", "title", "due", "basis", "decision", "decided_on", "decided_by"]
-        widgets = {
-            "basis": forms.Textarea(attrs={"rows": 3}),
-            "decision": forms.Textarea(attrs={"rows": 3}),
-        }
 
 
 class ActivityForm(ServiceForm):
     start_month = MonthField(label=gettext_lazy("Første måned"))
     end_month = MonthField(label=gettext_lazy("Siste måned"))
 
+    text_rows = {"tasks": 4}
+
     class Meta:
-        model = Activity
+        model = m.Activity
         fields = [
             "code", "name", "start_month", "end_month", "purpose", "tasks", "result",
             "milestones", "responsible", "status",
         ]  # fmt: skip
-        widgets = {
-            "purpose": forms.Textarea(attrs={"rows": 3}),
-            "tasks": forms.Textarea(attrs={"rows": 4}),
-            "result": forms.Textarea(attrs={"rows": 3}),
-            "milestones": forms.CheckboxSelectMultiple,
-        }
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        rows_field(self, "milestones").queryset = plan_rows(Milestone, self.plan).order_by(
-            "due", "code"
-        )
 
 
 def scale_choices(labels: dict[int, Any]) -> list[tuple[int, str]]:
@@ -308,16 +278,15 @@ class RiskForm(ServiceForm):
     )
 
     class Meta:
-        model = Risk
+        model = m.Risk
         fields = ["title", "likelihood", "consequence", "measure", "owner", "status"]
-        widgets = {"measure": forms.Textarea(attrs={"rows": 3})}
 
 
 class RiskQuickForm(RiskForm):
     """Inline edit of a risk's likelihood and consequence (a row of the list)."""
 
     class Meta:
-        model = Risk
+        model = m.Risk
         fields = ["likelihood", "consequence"]
 
 
@@ -327,21 +296,13 @@ class SuccessFactorForm(ServiceForm):
     )
 
     class Meta:
-        model = SuccessFactor
+        model = m.SuccessFactor
         fields = ["priority", "text", "sub_points", "measure", "risks"]
-        widgets = {
-            "measure": forms.Textarea(attrs={"rows": 3}),
-            "risks": forms.CheckboxSelectMultiple,
-        }
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        rows_field(self, "risks").queryset = plan_rows(Risk, self.plan)
 
 
 class BudgetLineForm(ServiceForm):
     class Meta:
-        model = BudgetLine
+        model = m.BudgetLine
         fields = ["kind", "label", "amount", "period", "settled"]
         help_texts = {
             "settled": gettext_lazy("Ta bort krysset for finansiering som ikke er avklart ennå.")
@@ -355,11 +316,11 @@ class MembersField(LinesField):
         if isinstance(value, list | tuple):
             return "\n".join(
                 f" {LINE_SEPARATOR} ".join(
-                    [m.name, m.title, m.unit, m.role]
-                    if isinstance(m, BodyMember)
-                    else [str(m.get(k, "")) for k in ("name", "title", "unit", "role")]
+                    [member.name, member.title, member.unit, member.role]
+                    if isinstance(member, m.BodyMember)
+                    else [str(member.get(k, "")) for k in ("name", "title", "unit", "role")]
                 ).rstrip(f" {LINE_SEPARATOR}")
-                for m in value
+                for member in value
             )
         return value
 
@@ -378,16 +339,17 @@ class MembersField(LinesField):
 
 
 class BodyForm(ServiceForm):
-    instance: Body
+    instance: m.Body
     members = MembersField(
         label=gettext_lazy("Medlemmer"),
         help_text=gettext_lazy("Ett per linje: navn | stilling | enhet | rolle."),
     )
 
+    text_rows = {"mandate": 4}
+
     class Meta:
-        model = Body
+        model = m.Body
         fields = ["kind", "name", "mandate", "order", "members"]
-        widgets = {"mandate": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -399,7 +361,7 @@ class BodyForm(ServiceForm):
         # Keep existing member rows (and their user links) where the name is unchanged.
         existing = list(self.instance.members.all()) if self.instance.pk else []
         for item in data.get("members", []):
-            match = next((m for m in existing if m.name == item["name"]), None)
+            match = next((row for row in existing if row.name == item["name"]), None)
             if match is not None:
                 existing.remove(match)
                 item["id"] = match.pk
@@ -407,17 +369,11 @@ class BodyForm(ServiceForm):
 
 
 class MeetingSeriesForm(ServiceForm):
-    class Meta:
-        model = MeetingSeries
-        fields = ["name", "body", "frequency", "agenda", "participants"]
-        widgets = {
-            "agenda": forms.Textarea(attrs={"rows": 3}),
-            "participants": forms.Textarea(attrs={"rows": 2}),
-        }
+    text_rows = {"participants": 2}
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        rows_field(self, "body").queryset = plan_rows(Body, self.plan)
+    class Meta:
+        model = m.MeetingSeries
+        fields = ["name", "body", "frequency", "agenda", "participants"]
 
 
 class ActionsField(LinesField):
@@ -457,32 +413,22 @@ class MeetingForm(ServiceForm):
         ),
     )
 
+    text_rows = {"notes": 4}
+
     class Meta:
-        model = Meeting
+        model = m.Meeting
         fields = [
             "title", "held_on", "series", "body", "agenda", "attendees", "decisions", "actions",
             "notes",
         ]  # fmt: skip
-        widgets = {
-            "agenda": forms.Textarea(attrs={"rows": 3}),
-            "notes": forms.Textarea(attrs={"rows": 4}),
-        }
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        rows_field(self, "series").queryset = plan_rows(MeetingSeries, self.plan)
-        rows_field(self, "body").queryset = plan_rows(Body, self.plan)
 
 
 class StatusReportForm(ServiceForm):
+    text_rows = {"summary": 5}
+
     class Meta:
-        model = StatusReport
+        model = m.StatusReport
         fields = ["kind", "date", "summary", "economy", "risks"]
-        widgets = {
-            "summary": forms.Textarea(attrs={"rows": 5}),
-            "economy": forms.Textarea(attrs={"rows": 3}),
-            "risks": forms.Textarea(attrs={"rows": 3}),
-        }
 
 
 # Templates and moving a plan --------------------------------------------------------------

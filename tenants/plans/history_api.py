@@ -145,8 +145,8 @@ class ReassessmentSerializer(serializers.Serializer[Any]):
 class RiskReassessments(PlanScoped[Any]):
     """A risk's assessments over time (likelihood × consequence), oldest first."""
 
-    serializer_class = ReassessmentSerializer
     schema = ListSchema()
+    serializer_class = ReassessmentSerializer
 
     def get(self, request: Request, plan_id: int, pk: int) -> Response:
         risk = access.get_part_for("risk", self.plan, pk)

@@ -18,25 +18,8 @@ from django.utils.translation import gettext_lazy as _
 
 from samla.dates import first_of_month, months_between
 from tenants.plans import bounds
-from tenants.plans.models import (
-    Activity,
-    Body,
-    BodyMember,
-    BudgetLine,
-    DecisionPoint,
-    Goal,
-    Measure,
-    Meeting,
-    MeetingSeries,
-    Milestone,
-    MilestoneStatus,
-    Phase,
-    Plan,
-    Risk,
-    RiskStatus,
-    StatusReport,
-    SuccessFactor,
-)
+from tenants.plans import models as m
+from tenants.plans.models import MilestoneStatus, RiskStatus
 from tenants.plans.services import budget_totals
 
 OPEN_MILESTONE = (MilestoneStatus.PLANNED, MilestoneStatus.IN_PROGRESS)
@@ -93,7 +76,7 @@ class BudgetSummary:
         return self.income - self.unsettled
 
 
-def budget_summary(plan: Plan) -> BudgetSummary:
+def budget_summary(plan: m.Plan) -> BudgetSummary:
     """Sums per kind and the balance (one query)."""
     return BudgetSummary(**budget_totals(plan))
 
@@ -101,33 +84,33 @@ def budget_summary(plan: Plan) -> BudgetSummary:
 @dataclass
 class Overview:
     today: datetime.date
-    next_milestones: list[Milestone]
-    overdue_milestones: list[Milestone]
+    next_milestones: list[m.Milestone]
+    overdue_milestones: list[m.Milestone]
     overdue_milestone_count: int
-    overdue_decisions: list[DecisionPoint]
+    overdue_decisions: list[m.DecisionPoint]
     overdue_decision_count: int
-    top_risks: list[Risk]
-    phases: list[Phase]
+    top_risks: list[m.Risk]
+    phases: list[m.Phase]
     budget: BudgetSummary
     milestone_count: int
     milestones_done: int
 
     @property
-    def current_phase(self) -> Phase | None:
+    def current_phase(self) -> m.Phase | None:
         return next((p for p in self.phases if p.is_current), None)
 
 
-def plan_overview(plan: Plan, today: datetime.date | None = None) -> Overview:
+def plan_overview(plan: m.Plan, today: datetime.date | None = None) -> Overview:
     """What the overview shows at a glance: seven queries, whatever the plan's size."""
     today = today or timezone.localdate()
-    milestones = Milestone.objects.filter(plan=plan)
+    milestones = m.Milestone.objects.filter(plan=plan)
     overdue_q = Q(due__lt=today, status__in=OPEN_MILESTONE)
     counts = milestones.aggregate(
         total=Count("id"),
         done=Count("id", filter=Q(status=MilestoneStatus.DONE)),
         overdue=Count("id", filter=overdue_q),
     )
-    decisions = DecisionPoint.objects.filter(plan=plan, due__lt=today, decided_on__isnull=True)
+    decisions = m.DecisionPoint.objects.filter(plan=plan, due__lt=today, decided_on__isnull=True)
     overdue_decisions = list(decisions.order_by("due", "code")[:OVERDUE_LIMIT])
     decision_count = decisions.count()
     return Overview(
@@ -144,11 +127,11 @@ def plan_overview(plan: Plan, today: datetime.date | None = None) -> Overview:
         overdue_decisions=overdue_decisions,
         overdue_decision_count=decision_count,
         top_risks=list(
-            Risk.objects.filter(plan=plan)
+            m.Risk.objects.filter(plan=plan)
             .exclude(status=RiskStatus.CLOSED)
             .order_by("-score", "id")[:OVERVIEW_LIMIT]
         ),
-        phases=list(Phase.objects.filter(plan=plan)),
+        phases=list(m.Phase.objects.filter(plan=plan)),
         budget=budget_summary(plan),
         milestone_count=counts["total"],
         milestones_done=counts["done"],
@@ -160,7 +143,7 @@ def plan_overview(plan: Plan, today: datetime.date | None = None) -> Overview:
 
 @dataclass
 class GanttRow:
-    activity: Activity
+    activity: m.Activity
     cells: list[bool]
 
 
@@ -168,8 +151,8 @@ class GanttRow:
 class Gantt:
     months: list[datetime.date]
     rows: list[GanttRow]
-    milestones: list[list[Milestone]] = field(default_factory=list)
-    decision_points: list[list[DecisionPoint]] = field(default_factory=list)
+    milestones: list[list[m.Milestone]] = field(default_factory=list)
+    decision_points: list[list[m.DecisionPoint]] = field(default_factory=list)
 
     @property
     def years(self) -> list[tuple[int, int]]:
@@ -180,34 +163,34 @@ class Gantt:
         return list(spans.items())
 
 
-def gantt(plan: Plan) -> Gantt:
+def gantt(plan: m.Plan) -> Gantt:
     """The activity plan: one row per main activity, a column per month of the plan,
     milestones and decision points in the months they fall due (three queries)."""
     activities = list(
-        Activity.objects.filter(plan=plan)
+        m.Activity.objects.filter(plan=plan)
         .only("code", "name", "start_month", "end_month", "plan_id")
         .order_by("start_month", "code", "id")
     )
     milestones = list(
-        Milestone.objects.filter(plan=plan)
+        m.Milestone.objects.filter(plan=plan)
         .only("code", "title", "due", "status", "plan_id")
         .order_by("due", "code", "id")
     )
     points = list(
-        DecisionPoint.objects.filter(plan=plan)
+        m.DecisionPoint.objects.filter(plan=plan)
         .only("code", "title", "due", "plan_id")
         .order_by("due", "code", "id")
     )
     first = min(
         [plan.start]
         + [a.start_month for a in activities]
-        + [m.due for m in milestones]
+        + [milestone.due for milestone in milestones]
         + [p.due for p in points]
     )
     last = max(
         [plan.end]
         + [a.end_month for a in activities]
-        + [m.due for m in milestones]
+        + [milestone.due for milestone in milestones]
         + [p.due for p in points]
     )
     # Never further from the plan than its parts may lie (rows saved before the bounds).
@@ -219,11 +202,11 @@ def gantt(plan: Plan) -> Gantt:
     rows = [
         GanttRow(a, [a.start_month <= month <= a.end_month for month in months]) for a in activities
     ]
-    by_month_m: list[list[Milestone]] = [[] for _ in months]
-    for m in milestones:
-        if first_of_month(m.due) in index:
-            by_month_m[index[first_of_month(m.due)]].append(m)
-    by_month_p: list[list[DecisionPoint]] = [[] for _ in months]
+    by_month_m: list[list[m.Milestone]] = [[] for _ in months]
+    for milestone in milestones:
+        if first_of_month(milestone.due) in index:
+            by_month_m[index[first_of_month(milestone.due)]].append(milestone)
+    by_month_p: list[list[m.DecisionPoint]] = [[] for _ in months]
     for p in points:
         if first_of_month(p.due) in index:
             by_month_p[index[first_of_month(p.due)]].append(p)
@@ -237,7 +220,7 @@ def gantt(plan: Plan) -> Gantt:
 class MatrixCell:
     likelihood: int
     consequence: int
-    risks: list[Risk]
+    risks: list[m.Risk]
 
     @property
     def score(self) -> int:
@@ -259,9 +242,9 @@ class MatrixRow:
     cells: list[MatrixCell]
 
 
-def risk_matrix(risks: list[Risk]) -> list[MatrixRow]:
+def risk_matrix(risks: list[m.Risk]) -> list[MatrixRow]:
     """The 5×5 heat map: likelihood 5 (top) to 1, consequence 1 (left) to 5."""
-    placed: dict[tuple[int, int], list[Risk]] = defaultdict(list)
+    placed: dict[tuple[int, int], list[m.Risk]] = defaultdict(list)
     for risk in risks:
         placed[(risk.likelihood, risk.consequence)].append(risk)
     return [
@@ -279,14 +262,14 @@ def risk_matrix(risks: list[Risk]) -> list[MatrixRow]:
 
 @dataclass
 class GoalNode:
-    goal: Goal
+    goal: m.Goal
     depth: int
 
 
-def goal_tree(plan: Plan) -> list[GoalNode]:
+def goal_tree(plan: m.Plan) -> list[GoalNode]:
     """Goals in tree order (each under its parent), with their depth (one query)."""
-    goals = list(Goal.objects.filter(plan=plan).order_by("id"))
-    children: dict[int | None, list[Goal]] = defaultdict(list)
+    goals = list(m.Goal.objects.filter(plan=plan).order_by("id"))
+    children: dict[int | None, list[m.Goal]] = defaultdict(list)
     ids = {g.pk for g in goals}
     for goal in goals:
         children[goal.parent_id if goal.parent_id in ids else None].append(goal)
@@ -306,57 +289,59 @@ def goal_tree(plan: Plan) -> list[GoalNode]:
     return ordered
 
 
-def phases_of(plan: Plan) -> QuerySet[Phase]:
-    return Phase.objects.filter(plan=plan).order_by("order", "id")
+def phases_of(plan: m.Plan) -> QuerySet[m.Phase]:
+    return m.Phase.objects.filter(plan=plan).order_by("order", "id")
 
 
-def measures_of(plan: Plan) -> QuerySet[Measure]:
-    return Measure.objects.filter(plan=plan).prefetch_related("goals")
+def measures_of(plan: m.Plan) -> QuerySet[m.Measure]:
+    return m.Measure.objects.filter(plan=plan).prefetch_related("goals")
 
 
-def milestones_of(plan: Plan) -> QuerySet[Milestone]:
-    return Milestone.objects.filter(plan=plan).order_by("due", "code", "id")
+def milestones_of(plan: m.Plan) -> QuerySet[m.Milestone]:
+    return m.Milestone.objects.filter(plan=plan).order_by("due", "code", "id")
 
 
-def decision_points_of(plan: Plan) -> QuerySet[DecisionPoint]:
-    return DecisionPoint.objects.filter(plan=plan).order_by("due", "code", "id")
+def decision_points_of(plan: m.Plan) -> QuerySet[m.DecisionPoint]:
+    return m.DecisionPoint.objects.filter(plan=plan).order_by("due", "code", "id")
 
 
-def activities_of(plan: Plan) -> QuerySet[Activity]:
+def activities_of(plan: m.Plan) -> QuerySet[m.Activity]:
     return (
-        Activity.objects.filter(plan=plan)
+        m.Activity.objects.filter(plan=plan)
         .order_by("start_month", "code", "id")
-        .prefetch_related(Prefetch("milestones", Milestone.objects.only("id", "code", "plan_id")))
+        .prefetch_related(Prefetch("milestones", m.Milestone.objects.only("id", "code", "plan_id")))
     )
 
 
-def risks_of(plan: Plan) -> QuerySet[Risk]:
-    return Risk.objects.filter(plan=plan).order_by("-score", "id")
+def risks_of(plan: m.Plan) -> QuerySet[m.Risk]:
+    return m.Risk.objects.filter(plan=plan).order_by("-score", "id")
 
 
-def success_factors_of(plan: Plan) -> QuerySet[SuccessFactor]:
+def success_factors_of(plan: m.Plan) -> QuerySet[m.SuccessFactor]:
     return (
-        SuccessFactor.objects.filter(plan=plan).order_by("priority", "id").prefetch_related("risks")
+        m.SuccessFactor.objects.filter(plan=plan)
+        .order_by("priority", "id")
+        .prefetch_related("risks")
     )
 
 
-def budget_lines_of(plan: Plan) -> QuerySet[BudgetLine]:
-    return BudgetLine.objects.filter(plan=plan).order_by("kind", "id")
+def budget_lines_of(plan: m.Plan) -> QuerySet[m.BudgetLine]:
+    return m.BudgetLine.objects.filter(plan=plan).order_by("kind", "id")
 
 
-def bodies_of(plan: Plan) -> QuerySet[Body]:
-    return Body.objects.filter(plan=plan).prefetch_related(
-        Prefetch("members", BodyMember.objects.order_by("order", "id"))
+def bodies_of(plan: m.Plan) -> QuerySet[m.Body]:
+    return m.Body.objects.filter(plan=plan).prefetch_related(
+        Prefetch("members", m.BodyMember.objects.order_by("order", "id"))
     )
 
 
-def meeting_series_of(plan: Plan) -> QuerySet[MeetingSeries]:
-    return MeetingSeries.objects.filter(plan=plan).select_related("body")
+def meeting_series_of(plan: m.Plan) -> QuerySet[m.MeetingSeries]:
+    return m.MeetingSeries.objects.filter(plan=plan).select_related("body")
 
 
-def meetings_of(plan: Plan) -> QuerySet[Meeting]:
-    return Meeting.objects.filter(plan=plan).select_related("series", "body")
+def meetings_of(plan: m.Plan) -> QuerySet[m.Meeting]:
+    return m.Meeting.objects.filter(plan=plan).select_related("series", "body")
 
 
-def status_reports_of(plan: Plan) -> QuerySet[StatusReport]:
-    return StatusReport.objects.filter(plan=plan)
+def status_reports_of(plan: m.Plan) -> QuerySet[m.StatusReport]:
+    return m.StatusReport.objects.filter(plan=plan)

@@ -10,8 +10,10 @@ part is one declaration here plus its model and migration.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from django.db import models
@@ -19,49 +21,33 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from networks.indicators import goals as goal_fields
 from tenants.models import Municipality
 from tenants.plans import forms, queries
+from tenants.plans import models as m
 from tenants.plans import serializers as s
 from tenants.plans.bounds import Margin
-from tenants.plans.models import (
-    NAME_LIMIT,
-    TEXT_LIMIT,
-    Activity,
-    Body,
-    BudgetLine,
-    DecisionPoint,
-    Goal,
-    Measure,
-    Meeting,
-    MeetingSeries,
-    Milestone,
-    Phase,
-    Plan,
-    Risk,
-    StatusReport,
-    SuccessFactor,
-    Versioned,
-)
+from tenants.plans.models import NAME_LIMIT, TEXT_LIMIT
 from tenants.plans.services import bodies, meetings, parts, reports
-from tenants.plans.services.engine import Rules
+from tenants.plans.services.engine import Rules, names
 
 
-@dataclass(frozen=True, eq=False)  # compared and hashed by identity: one object per part
+@dataclass(frozen=True, eq=False, kw_only=True)  # compared and hashed by identity
 class PlanPart:
-    """One part of a plan and everything that is derived from it."""
+    """One part of a plan and everything that is derived from it.
 
-    name: str  # services (`create_milestone`) and API URL names (`plans:milestone-list`)
-    key: str  # the plan's related name; page URL names and templates (`plans/parts/<key>.html`)
-    api_slug: str  # `/api/plans/{id}/<api_slug>/`
+    `name`, `key` and `api_slug` follow from the model unless given: `DecisionPoint` is
+    `decision_point`, its plan's related name `decision_points`, `/decision-points/`.
+    """
+
     page_slug: str  # `/planer/{id}/<page_slug>/`, the path a person sees
     title: Promise  # the page's heading and menu entry
     singular: Promise
     add_label: Promise
     plural_definite: Promise  # how bounds messages name the rows ("Milepælene")
     rules: Rules
-    serializer: type[serializers.ModelSerializer[Any]]
     form: type[forms.ServiceForm]
-    rows: Callable[[Plan], Any]  # the rows the part's page lists
+    rows: Callable[[m.Plan], Any]  # the rows the part's page lists
     row_limit: int  # rows per plan (bounds.row_limit_error)
     dates: Mapping[str, Margin] = field(
         default_factory=dict
@@ -76,11 +62,39 @@ class PlanPart:
     creator: Callable[..., Any] = parts.create_part
     updater: Callable[..., Any] = parts.update_part
     deleter: Callable[..., Any] = parts.delete_part
+    # The API's shape beyond what `rules` names: fields shown only, declared fields
+    # (scales, nested rows), DRF's extra_kwargs (serializers.part_serializer).
+    api_read_only: str = ""
+    api_declared: Mapping[str, serializers.Field[Any, Any, Any, Any]] = field(default_factory=dict)
+    api_extra_kwargs: Mapping[str, Any] = field(default_factory=dict)
     api_list_doc: str | None = None  # the API description, when the generic one is not enough
     api_detail_doc: str | None = None
+    name: str = ""  # services (`create_milestone`) and API URL names (`plans:milestone-list`)
+    key: str = ""  # the plan's related name: page URL names, `plans/parts/<key>.html`
+    api_slug: str = ""  # `/api/plans/{id}/<api_slug>/`
+
+    def __post_init__(self) -> None:
+        model = self.rules.model
+        derived = {
+            "name": re.sub(r"(?<!^)(?=[A-Z])", "_", model.__name__).lower(),
+            "key": str(model._meta.get_field("plan").remote_field.related_name),
+        }
+        derived["api_slug"] = (self.key or derived["key"]).replace("_", "-")
+        for attribute, value in derived.items():
+            if not getattr(self, attribute):
+                object.__setattr__(self, attribute, value)  # frozen: set once, here
+
+    @cached_property
+    def serializer(self) -> type[serializers.ModelSerializer[Any]]:
+        return s.part_serializer(
+            self.rules,
+            read_only=self.api_read_only,
+            extra_kwargs=dict(self.api_extra_kwargs),
+            declared=self.api_declared,
+        )
 
     @property
-    def model(self) -> type[Versioned]:
+    def model(self) -> type[m.Versioned]:
         return self.rules.model
 
     @property
@@ -105,7 +119,7 @@ class PlanPart:
         rows = self.model._default_manager.all()
         return rows.prefetch_related(*self.prefetch) if self.prefetch else rows
 
-    def outline_queryset(self, plan: Plan) -> models.QuerySet[Any]:
+    def outline_queryset(self, plan: m.Plan) -> models.QuerySet[Any]:
         """The plan's rows as the document loader reads them (one query per part)."""
         prefetch = self.prefetch if self.outline_prefetch is None else self.outline_prefetch
         # Every part has `plan`; `Versioned`, the type the registry knows, does not.
@@ -117,7 +131,7 @@ class PlanPart:
 
     # The services, with the municipality and the acting user named explicitly.
 
-    def create(self, tenant: Municipality, plan: Plan, user: Any, data: Mapping[str, Any]) -> Any:
+    def create(self, tenant: Municipality, plan: m.Plan, user: Any, data: Mapping[str, Any]) -> Any:
         return self.creator(tenant, plan, user, self.rules, data)
 
     def update(
@@ -135,183 +149,152 @@ class PlanPart:
 # 10 activities, 10 measures, 8 meeting series and 7 bodies.
 PARTS: tuple[PlanPart, ...] = (
     PlanPart(
-        name="phase", key="phases", api_slug="phases", page_slug="faser",
-        title=_("Faser"), singular=_("Fase"), add_label=_("Ny fase"),
-        plural_definite=_("Fasene"),
+        page_slug="faser", title=_("Faser"), singular=_("Fase"), add_label=_("Ny fase"),
+        plural_definite=_("Fasene"), form=forms.PhaseForm, rows=queries.phases_of, row_limit=20,
         rules=Rules(
-            Phase,
-            frozenset({"order", "name", "description", "start", "end", "is_current"}),
-            check=parts.check_phase,
+            m.Phase, names("order name description start end is_current"), check=parts.check_phase,
             before_save=parts.one_current_phase,
         ),
-        serializer=s.PhaseSerializer, form=forms.PhaseForm, rows=queries.phases_of,
-        dates={"start": Margin(6, 12), "end": Margin(6, 12)}, row_limit=20,
+        dates={"start": Margin(6, 12), "end": Margin(6, 12)},
     ),
     PlanPart(
-        name="goal", key="goals", api_slug="goals", page_slug="maal",
-        title=_("Mål"), singular=_("Mål"), add_label=_("Nytt mål"),
-        plural_definite=_("Målene"),
+        page_slug="maal", title=_("Mål"), singular=_("Mål"), add_label=_("Nytt mål"),
+        plural_definite=_("Målene"), form=forms.GoalForm, rows=queries.goal_tree, row_limit=150,
         rules=Rules(
-            Goal,
-            frozenset({"level", "text", "due", "baseline", "target", "current", "unit", "period"}),
-            relations={"parent": Goal},
-            check=parts.check_goal,
+            m.Goal, names("level text due baseline target current unit period indicator"),
+            relations={"parent": m.Goal}, check=parts.check_goal,
         ),
-        serializer=s.GoalSerializer, form=forms.GoalForm, rows=queries.goal_tree,
-        dates={"due": Margin(6, 36)}, row_limit=150, deleter=parts.delete_goal,
+        dates={"due": Margin(6, 36)},
+        deleter=parts.delete_goal,
+        api_declared=goal_fields.declared(),  # the linked indicator, its latest value here
     ),
     PlanPart(
-        name="measure", key="measures", api_slug="measures", page_slug="tiltak",
-        title=_("Tiltak"), singular=_("Tiltak"), add_label=_("Nytt tiltak"),
-        plural_definite=_("Tiltakene"),
-        rules=Rules(Measure, frozenset({"text", "responsible"}), many={"goals": Goal}),
-        serializer=s.MeasureSerializer, form=forms.MeasureForm, rows=queries.measures_of,
-        row_limit=150, prefetch=("goals",),
+        page_slug="tiltak", title=_("Tiltak"), singular=_("Tiltak"), add_label=_("Nytt tiltak"),
+        plural_definite=_("Tiltakene"), form=forms.MeasureForm, rows=queries.measures_of,
+        row_limit=150,
+        rules=Rules(m.Measure, names("text responsible"), many={"goals": m.Goal}),
+        prefetch=("goals",),
     ),
     PlanPart(
-        name="milestone", key="milestones", api_slug="milestones", page_slug="milepaeler",
-        title=_("Milepæler"), singular=_("Milepæl"), add_label=_("Ny milepæl"),
-        plural_definite=_("Milepælene"),
+        page_slug="milepaeler", title=_("Milepæler"), singular=_("Milepæl"),
+        add_label=_("Ny milepæl"), plural_definite=_("Milepælene"), form=forms.MilestoneForm,
+        quick_form=forms.MilestoneQuickForm, rows=queries.milestones_of, row_limit=200,
         rules=Rules(
-            Milestone,
-            frozenset(
-                {"code", "title", "due", "criterion", "status", "done_on", "evidence"}
-                | {"responsible"}
-            ),
+            m.Milestone, names("code title due criterion status done_on evidence responsible"),
             check=parts.check_milestone,
         ),
-        serializer=s.MilestoneSerializer, form=forms.MilestoneForm,
-        quick_form=forms.MilestoneQuickForm, rows=queries.milestones_of,
         # A checkpoint of the project itself; reached any time after (up to the year window).
-        dates={"due": Margin(0, 0), "done_on": Margin(12, None)}, row_limit=200,
+        dates={"due": Margin(0, 0), "done_on": Margin(12, None)},
     ),
     PlanPart(
-        name="decision_point", key="decision_points", api_slug="decision-points",
-        page_slug="beslutningspunkter",
-        title=_("Beslutningspunkter"), singular=_("Beslutningspunkt"),
-        add_label=_("Nytt beslutningspunkt"), plural_definite=_("Beslutningspunktene"),
+        page_slug="beslutningspunkter", title=_("Beslutningspunkter"),
+        singular=_("Beslutningspunkt"), add_label=_("Nytt beslutningspunkt"),
+        plural_definite=_("Beslutningspunktene"), form=forms.DecisionPointForm,
+        rows=queries.decision_points_of, row_limit=60,
         rules=Rules(
-            DecisionPoint,
-            frozenset({"code", "title", "due", "basis", "decision", "decided_on", "decided_by"}),
+            m.DecisionPoint, names("code title due basis decision decided_on decided_by"),
             check=parts.check_decision_point,
         ),
-        serializer=s.DecisionPointSerializer, form=forms.DecisionPointForm,
-        rows=queries.decision_points_of,
-        dates={"due": Margin(6, 12), "decided_on": Margin(12, None)}, row_limit=60,
+        dates={"due": Margin(6, 12), "decided_on": Margin(12, None)},
     ),
     PlanPart(
-        name="activity", key="activities", api_slug="activities", page_slug="hovedaktiviteter",
-        title=_("Hovedaktiviteter"), singular=_("Hovedaktivitet"),
+        page_slug="hovedaktiviteter", title=_("Hovedaktiviteter"), singular=_("Hovedaktivitet"),
         add_label=_("Ny hovedaktivitet"), plural_definite=_("Hovedaktivitetene"),
+        form=forms.ActivityForm, rows=queries.activities_of, row_limit=100,
         rules=Rules(
-            Activity,
-            frozenset(
-                {"code", "name", "purpose", "tasks", "result", "start_month", "end_month"}
-                | {"responsible", "status"}
-            ),
-            many={"milestones": Milestone},
-            check=parts.check_activity,
+            m.Activity,
+            names("code name purpose tasks result start_month end_month responsible status"),
+            many={"milestones": m.Milestone}, check=parts.check_activity,
         ),
-        serializer=s.ActivitySerializer, form=forms.ActivityForm, rows=queries.activities_of,
         dates={
-            "start_month": Margin(6, 6, by_month=True),
-            "end_month": Margin(6, 6, by_month=True),
+            "start_month": Margin(6, 6, by_month=True), "end_month": Margin(6, 6, by_month=True),
         },
-        row_limit=100, prefetch=("milestones",),
+        prefetch=("milestones",),
     ),
     PlanPart(
-        name="risk", key="risks", api_slug="risks", page_slug="risikoer",
-        title=_("Risikoer"), singular=_("Risiko"), add_label=_("Ny risiko"),
-        plural_definite=_("Risikoene"),
-        rules=Rules(
-            Risk, frozenset({"title", "likelihood", "consequence", "measure", "owner", "status"})
-        ),
-        serializer=s.RiskSerializer, form=forms.RiskForm, quick_form=forms.RiskQuickForm,
+        page_slug="risikoer", title=_("Risikoer"), singular=_("Risiko"), add_label=_("Ny risiko"),
+        plural_definite=_("Risikoene"), form=forms.RiskForm, quick_form=forms.RiskQuickForm,
         rows=queries.risks_of, row_limit=100,
+        rules=Rules(m.Risk, names("title likelihood consequence measure owner status")),
+        api_read_only="score",
+        api_declared={
+            "likelihood": s.scale_field(_("Sannsynlighet")),
+            "consequence": s.scale_field(_("Konsekvens")),
+        },
     ),
     PlanPart(
-        name="success_factor", key="success_factors", api_slug="success-factors",
-        page_slug="suksessfaktorer",
-        title=_("Kritiske suksessfaktorer"), singular=_("Kritisk suksessfaktor"),
-        add_label=_("Ny suksessfaktor"), plural_definite=_("Suksessfaktorene"),
-        rules=Rules(
-            SuccessFactor,
-            frozenset({"priority", "text", "measure"}),
-            many={"risks": Risk},
-            arrays={"sub_points": (500, 30)},
-        ),
-        serializer=s.SuccessFactorSerializer, form=forms.SuccessFactorForm,
+        page_slug="suksessfaktorer", title=_("Kritiske suksessfaktorer"),
+        singular=_("Kritisk suksessfaktor"), add_label=_("Ny suksessfaktor"),
+        plural_definite=_("Suksessfaktorene"), form=forms.SuccessFactorForm,
         rows=queries.success_factors_of,
         row_limit=30,  # each with up to 30 sub-points (the model's array size)
+        rules=Rules(
+            m.SuccessFactor, names("priority text measure"), many={"risks": m.Risk},
+            arrays={"sub_points": (500, 30)},
+        ),
         prefetch=("risks",),
         outline_prefetch=(),  # the documents do not list a factor's risks
     ),
     PlanPart(
-        name="budget_line", key="budget_lines", api_slug="budget-lines", page_slug="budsjett",
-        title=_("Budsjett"), singular=_("Budsjettlinje"), add_label=_("Ny budsjettlinje"),
-        plural_definite=_("Budsjettlinjene"),
-        rules=Rules(BudgetLine, frozenset({"kind", "label", "amount", "period", "settled"})),
-        serializer=s.BudgetLineSerializer, form=forms.BudgetLineForm,
-        rows=queries.budget_lines_of, row_limit=150,
+        page_slug="budsjett", title=_("Budsjett"), singular=_("Budsjettlinje"),
+        add_label=_("Ny budsjettlinje"), plural_definite=_("Budsjettlinjene"),
+        form=forms.BudgetLineForm, rows=queries.budget_lines_of, row_limit=150,
+        rules=Rules(m.BudgetLine, names("kind label amount period settled")),
+        api_extra_kwargs={
+            "amount": {"error_messages": {"min_value": _("Beløpet kan ikke være negativt.")}}
+        },
     ),
     PlanPart(
-        name="body", key="bodies", api_slug="bodies", page_slug="organisering",
-        title=_("Organisering"), singular=_("Gruppe"), add_label=_("Ny gruppe"),
-        plural_definite=_("Gruppene"),
-        rules=Rules(Body, frozenset({"kind", "name", "mandate", "order"})),
-        serializer=s.BodySerializer, form=forms.BodyForm, rows=queries.bodies_of,
-        row_limit=20, prefetch=("members",),
+        page_slug="organisering", title=_("Organisering"), singular=_("Gruppe"),
+        add_label=_("Ny gruppe"), plural_definite=_("Gruppene"), form=forms.BodyForm,
+        rows=queries.bodies_of, row_limit=20,
+        rules=Rules(m.Body, names("kind name mandate order")),
+        prefetch=("members",),
         restorable=False,  # its members are rows of their own, not in one snapshot's row
         creator=bodies.create_body, updater=bodies.update_body, deleter=bodies.delete_body,
         api_list_doc=(
             "Bodies with their members; members are written with the body, in one transaction."
         ),
+        api_declared={"members": s.BodyMemberSerializer(many=True, required=False)},
     ),
     PlanPart(
-        name="meeting_series", key="meeting_series", api_slug="meeting-series",
-        page_slug="moteplan",
-        title=_("Møteplan"), singular=_("Møteserie"), add_label=_("Ny møteserie"),
-        plural_definite=_("Møteseriene"),
+        page_slug="moteplan", title=_("Møteplan"), singular=_("Møteserie"),
+        add_label=_("Ny møteserie"), plural_definite=_("Møteseriene"),
+        form=forms.MeetingSeriesForm, rows=queries.meeting_series_of, row_limit=30,
+        outline_select=("body",),
         rules=Rules(
-            MeetingSeries,
-            frozenset({"name", "frequency", "agenda", "participants"}),
-            relations={"body": Body},
+            m.MeetingSeries, names("name frequency agenda participants"),
+            relations={"body": m.Body},
         ),
-        serializer=s.MeetingSeriesSerializer, form=forms.MeetingSeriesForm,
-        rows=queries.meeting_series_of, row_limit=30, outline_select=("body",),
     ),
     PlanPart(
-        name="meeting", key="meetings", api_slug="meetings", page_slug="moter",
-        title=_("Møter og referater"), singular=_("Møte"), add_label=_("Nytt møte"),
-        plural_definite=_("Møtene"),
+        page_slug="moter", title=_("Møter og referater"), singular=_("Møte"),
+        add_label=_("Nytt møte"), plural_definite=_("Møtene"), form=forms.MeetingForm,
+        rows=queries.meetings_of,
+        row_limit=300,  # minutes are not in the plan documents; weekly for six years
         rules=Rules(
-            Meeting,
-            frozenset({"title", "held_on", "agenda", "notes"}),
-            relations={"series": MeetingSeries, "body": Body},
+            m.Meeting, names("title held_on agenda notes"),
+            relations={"series": m.MeetingSeries, "body": m.Body},
             cleaners={"actions": meetings.clean_actions},
             arrays={"attendees": (NAME_LIMIT, 100), "decisions": (TEXT_LIMIT, 100)},
             check=meetings.check_meeting,
         ),
-        serializer=s.MeetingSerializer, form=forms.MeetingForm, rows=queries.meetings_of,
         dates={"held_on": Margin(12, 12)},
-        row_limit=300,  # minutes are not in the plan documents; weekly for six years
         documented=False,
+        api_declared={"actions": s.ActionSerializer(many=True, required=False)},
     ),
     PlanPart(
-        name="status_report", key="status_reports", api_slug="status-reports",
-        page_slug="rapporter",
-        title=_("Statusrapporter"), singular=_("Statusrapport"),
+        page_slug="rapporter", title=_("Statusrapporter"), singular=_("Statusrapport"),
         add_label=_("Nytt rapportutkast"), plural_definite=_("Statusrapportene"),
+        form=forms.StatusReportForm, rows=queries.status_reports_of, row_limit=100,
         rules=Rules(
-            StatusReport,
-            frozenset({"kind", "date", "summary", "economy", "risks"}),
-            check=reports.check_report,
+            m.StatusReport, names("kind date summary economy risks"), check=reports.check_report,
         ),
-        serializer=s.StatusReportSerializer, form=forms.StatusReportForm,
-        rows=queries.status_reports_of, dates={"date": Margin(6, 24)}, row_limit=100,
+        dates={"date": Margin(6, 24)},
         documented=False,  # a document of its own, from its frozen snapshot
         deleter=reports.delete_status_report,
         api_detail_doc="A report; once submitted it can neither change nor be deleted.",
+        api_read_only="snapshot submitted_at submitted_by",
     ),
 )  # fmt: skip
 

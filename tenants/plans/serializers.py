@@ -8,6 +8,7 @@ render what it returns. Links to other parts are plain ids (`parent`, `goals`,
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db import models
@@ -15,33 +16,15 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import fields as drf_fields
 from rest_framework import serializers
 
-from tenants.plans.models import (
-    NAME_LIMIT,
-    SCALE_MESSAGE,
-    TEXT_LIMIT,
-    Activity,
-    Body,
-    BodyMember,
-    BudgetLine,
-    DecisionPoint,
-    Goal,
-    Measure,
-    Meeting,
-    MeetingSeries,
-    Milestone,
-    Phase,
-    Plan,
-    Risk,
-    StatusReport,
-    SuccessFactor,
-    Versioned,
-)
+from tenants.plans import models as m
+from tenants.plans.models import NAME_LIMIT, SCALE_MESSAGE, TEXT_LIMIT
+from tenants.plans.services.engine import Rules, label_of
 from tenants.plans.validators import validate_no_national_id, validate_printable
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
-PartT = TypeVar("PartT", bound=Versioned)
+PartT = TypeVar("PartT", bound=m.Versioned)
 
 COMMON_FIELDS = ("id", "plan", "version", "created_at", "updated_at")
 COMMON_READ_ONLY = ("id", "created_at", "updated_at")
@@ -100,7 +83,7 @@ def scale_field(label: StrOrPromise) -> serializers.IntegerField:
     )
 
 
-class PlanSerializer(serializers.ModelSerializer[Plan]):
+class PlanSerializer(serializers.ModelSerializer[m.Plan]):
     version = serializers.IntegerField(
         required=False,
         min_value=1,
@@ -108,7 +91,7 @@ class PlanSerializer(serializers.ModelSerializer[Plan]):
     )
 
     class Meta:
-        model = Plan
+        model = m.Plan
         fields = (
             "id", "title", "number", "case_number", "owner", "sponsor", "leaders", "start",
             "end", "status", "approved_on", "approved_by", "background", "purpose",
@@ -134,136 +117,47 @@ class SubmitSerializer(serializers.Serializer[dict[str, Any]]):
     version = serializers.IntegerField(required=False, min_value=1)
 
 
-class PhaseSerializer(VersionedSerializer[Phase]):
-    class Meta:
-        model = Phase
-        fields = (*COMMON_FIELDS, "order", "name", "description", "start", "end", "is_current")
-        read_only_fields = COMMON_READ_ONLY
-        validators: list[Any] = []
+def part_serializer(
+    rules: Rules,
+    *,
+    read_only: str = "",
+    extra_kwargs: dict[str, Any] | None = None,
+    declared: Mapping[str, serializers.Field[Any, Any, Any, Any]] | None = None,
+) -> type[VersionedSerializer[Any]]:
+    """The API shape of one plan part, derived from its rules: the common fields, then
+    what the part may change (`rules.editable`, links to other parts as ids), the
+    `declared` fields (scales, nested rows) and the `read_only` ones (names separated by
+    spaces), in the model's order of fields."""
+    declared = {
+        **{name: RelatedIdField(label=label_of(rules.model, name)) for name in rules.relations},
+        **{name: RelatedIdsField(label=label_of(rules.model, name)) for name in rules.many},
+        **(declared or {}),
+    }
+    names = rules.editable.union(declared, read_only.split())
+    ordered = [f.name for f in rules.model._meta.get_fields() if f.name in names]
+    ordered += sorted(set(declared).difference(ordered))  # declared, not the model's
+    meta = type(
+        "Meta",
+        (),
+        {
+            "model": rules.model,
+            "fields": (*COMMON_FIELDS, *ordered),
+            "read_only_fields": (*COMMON_READ_ONLY, *read_only.split()),
+            "extra_kwargs": extra_kwargs or {},
+            "validators": [],
+        },
+    )
+    attrs: dict[str, Any] = {"__module__": __name__, "Meta": meta, **declared}
+    return type(f"{rules.model.__name__}Serializer", (VersionedSerializer,), attrs)
 
 
-class GoalSerializer(VersionedSerializer[Goal]):
-    # DRF's metaclass takes declared fields off the class, so this does not replace
-    # `Field.parent` (the serializer a field is bound to); the API names it `parent`.
-    parent = RelatedIdField(label=_("Overordnet mål"))  # type: ignore[assignment]
-
-    class Meta:
-        model = Goal
-        fields = (
-            *COMMON_FIELDS, "level", "text", "due", "parent", "baseline", "target", "current",
-            "unit", "period",
-        )  # fmt: skip
-        read_only_fields = COMMON_READ_ONLY
-        validators: list[Any] = []
-
-
-class MeasureSerializer(VersionedSerializer[Measure]):
-    goals = RelatedIdsField(label=_("Mål"))
-
-    class Meta:
-        model = Measure
-        fields = (*COMMON_FIELDS, "text", "responsible", "goals")
-        read_only_fields = COMMON_READ_ONLY
-        validators: list[Any] = []
-
-
-class MilestoneSerializer(VersionedSerializer[Milestone]):
-    class Meta:
-        model = Milestone
-        fields = (
-            *COMMON_FIELDS, "code", "title", "due", "criterion", "status", "done_on",
-            "evidence", "responsible",
-        )  # fmt: skip
-        read_only_fields = COMMON_READ_ONLY
-        validators: list[Any] = []
-
-
-class DecisionPointSerializer(VersionedSerializer[DecisionPoint]):
-    class Meta:
-        model = DecisionPoint
-        fields = (
-            *COMMON_FIELDS, "code", "title", "due", "basis", "decision", "decided_on",
-            "decided_by",
-        )  # fmt: skip
-        read_only_fields = COMMON_READ_ONLY
-        validators: list[Any] = []
-
-
-class ActivitySerializer(VersionedSerializer[Activity]):
-    milestones = RelatedIdsField(label=_("Milepæler"))
-
-    class Meta:
-        model = Activity
-        fields = (
-            *COMMON_FIELDS, "code", "name", "purpose", "tasks", "result", "milestones",
-            "start_month", "end_month", "responsible", "status",
-        )  # fmt: skip
-        read_only_fields = COMMON_READ_ONLY
-        validators: list[Any] = []
-
-
-class RiskSerializer(VersionedSerializer[Risk]):
-    likelihood = scale_field(_("Sannsynlighet"))
-    consequence = scale_field(_("Konsekvens"))
-
-    class Meta:
-        model = Risk
-        fields = (
-            *COMMON_FIELDS, "title", "likelihood", "consequence", "score", "measure", "owner",
-            "status",
-        )  # fmt: skip
-        read_only_fields = (*COMMON_READ_ONLY, "score")
-        validators: list[Any] = []
-
-
-class SuccessFactorSerializer(VersionedSerializer[SuccessFactor]):
-    risks = RelatedIdsField(label=_("Risikoer"))
-
-    class Meta:
-        model = SuccessFactor
-        fields = (*COMMON_FIELDS, "priority", "text", "sub_points", "measure", "risks")
-        read_only_fields = COMMON_READ_ONLY
-        validators: list[Any] = []
-
-
-class BudgetLineSerializer(VersionedSerializer[BudgetLine]):
-    class Meta:
-        model = BudgetLine
-        fields = (*COMMON_FIELDS, "kind", "label", "amount", "period", "settled")
-        read_only_fields = COMMON_READ_ONLY
-        validators: list[Any] = []
-        extra_kwargs = {
-            "amount": {"error_messages": {"min_value": _("Beløpet kan ikke være negativt.")}}
-        }
-
-
-class BodyMemberSerializer(serializers.ModelSerializer[BodyMember]):
+class BodyMemberSerializer(serializers.ModelSerializer[m.BodyMember]):
     id = serializers.IntegerField(required=False, help_text=_("Oppgis for et eksisterende medlem."))
     user_id = serializers.IntegerField(required=False, allow_null=True, min_value=1)
 
     class Meta:
-        model = BodyMember
+        model = m.BodyMember
         fields = ("id", "name", "title", "unit", "role", "user_id")
-        validators: list[Any] = []
-
-
-class BodySerializer(VersionedSerializer[Body]):
-    members = BodyMemberSerializer(many=True, required=False)
-
-    class Meta:
-        model = Body
-        fields = (*COMMON_FIELDS, "kind", "name", "mandate", "order", "members")
-        read_only_fields = COMMON_READ_ONLY
-        validators: list[Any] = []
-
-
-class MeetingSeriesSerializer(VersionedSerializer[MeetingSeries]):
-    body = RelatedIdField(label=_("Gruppe"))
-
-    class Meta:
-        model = MeetingSeries
-        fields = (*COMMON_FIELDS, "body", "name", "frequency", "agenda", "participants")
-        read_only_fields = COMMON_READ_ONLY
         validators: list[Any] = []
 
 
@@ -277,29 +171,3 @@ class ActionSerializer(serializers.Serializer[dict[str, Any]]):
     )  # fmt: skip
     due = serializers.DateField(required=False, allow_null=True)
     done = serializers.BooleanField(required=False, default=False)
-
-
-class MeetingSerializer(VersionedSerializer[Meeting]):
-    series = RelatedIdField(label=_("Møteserie"))
-    body = RelatedIdField(label=_("Gruppe"))
-    actions = ActionSerializer(many=True, required=False)
-
-    class Meta:
-        model = Meeting
-        fields = (
-            *COMMON_FIELDS, "series", "body", "title", "held_on", "agenda", "attendees",
-            "decisions", "actions", "notes",
-        )  # fmt: skip
-        read_only_fields = COMMON_READ_ONLY
-        validators: list[Any] = []
-
-
-class StatusReportSerializer(VersionedSerializer[StatusReport]):
-    class Meta:
-        model = StatusReport
-        fields = (
-            *COMMON_FIELDS, "kind", "date", "summary", "economy", "risks", "snapshot",
-            "submitted_at", "submitted_by",
-        )  # fmt: skip
-        read_only_fields = (*COMMON_READ_ONLY, "snapshot", "submitted_at", "submitted_by")
-        validators: list[Any] = []

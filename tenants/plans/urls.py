@@ -23,35 +23,27 @@ def part_routes(part: PlanPart) -> list[URLPattern]:
     ]
 
 
+REPORT = "<int:plan_id>/status-reports/<int:pk>/"
+RISK = "<int:plan_id>/risks/<int:pk>/"
+CHANGE = "<int:plan_id>/history/<int:change_id>/"
+
 urlpatterns = [
     path("", api.PlanList.as_view(), name="plan-list"),
     path("<int:plan_id>/", api.PlanDetail.as_view(), name="plan-detail"),
     path("<int:plan_id>/approve/", api.PlanApprove.as_view(), name="plan-approve"),
     *[route for part in PARTS for route in part_routes(part)],
+    path(f"{REPORT}submit/", api.StatusReportSubmit.as_view(), name="status-report-submit"),
     path(
-        "<int:plan_id>/status-reports/<int:pk>/submit/",
-        api.StatusReportSubmit.as_view(),
-        name="status-report-submit",
-    ),
-    path(
-        "<int:plan_id>/risks/<int:pk>/reassessments/",
-        history_api.RiskReassessments.as_view(),
-        name="risk-reassessments",
+        f"{RISK}reassessments/", history_api.RiskReassessments.as_view(), name="risk-reassessments"
     ),
     path("<int:plan_id>/history/", history_api.PlanHistory.as_view(), name="plan-history"),
+    path(f"{CHANGE}restore/", history_api.RestoreChange.as_view(), name="plan-history-restore"),
+    *[
+        path(f"<int:plan_id>/{document}", view.as_view(), name=f"plan-{name.replace('_', '-')}")
+        for document, (name, view) in export_api.DOCUMENT_VIEWS.items()
+    ],
     path(
-        "<int:plan_id>/history/<int:change_id>/restore/",
-        history_api.RestoreChange.as_view(),
-        name="plan-history-restore",
-    ),
-    path("<int:plan_id>/export.docx", export_api.PlanDocx.as_view(), name="plan-export-docx"),
-    path("<int:plan_id>/export.pdf", export_api.PlanPdf.as_view(), name="plan-export-pdf"),
-    path("<int:plan_id>/export.xlsx", export_api.PlanXlsx.as_view(), name="plan-export-xlsx"),
-    path("<int:plan_id>/calendar.ics", export_api.PlanCalendar.as_view(), name="plan-calendar"),
-    path(
-        "<int:plan_id>/status-reports/<int:pk>/export.pdf",
-        export_api.StatusReportPdf.as_view(),
-        name="status-report-export-pdf",
+        f"{REPORT}export.pdf", export_api.StatusReportPdf.as_view(), name="status-report-export-pdf"
     ),
     path("from-template/", blueprint_api.PlanFromTemplate.as_view(), name="plan-from-template"),
     path(

@@ -10,7 +10,8 @@ and a POST from them is refused (403). Inline edits answer htmx requests (header
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, NamedTuple
 
 from django.contrib import messages
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
@@ -57,6 +58,66 @@ def require_write(request: HttpRequest) -> None:
         raise PermissionDenied(_("Du har bare lesetilgang til planene."))
 
 
+class Posted(NamedTuple):
+    """What a sent form or action came to: the saved row, or the status to answer with."""
+
+    saved: Any  # None unless the service saved
+    form: Any  # the form to show again: with the service's errors, or fresh when stale
+    status: int  # 200 saved, 400 refused (nothing written), 409 someone saved first
+    current: Any = None  # on 409, the row as it now is
+
+
+def post_form(
+    request: HttpRequest,
+    form: Any,
+    save: Callable[[Any], Any],
+    fresh: Callable[[Any], Any] | None = None,
+    *,
+    done: str = "",
+) -> Posted:
+    """On POST, save the sent form through one service call, `save(form)` (a reader: 403).
+
+    The service's ValidationError goes back on the form next to the field it names; a
+    stale version shows `fresh(current)`, a new form of the row as it now is, marked stale.
+    When saved, `done` is shown as a message. On GET, the form as it is.
+    """
+    if request.method != "POST":
+        return Posted(None, form, 200)
+    require_write(request)
+    if not form.is_valid():
+        return Posted(None, form, 400)
+    try:
+        saved = save(form)
+    except StaleVersion as exc:
+        form = fresh(exc.current) if fresh is not None else form
+        form.stale = True
+        return Posted(None, form, 409, exc.current)
+    except ValidationError as exc:
+        forms.add_service_errors(form, exc)
+        return Posted(None, form, 400)
+    if done:
+        messages.success(request, done)
+    return Posted(saved, form, 200)
+
+
+def post_action(
+    request: HttpRequest, service: Callable[..., Any], obj: Any, *, versioned: bool = True
+) -> Posted:
+    """Run one service action on a row (approve, submit, delete), with the sent `version`
+    where the action checks it; the service's refusals become messages."""
+    version = {"version": int_or_none(request.POST.get("version"))} if versioned else {}
+    try:
+        done = service(tenant_of(request), obj, acting_user(request), **version)
+        return Posted(obj if done is None else done, None, 200)
+    except StaleVersion as exc:
+        messages.error(request, stale_message())
+        return Posted(None, None, 409, exc.current)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return Posted(None, None, 400)
+
+
 # What a plan consists of (the registry), and the page of each part ----------------------
 
 PARTS = registry.PARTS
@@ -99,85 +160,62 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 
 def plan_create(request: HttpRequest) -> HttpResponse:
     """The "Ny plan" form: a new plan starts as a draft."""
-    form = forms.PlanForm(_posted(request))
-    status = 200
-    if request.method == "POST":
-        require_write(request)
-        if form.is_valid():
-            try:
-                plan = services.create_plan(
-                    tenant_of(request), acting_user(request), form.service_data()
-                )
-            except ValidationError as exc:
-                form.add_service_errors(exc)
-            else:
-                messages.success(request, _("Planen er opprettet som utkast."))
-                return redirect(f"{NAMESPACE}:overview", plan.pk)
-        status = 400
-    return render(
+    posted = post_form(
         request,
-        "plans/plan_form.html",
-        {"form": form, "can_write": can_write(request), "creating": True},
-        status=status,
+        forms.PlanForm(_posted(request)),
+        lambda f: services.create_plan(tenant_of(request), acting_user(request), f.service_data()),
+        done=_("Planen er opprettet som utkast."),
     )
+    if posted.saved is not None:
+        return redirect(f"{NAMESPACE}:overview", posted.saved.pk)
+    context = {"form": posted.form, "can_write": can_write(request), "creating": True}
+    return render(request, "plans/plan_form.html", context, status=posted.status)
 
 
 def plan_from_template(request: HttpRequest) -> HttpResponse:
     """A new plan from a template, its phases, milestones and activities dated from the start."""
-    form = forms.FromTemplateForm(_posted(request))
-    status = 200
-    if request.method == "POST":
-        require_write(request)
-        status = 400
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                plan = blueprints.start_plan_from_blueprint(
-                    tenant_of(request), acting_user(request), data["template"], data
-                )
-            except ValidationError as exc:
-                forms.add_service_errors(form, exc)
-            else:
-                messages.success(request, _("Planen er opprettet fra malen som utkast."))
-                return redirect(f"{NAMESPACE}:overview", plan.pk)
+    posted = post_form(
+        request,
+        forms.FromTemplateForm(_posted(request)),
+        lambda f: blueprints.start_plan_from_blueprint(
+            tenant_of(request), acting_user(request), f.cleaned_data["template"], f.cleaned_data
+        ),
+        done=_("Planen er opprettet fra malen som utkast."),
+    )
+    if posted.saved is not None:
+        return redirect(f"{NAMESPACE}:overview", posted.saved.pk)
     context = {
-        "form": form,
+        "form": posted.form,
         "can_write": can_write(request),
         "templates": list(blueprints.BLUEPRINTS.values()),
     }
-    return render(request, "plans/plan_from_template.html", context, status=status)
+    return render(request, "plans/plan_from_template.html", context, status=posted.status)
 
 
 def plan_move(request: HttpRequest, plan_id: int) -> HttpResponse:
     """Move the plan's start date: what has not happened yet moves by the same interval."""
     plan = access.get_plan_for(plan_id)
-    form = forms.MoveStartForm(
-        _posted(request), initial={"start": plan.start, "version": plan.version}
+
+    def move_form(data: Any, row: Plan) -> forms.MoveStartForm:
+        return forms.MoveStartForm(data, initial={"start": row.start, "version": row.version})
+
+    posted = post_form(
+        request,
+        move_form(_posted(request), plan),
+        lambda f: blueprints.move_plan_start(
+            tenant_of(request),
+            plan,
+            acting_user(request),
+            f.cleaned_data["start"],
+            version=f.cleaned_data["version"],
+        ),
+        fresh=lambda current: move_form(None, current),
+        done=_("Planen er flyttet."),
     )
-    status = 200
-    if request.method == "POST":
-        require_write(request)
-        status = 400
-        if form.is_valid():
-            try:
-                plan = blueprints.move_plan_start(
-                    tenant_of(request),
-                    plan,
-                    acting_user(request),
-                    form.cleaned_data["start"],
-                    version=form.cleaned_data["version"],
-                )
-            except StaleVersion as exc:
-                plan, status = exc.current_as(Plan), 409
-                form = forms.MoveStartForm(initial={"start": plan.start, "version": plan.version})
-                form.stale = True
-            except ValidationError as exc:
-                forms.add_service_errors(form, exc)
-            else:
-                messages.success(request, _("Planen er flyttet."))
-                return redirect(f"{NAMESPACE}:overview", plan.pk)
-    context = plan_context(request, plan, "move", form=form)
-    return render(request, "plans/plan_move.html", context, status=status)
+    if posted.saved is not None:
+        return redirect(f"{NAMESPACE}:overview", plan.pk)
+    context = plan_context(request, posted.current or plan, "move", form=posted.form)
+    return render(request, "plans/plan_move.html", context, status=posted.status)
 
 
 def plan_overview(request: HttpRequest, plan_id: int) -> HttpResponse:
@@ -187,23 +225,12 @@ def plan_overview(request: HttpRequest, plan_id: int) -> HttpResponse:
     if request.method == "POST":
         if request.POST.get("action") != "approve":
             return HttpResponse(_("Ukjent handling."), status=400)
-        try:  # only the leader approves, only a draft: the service's rules (403, 400)
-            plan = services.approve_plan(
-                tenant_of(request),
-                plan,
-                acting_user(request),
-                version=int_or_none(request.POST.get("version")),
-            )
-        except StaleVersion as exc:
-            plan, status = exc.current_as(Plan), 409
-            messages.error(request, stale_message())
-        except ValidationError as exc:
-            status = 400
-            for message in exc.messages:
-                messages.error(request, message)
-        else:
+        # Only the leader approves, only a draft: the service's rules (403, 400).
+        posted = post_action(request, services.approve_plan, plan)
+        if posted.saved is not None:
             messages.success(request, _("Planen er godkjent."))
             return redirect(f"{NAMESPACE}:overview", plan.pk)
+        status, plan = posted.status, posted.current or plan
     context = plan_context(
         request,
         plan,
@@ -218,31 +245,24 @@ def plan_overview(request: HttpRequest, plan_id: int) -> HttpResponse:
 def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
     """The plan's frame and text sections."""
     plan = access.get_plan_for(plan_id)
-    form = forms.PlanForm(_posted(request), instance=plan)
-    status = 200
-    if request.method == "POST":
-        require_write(request)
-        status = 400
-        if form.is_valid():
-            try:
-                plan = services.update_plan(
-                    tenant_of(request),
-                    plan,
-                    acting_user(request),
-                    form.service_data(),
-                    version=form.edited_version,
-                )
-            except StaleVersion as exc:
-                plan, status = exc.current_as(Plan), 409
-                form = forms.PlanForm(instance=exc.current)
-                form.stale = True
-            except ValidationError as exc:
-                form.add_service_errors(exc)
-            else:
-                messages.success(request, _("Planen er lagret."))
-                return redirect(f"{NAMESPACE}:overview", plan.pk)
-    context = plan_context(request, plan, "edit", form=form, creating=False)
-    return render(request, "plans/plan_form.html", context, status=status)
+    posted = post_form(
+        request,
+        forms.PlanForm(_posted(request), instance=plan),
+        lambda f: services.update_plan(
+            tenant_of(request),
+            plan,
+            acting_user(request),
+            f.service_data(),
+            version=f.edited_version,
+        ),
+        fresh=lambda current: forms.PlanForm(instance=current),
+        done=_("Planen er lagret."),
+    )
+    if posted.saved is not None:
+        return redirect(f"{NAMESPACE}:overview", plan.pk)
+    plan = posted.current or plan
+    context = plan_context(request, plan, "edit", form=posted.form, creating=False)
+    return render(request, "plans/plan_form.html", context, status=posted.status)
 
 
 def activity_plan(request: HttpRequest, plan_id: int) -> HttpResponse:
@@ -291,21 +311,17 @@ def part_list(request: HttpRequest, plan_id: int, part_key: str) -> HttpResponse
     """A part's rows and the form to add one."""
     part = PARTS_BY_KEY[part_key]
     plan = access.get_plan_for(plan_id)
-    form = part.form(_posted(request), plan=plan)
-    status = 200
-    if request.method == "POST":
-        require_write(request)
-        status = 400
-        if form.is_valid():
-            try:
-                part.create(tenant_of(request), plan, acting_user(request), form.service_data())
-            except ValidationError as exc:
-                form.add_service_errors(exc)
-            else:
-                messages.success(request, _("%(what)s er lagt til.") % {"what": part.singular})
-                return redirect(f"{NAMESPACE}:{part.key}", plan.pk)
-    context = _list_context(request, plan, part, form if can_write(request) else None)
-    return render(request, "plans/part_list.html", context, status=status)
+    posted = post_form(
+        request,
+        part.form(_posted(request), plan=plan),
+        lambda f: part.create(tenant_of(request), plan, acting_user(request), f.service_data()),
+        done=_("%(what)s er lagt til.") % {"what": part.singular},
+    )
+    if posted.saved is not None:
+        return redirect(f"{NAMESPACE}:{part.key}", plan.pk)
+    form = posted.form if can_write(request) else None
+    context = _list_context(request, plan, part, form)
+    return render(request, "plans/part_list.html", context, status=posted.status)
 
 
 def describe(obj: models.Model, form: forms.ServiceForm) -> list[tuple[str, Any]]:
@@ -355,7 +371,7 @@ def part_detail(request: HttpRequest, plan_id: int, pk: int, part_key: str) -> H
             return render(request, part.row_template, {**row_context, "row": obj})
         return _detail_page(request, plan, part, obj, part.form(instance=obj, plan=plan))
 
-    require_write(request)
+    require_write(request)  # also for the actions below
     action = request.POST.get("action", "save")
     if action == "delete":
         return _delete(request, plan, part, obj)
@@ -363,28 +379,24 @@ def part_detail(request: HttpRequest, plan_id: int, pk: int, part_key: str) -> H
         return _submit(request, plan, part, obj)
     inline = bool(part.quick_form) and request.POST.get("form") == "quick"
     form_class = part.quick_form if inline and part.quick_form else part.form
-    form = form_class(request.POST, instance=obj, plan=plan)
-    status = 400
-    if form.is_valid():
-        try:
-            obj = part.update(
-                tenant_of(request),
-                obj,
-                acting_user(request),
-                form.service_data(),
-                version=form.edited_version,
-            )
-        except StaleVersion as exc:
-            status, obj = 409, exc.current
-            form = form_class(instance=obj, plan=plan)
-            form.stale = True
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        else:
-            if is_htmx(request) and inline:
-                return render(request, part.row_template, {**row_context, "row": obj})
-            messages.success(request, _("%(what)s er lagret.") % {"what": part.singular})
-            return redirect(f"{NAMESPACE}:{part.key}", plan.pk)
+    posted = post_form(
+        request,
+        form_class(request.POST, instance=obj, plan=plan),
+        lambda f: part.update(
+            tenant_of(request),
+            obj,
+            acting_user(request),
+            f.service_data(),
+            version=f.edited_version,
+        ),
+        fresh=lambda current: form_class(instance=current, plan=plan),
+    )
+    if posted.saved is not None and is_htmx(request) and inline:
+        return render(request, part.row_template, {**row_context, "row": posted.saved})
+    if posted.saved is not None:
+        messages.success(request, _("%(what)s er lagret.") % {"what": part.singular})
+        return redirect(f"{NAMESPACE}:{part.key}", plan.pk)
+    form, status, obj = posted.form, posted.status, posted.current or obj
     if is_htmx(request) and inline:
         context = {**row_context, "row": obj, "quick": form}
         return render(request, part.row_template, context, status=status)
@@ -443,13 +455,10 @@ def _detail_page(
 
 
 def _delete(request: HttpRequest, plan: Plan, part: PlanPart, obj: Any) -> HttpResponse:
-    try:
-        part.delete(tenant_of(request), obj, acting_user(request))
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
+    posted = post_action(request, part.delete, obj, versioned=False)
+    if posted.saved is None:
         form = part.form(instance=obj, plan=plan)
-        return _detail_page(request, plan, part, obj, form, status=400)
+        return _detail_page(request, plan, part, obj, form, status=posted.status)
     messages.success(request, _("%(what)s er slettet.") % {"what": part.singular})
     return redirect(f"{NAMESPACE}:{part.key}", plan.pk)
 
@@ -458,22 +467,10 @@ def _submit(request: HttpRequest, plan: Plan, part: PlanPart, obj: Any) -> HttpR
     """The project leader submits a status report: it is frozen from then on."""
     if part.key != "status_reports":
         return HttpResponse(_("Ukjent handling."), status=400)
-    status = 400
-    try:  # only the leader submits, a report once: the service's rules (403, 400)
-        obj = services.submit_status_report(
-            tenant_of(request),
-            obj,
-            acting_user(request),
-            version=int_or_none(request.POST.get("version")),
-        )
-    except StaleVersion as exc:
-        obj, status = exc.current, 409
-        messages.error(request, stale_message())
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
+    # Only the leader submits, a report once: the service's rules (403, 400).
+    posted = post_action(request, services.submit_status_report, obj)
+    if posted.saved is not None:
         messages.success(request, _("Rapporten er sendt inn og kan ikke lenger endres."))
         return redirect(f"{NAMESPACE}:{part.key}-detail", plan.pk, obj.pk)
-    form = part.form(instance=obj, plan=plan)
-    return _detail_page(request, plan, part, obj, form, status=status)
+    obj = posted.current or obj
+    return _detail_page(request, plan, part, obj, part.form(instance=obj, plan=plan), posted.status)

@@ -30,7 +30,7 @@ from tests.plans.conftest import api_as, inside
 
 GUESSED = 987654
 EXPORTS = ["export.docx", "export.pdf", "export.xlsx", "calendar.ics"]
-EXPORT_CLASSES = ("PlanDocx", "PlanPdf", "PlanXlsx", "PlanCalendar", "StatusReportPdf")
+EXPORT_CLASSES = ("PlanDocx", "PlanPdf", "PlanXlsx", "PlanIcs", "StatusReportPdf")
 
 
 @pytest.fixture

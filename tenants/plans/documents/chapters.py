@@ -205,21 +205,7 @@ def _follow_up(outline: Outline, data: PlanData) -> None:
     outline.heading(_("4.1 Beslutningspunkter"), 2)
     outline.table(columns.DECISION_POINTS.table(columns.DECISION_POINT_TABLE, data.decision_points))
     outline.heading(_("4.2 Oppfølging"), 2)
-    outline.table(
-        Table(
-            [
-                Column(_("Møte"), width=2.5),
-                Column(_("Gruppe"), width=2),
-                Column(_("Hyppighet"), width=1.8),
-                Column(_("Deltakere"), width=2.5),
-                Column(_("Agenda"), width=3),
-            ],
-            [
-                [s.name, s.body.name if s.body else "", s.frequency, s.participants, s.agenda]
-                for s in data.meeting_series
-            ],
-        )
-    )
+    outline.table(columns.MEETING_SERIES.table(columns.MEETING_SERIES_COLUMNS, data.meeting_series))
     outline.heading(_("4.3 Milepæler"), 2)
     outline.table(columns.MILESTONES.table(columns.MILESTONE_TABLE, data.milestones))
 
@@ -231,23 +217,7 @@ def _risks(outline: Outline, data: PlanData) -> None:
         outline.text(
             _("Skala 1–5. Sannsynlighet (S) × Konsekvens (K) = Risikofaktor (RF)."), "note"
         )
-    outline.table(
-        Table(
-            [
-                Column(_("Nr"), "number", 0.8),
-                Column(_("Risikofaktor"), width=4),
-                Column(_("S"), "number", 0.6),
-                Column(_("K"), "number", 0.6),
-                Column(_("RF"), "number", 0.75),
-                Column(_("Tiltak"), width=4),
-                Column(_("Ansvarlig"), width=2),
-            ],
-            [
-                [n, r.title, r.likelihood, r.consequence, r.score, r.measure, r.owner]
-                for n, r in enumerate(data.risks, start=1)
-            ],
-        )
-    )
+    outline.table(columns.RISKS.table(columns.RISK_TABLE, columns.risk_rows(data.risks)))
     outline.heading(_("5.2 Kritiske suksessfaktorer"), 2)
     if not data.success_factors:
         outline.none()

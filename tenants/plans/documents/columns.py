@@ -1,4 +1,4 @@
-"""The columns of the milestone, decision-point and activity tables, declared once.
+"""The columns of the milestone, decision-point, activity, risk and meeting tables, declared once.
 
 Each column names its header, the kind of its values, its share of a document table's
 width, its width in a spreadsheet (in characters) and how its cell is read from a row. The
@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from samla.formats import format_date
 from tenants.plans.documents.types import Column, Sheet, Table, Value
-from tenants.plans.models import Activity, DecisionPoint, Milestone
+from tenants.plans.models import Activity, DecisionPoint, MeetingSeries, Milestone, Risk
 
 Row = TypeVar("Row")
 
@@ -142,3 +142,56 @@ ACTIVITIES: Fields[Activity] = Fields(
 )
 ACTIVITY_TABLE = ("code", "name", "purpose", "tasks", "result", "milestones")
 ACTIVITY_SHEET = (*ACTIVITY_TABLE, "start_month", "end_month", "responsible")
+
+
+@dataclass(frozen=True)
+class RiskRow:
+    """A risk as its tables show it, numbered in order: from the plan or a frozen report."""
+
+    number: int
+    title: str
+    likelihood: int | None
+    consequence: int | None
+    score: int | None
+    measure: str = ""
+    owner: str = ""
+    status: str = ""
+
+
+def risk_rows(risks: Iterable[Risk]) -> list[RiskRow]:
+    return [
+        RiskRow(n, r.title, r.likelihood, r.consequence, r.score, r.measure, r.owner,
+                str(r.get_status_display()))
+        for n, r in enumerate(risks, start=1)
+    ]  # fmt: skip
+
+
+RISKS: Fields[RiskRow] = Fields(
+    number=Field(gettext_lazy("Nr"), lambda r: r.number, "number", 0.8, 6),
+    title=Field(gettext_lazy("Risikofaktor"), lambda r: r.title, width=4, sheet_width=45),
+    likelihood=Field(gettext_lazy("S"), lambda r: r.likelihood, "number", 0.6, 5),
+    consequence=Field(gettext_lazy("K"), lambda r: r.consequence, "number", 0.6, 5),
+    score=Field(gettext_lazy("RF"), lambda r: r.score, "number", 0.75, 6),
+    measure=Field(gettext_lazy("Tiltak"), lambda r: r.measure, width=4, sheet_width=45),
+    owner=Field(gettext_lazy("Ansvarlig"), lambda r: r.owner, width=2, sheet_width=20),
+    status=Field(gettext_lazy("Status"), lambda r: r.status, width=1.3, sheet_width=12),
+)
+RISK_REPORT = ("number", "title", "likelihood", "consequence", "score")
+RISK_TABLE = (*RISK_REPORT, "measure", "owner")
+RISK_SHEET = (*RISK_TABLE, "status")
+
+
+def _body_name(series: MeetingSeries) -> str:
+    return series.body.name if series.body else ""
+
+
+MEETING_SERIES: Fields[MeetingSeries] = Fields(
+    name=Field(gettext_lazy("Møte"), lambda s: s.name, width=2.5, sheet_width=30),
+    body=Field(gettext_lazy("Gruppe"), _body_name, width=2, sheet_width=25),
+    frequency=Field(gettext_lazy("Hyppighet"), lambda s: s.frequency, width=1.8, sheet_width=18),
+    participants=Field(
+        gettext_lazy("Deltakere"), lambda s: s.participants, width=2.5, sheet_width=35
+    ),
+    agenda=Field(gettext_lazy("Agenda"), lambda s: s.agenda, width=3, sheet_width=50),
+)
+MEETING_SERIES_COLUMNS = ("name", "body", "frequency", "participants", "agenda")

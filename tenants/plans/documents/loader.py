@@ -4,20 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tenants.plans.models import (
-    Activity,
-    Body,
-    BudgetLine,
-    DecisionPoint,
-    Goal,
-    Measure,
-    MeetingSeries,
-    Milestone,
-    Phase,
-    Plan,
-    Risk,
-    SuccessFactor,
-)
+from tenants.plans import models as m
 from tenants.plans.registry import documented_parts
 
 
@@ -29,21 +16,21 @@ class PlanData:
     its key; a test holds the two together.
     """
 
-    plan: Plan
-    phases: list[Phase]
-    goals: list[Goal]
-    measures: list[Measure]
-    milestones: list[Milestone]
-    decision_points: list[DecisionPoint]
-    activities: list[Activity]
-    risks: list[Risk]
-    success_factors: list[SuccessFactor]
-    budget_lines: list[BudgetLine]
-    bodies: list[Body]
-    meeting_series: list[MeetingSeries]
+    plan: m.Plan
+    phases: list[m.Phase]
+    goals: list[m.Goal]
+    measures: list[m.Measure]
+    milestones: list[m.Milestone]
+    decision_points: list[m.DecisionPoint]
+    activities: list[m.Activity]
+    risks: list[m.Risk]
+    success_factors: list[m.SuccessFactor]
+    budget_lines: list[m.BudgetLine]
+    bodies: list[m.Body]
+    meeting_series: list[m.MeetingSeries]
 
 
-def load_plan(plan: Plan) -> PlanData:
+def load_plan(plan: m.Plan) -> PlanData:
     """Every part of the plan that its documents show (the registry's documented parts):
     one query per kind of part, whatever the number of rows."""
     parts = {part.key: list(part.outline_queryset(plan)) for part in documented_parts()}

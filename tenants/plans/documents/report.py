@@ -10,19 +10,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samla.formats import format_date
+from tenants.plans import models as m
 from tenants.plans.documents import columns
 from tenants.plans.documents.types import Column, Outline, Table
-from tenants.plans.models import (
-    DecisionPoint,
-    Milestone,
-    Plan,
-    PlanStatus,
-    ReportKind,
-    StatusReport,
-)
+from tenants.plans.models import PlanStatus, ReportKind
 
 
-def report_outline(report: StatusReport, plan: Plan) -> Outline:
+def report_outline(report: m.StatusReport, plan: m.Plan) -> Outline:
     """A submitted report as it was sent: its texts and the plan's frozen snapshot."""
     snapshot: dict[str, Any] = report.snapshot or {}
     frozen = snapshot.get("plan", {})
@@ -81,27 +75,12 @@ def report_outline(report: StatusReport, plan: Plan) -> Outline:
     )
     outline.heading(_("5 Risiko"), 1)
     outline.text(report.risks)
-    outline.table(
-        Table(
-            [
-                Column(_("Nr"), "number", 0.6),
-                Column(_("Risikofaktor"), width=5),
-                Column(_("S"), "number", 0.5),
-                Column(_("K"), "number", 0.5),
-                Column(_("RF"), "number", 0.6),
-            ],
-            [
-                [
-                    n,
-                    r.get("title", ""),
-                    r.get("likelihood"),
-                    r.get("consequence"),
-                    r.get("score"),
-                ]
-                for n, r in enumerate(snapshot.get("risks", []), start=1)
-            ],
-        )
-    )
+    frozen_risks = [
+        columns.RiskRow(n, r.get("title", ""), r.get("likelihood"), r.get("consequence"),
+                        r.get("score"))
+        for n, r in enumerate(snapshot.get("risks", []), start=1)
+    ]  # fmt: skip
+    outline.table(columns.RISKS.table(columns.RISK_REPORT, frozen_risks))
     return outline
 
 
@@ -135,7 +114,7 @@ def _plan_status(value: Any) -> str:
         return ""
 
 
-def _milestone(frozen: dict[str, Any]) -> Milestone:
+def _milestone(frozen: dict[str, Any]) -> m.Milestone:
     """A frozen milestone as an unsaved row, so the plan's milestone columns read it."""
     fields: dict[str, Any] = {  # a date may be missing from an old snapshot: shown blank
         "code": frozen.get("code", ""),
@@ -144,10 +123,10 @@ def _milestone(frozen: dict[str, Any]) -> Milestone:
         "status": frozen.get("status", ""),
         "done_on": _iso_date(frozen.get("done_on")),
     }
-    return Milestone(**fields)
+    return m.Milestone(**fields)
 
 
-def _decision_point(frozen: dict[str, Any]) -> DecisionPoint:
+def _decision_point(frozen: dict[str, Any]) -> m.DecisionPoint:
     """A frozen decision point as an unsaved row, for the plan's decision-point columns."""
     fields: dict[str, Any] = {
         "code": frozen.get("code", ""),
@@ -155,4 +134,4 @@ def _decision_point(frozen: dict[str, Any]) -> DecisionPoint:
         "due": _iso_date(frozen.get("due")),
         "decided_on": _iso_date(frozen.get("decided_on")),
     }
-    return DecisionPoint(**fields)
+    return m.DecisionPoint(**fields)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.translation import gettext as _
 
 from tenants.db import connection
@@ -20,32 +22,7 @@ def plan_sheets(data: PlanData) -> list[Sheet]:
             _("Beslutningspunkter"), columns.DECISION_POINT_SHEET, data.decision_points
         ),
         columns.ACTIVITIES.sheet(_("Hovedaktiviteter"), columns.ACTIVITY_SHEET, data.activities),
-        Sheet(
-            _("Risiko"),
-            [
-                Column(_("Nr"), "number", 6),
-                Column(_("Risikofaktor"), width=45),
-                Column(_("S"), "number", 5),
-                Column(_("K"), "number", 5),
-                Column(_("RF"), "number", 6),
-                Column(_("Tiltak"), width=45),
-                Column(_("Ansvarlig"), width=20),
-                Column(_("Status"), width=12),
-            ],
-            [
-                [
-                    n,
-                    r.title,
-                    r.likelihood,
-                    r.consequence,
-                    r.score,
-                    r.measure,
-                    r.owner,
-                    str(r.get_status_display()),
-                ]
-                for n, r in enumerate(data.risks, start=1)
-            ],
-        ),
+        columns.RISKS.sheet(_("Risiko"), columns.RISK_SHEET, columns.risk_rows(data.risks)),
         Sheet(
             _("Budsjett"),
             [
@@ -105,19 +82,8 @@ def plan_sheets(data: PlanData) -> list[Sheet]:
             ],
             [[body.name, m.name, m.title, m.unit, m.role] for body, m in bodies],
         ),
-        Sheet(
-            _("Møter"),
-            [
-                Column(_("Møte"), width=30),
-                Column(_("Gruppe"), width=25),
-                Column(_("Hyppighet"), width=18),
-                Column(_("Deltakere"), width=35),
-                Column(_("Agenda"), width=50),
-            ],
-            [
-                [s.name, s.body.name if s.body else "", s.frequency, s.participants, s.agenda]
-                for s in data.meeting_series
-            ],
+        columns.MEETING_SERIES.sheet(
+            _("Møter"), columns.MEETING_SERIES_COLUMNS, data.meeting_series
         ),
     ]
 
@@ -125,22 +91,16 @@ def plan_sheets(data: PlanData) -> list[Sheet]:
 def plan_events(data: PlanData) -> list[Event]:
     """An all-day event per milestone and decision point, with an id that stays."""
     schema: str = connection.schema_name
-    events = [
-        Event(
-            uid=f"milestone-{m.id}.{schema}@samla",
-            summary=f"{m.code} {m.title}",
-            day=m.due,
-            description=m.criterion,
-        )
-        for m in data.milestones
+    dated: list[tuple[str, Any, str]] = [
+        *[("milestone", m, m.criterion) for m in data.milestones],
+        *[("decision-point", p, p.basis) for p in data.decision_points],
     ]
-    events += [
+    return [
         Event(
-            uid=f"decision-point-{p.id}.{schema}@samla",
-            summary=f"{p.code} {p.title}",
-            day=p.due,
-            description=p.basis,
+            uid=f"{kind}-{row.id}.{schema}@samla",
+            summary=f"{row.code} {row.title}",
+            day=row.due,
+            description=text,
         )
-        for p in data.decision_points
+        for kind, row, text in dated
     ]
-    return events

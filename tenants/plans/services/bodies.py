@@ -10,7 +10,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from samla.accounts.models import MunicipalityMembership
@@ -23,12 +22,13 @@ from tenants.plans.services.engine import (
     Rules,
     add_error,
     apply,
-    check_row_limit,
+    as_list,
     check_text_limit,
     clean_fields,
+    current_row,
     delete_row,
-    lock_current,
-    lock_plan,
+    new_row,
+    numbered_mappings,
     raise_if,
     save,
     verbose_name_of,
@@ -41,13 +41,9 @@ def _prepare_members(
     tenant: Municipality, body: Body, members: Any, errors: Errors
 ) -> list[BodyMember]:
     """The body's member rows after the change (unsaved), matched to existing rows by id."""
-    if not isinstance(members, list | tuple):
-        add_error(errors, "members", _("Medlemmene må være en liste."))
-        return []
-    too_many = bounds.members_error(len(members))
-    if too_many:
-        add_error(errors, "members", too_many)
-        return []
+    members = as_list(
+        members, "members", _("Medlemmene må være en liste."), bounds.members_error, errors
+    )
     existing = {m.pk: m for m in body.members.all()} if body.pk else {}
     user_ids = {m.get("user_id") for m in members if isinstance(m, Mapping)} - {None, ""}
     known_users = set(
@@ -56,11 +52,10 @@ def _prepare_members(
         .values_list("user_id", flat=True)
     )
     rows = []
-    for number, item in enumerate(members, start=1):
-        prefix = _("Medlem %(number)d") % {"number": number}
-        if not isinstance(item, Mapping):
-            add_error(errors, "members", f"{prefix}: {_('må ha navn, stilling, enhet og rolle.')}")
-            continue
+    shape = _("må ha navn, stilling, enhet og rolle.")
+    for number, prefix, item in numbered_mappings(
+        members, "members", _("Medlem %(number)d"), shape, errors
+    ):
         member_id = item.get("id")
         if member_id is not None:
             row = existing.pop(member_id, None)
@@ -125,9 +120,7 @@ def create_body(
     tenant: Municipality, plan: Plan, user: AbstractBaseUser, rules: Rules, data: Data
 ) -> Body:
     """A body and its members (`members`: list of dicts), in one transaction."""
-    with transaction.atomic():
-        plan = lock_plan(tenant, plan)
-        check_row_limit(plan, Body)
+    with new_row(tenant, plan, Body) as plan:
         return _write_body(tenant, plan, Body(plan=plan), user, rules, data)
 
 
@@ -136,10 +129,7 @@ def update_body(
     version: int | None,
 ) -> Body:  # fmt: skip
     """Change a body; given `members`, they become its members (rows matched by `id`)."""
-    with transaction.atomic():
-        plan = lock_plan(tenant, body.plan)
-        current = lock_current(body, version)
-        current.plan = plan
+    with current_row(tenant, body, version) as (plan, current):
         return _write_body(tenant, plan, current, user, rules, data)
 
 

@@ -11,7 +11,8 @@ engine knows by name becomes a field error; any other IntegrityError is a server
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -119,6 +120,11 @@ class Rules:
         return self.fields.union(self.relations, self.many, self.arrays, self.cleaners)
 
 
+def names(spaced: str) -> frozenset[str]:
+    """Field names written as one string, separated by spaces: `names("code title due")`."""
+    return frozenset(spaced.split())
+
+
 def verbose_name_of(model: type[models.Model], name: str) -> str:
     """The field's verbose name, or `name` when the model has no such field of its own."""
     try:
@@ -128,7 +134,8 @@ def verbose_name_of(model: type[models.Model], name: str) -> str:
     return str(found.verbose_name) if isinstance(found, models.Field) else name
 
 
-def _relation_label(model: type[models.Model], name: str) -> str:
+def label_of(model: type[models.Model], name: str) -> str:
+    """The field's label as forms and the API show it ("Overordnet mål")."""
     return capfirst(verbose_name_of(model, name))
 
 
@@ -150,7 +157,7 @@ def _resolve_one(
         # Every part has `plan_id`; `type[Model]` cannot say so.
         if isinstance(value, target) and value.plan_id == plan.pk:  # type: ignore[attr-defined]
             return value
-        add_error(errors, name, _missing_message(_relation_label(owner, name), [value.pk]))
+        add_error(errors, name, _missing_message(label_of(owner, name), [value.pk]))
         return None
     try:
         pk = int(value)
@@ -159,7 +166,7 @@ def _resolve_one(
         return None
     found = target._default_manager.filter(plan=plan, pk=pk).first()
     if found is None:
-        add_error(errors, name, _missing_message(_relation_label(owner, name), [pk]))
+        add_error(errors, name, _missing_message(label_of(owner, name), [pk]))
     return found
 
 
@@ -180,7 +187,7 @@ def _resolve_many(
     found = list(target._default_manager.filter(plan=plan, pk__in=ids))
     missing = sorted(set(ids) - {row.pk for row in found})
     if missing:
-        add_error(errors, name, _missing_message(_relation_label(owner, name), missing))
+        add_error(errors, name, _missing_message(label_of(owner, name), missing))
     return found
 
 
@@ -309,13 +316,59 @@ def lock_current(obj: V, version: int | None) -> V:
     return current
 
 
+@contextmanager
+def new_row(tenant: Municipality, plan: Plan, model: type[models.Model]) -> Iterator[Plan]:
+    """The transaction a new row is written in: the plan locked, its row limit checked."""
+    with transaction.atomic():
+        plan = lock_plan(tenant, plan)
+        check_row_limit(plan, model)
+        yield plan
+
+
+@contextmanager
+def current_row(tenant: Municipality, obj: V, version: int | None) -> Iterator[tuple[Plan, V]]:
+    """The transaction a change is written in: the plan locked, then the row as it now
+    is, if `version` is still the current one (StaleVersion otherwise)."""
+    with transaction.atomic():
+        # Every part has `plan`; Versioned, the type the rules know, does not.
+        plan = lock_plan(tenant, obj.plan)  # type: ignore[attr-defined]
+        current = lock_current(obj, version)
+        current.plan = plan  # type: ignore[attr-defined]
+        yield plan, current
+
+
+def as_list(
+    value: Any, name: str, not_a_list: str, too_many: Callable[[int], str | None], errors: Errors
+) -> list[Any]:
+    """`value` as a list, or an error under `name` (not a list, or too many items)."""
+    if not isinstance(value, list | tuple):
+        add_error(errors, name, not_a_list)
+        return []
+    refused = too_many(len(value))
+    if refused:
+        add_error(errors, name, refused)
+        return []
+    return list(value)
+
+
+def numbered_mappings(
+    items: list[Any], name: str, label: str, shape: str, errors: Errors
+) -> Iterator[tuple[int, str, Mapping[str, Any]]]:
+    """Each item that is a mapping, numbered from 1 and labelled (`label` names the number:
+    "Medlem 2"); any other item is an error under `name`, saying what it should hold."""
+    for number, item in enumerate(items, start=1):
+        prefix = label % {"number": number}
+        if isinstance(item, Mapping):
+            yield number, prefix, item
+        else:
+            add_error(errors, name, f"{prefix}: {shape}")
+
+
 def create_row(
     tenant: Municipality, plan: Plan, rules: Rules, data: Data, user: AbstractBaseUser
 ) -> Any:
     """A new row of a part under `rules`, checked, saved and recorded in one transaction."""
-    with transaction.atomic():
-        plan = lock_plan(tenant, plan)
-        check_row_limit(plan, rules.model)
+    with new_row(tenant, plan, rules.model) as plan:
         obj = rules.model(plan=plan)  # type: ignore[misc]  # every part has `plan`; Versioned not
         errors: Errors = {}
         many = apply(plan, obj, rules, data, errors)
@@ -339,11 +392,7 @@ def update_row(
     user: AbstractBaseUser,
 ) -> V:
     """Change a row of a part under `rules`, if `version` is still the current one."""
-    with transaction.atomic():
-        # Every part has `plan`; Versioned, the type the rules know, does not.
-        plan = lock_plan(tenant, obj.plan)  # type: ignore[attr-defined]
-        current = lock_current(obj, version)
-        current.plan = plan  # type: ignore[attr-defined]
+    with current_row(tenant, obj, version) as (plan, current):
         before = history.snapshot(current)
         errors: Errors = {}
         many = apply(plan, current, rules, data, errors)

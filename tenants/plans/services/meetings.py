@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
 from typing import Any
 
 from django.utils.dateparse import parse_date
@@ -11,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from tenants.plans import bounds
 from tenants.plans.models import NAME_LIMIT, TEXT_LIMIT, Meeting, Plan
-from tenants.plans.services.engine import Errors, add_error
+from tenants.plans.services.engine import Errors, add_error, as_list, numbered_mappings
 from tenants.plans.validators import (
     CONTROL_MESSAGE,
     NATIONAL_ID_MESSAGE,
@@ -37,19 +36,14 @@ def _action_due(value: Any) -> tuple[datetime.date | None, bool]:
 
 def clean_actions(actions: Any, errors: Errors) -> list[dict[str, Any]]:
     """Minutes' actions as [{text, owner, due (ISO date or null), done}]."""
-    if not isinstance(actions, list | tuple):
-        add_error(errors, "actions", _("Oppfølgingspunktene må være en liste."))
-        return []
-    too_many = bounds.actions_error(len(actions))
-    if too_many:
-        add_error(errors, "actions", too_many)
-        return []
+    actions = as_list(
+        actions, "actions", _("Oppfølgingspunktene må være en liste."), bounds.actions_error, errors
+    )
     cleaned = []
-    for number, item in enumerate(actions, start=1):
-        prefix = _("Punkt %(number)d") % {"number": number}
-        if not isinstance(item, Mapping):
-            add_error(errors, "actions", f"{prefix}: {_('må ha tekst, ansvarlig og frist.')}")
-            continue
+    shape = _("må ha tekst, ansvarlig og frist.")
+    for _number, prefix, item in numbered_mappings(
+        actions, "actions", _("Punkt %(number)d"), shape, errors
+    ):
         text = str(item.get("text") or "").strip()
         owner = str(item.get("owner") or "").strip()
         due, due_ok = _action_due(item.get("due"))

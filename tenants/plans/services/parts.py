@@ -20,16 +20,8 @@ from django.utils.translation import gettext as _
 
 from tenants.models import Municipality
 from tenants.plans import history
-from tenants.plans.models import (
-    Activity,
-    BudgetKind,
-    Goal,
-    Milestone,
-    MilestoneStatus,
-    Phase,
-    Plan,
-    Versioned,
-)
+from tenants.plans import models as m
+from tenants.plans.models import BudgetKind, MilestoneStatus
 from tenants.plans.services.engine import (
     Data,
     Errors,
@@ -50,7 +42,7 @@ from tenants.plans.services.engine import (
 
 
 def create_part(
-    tenant: Municipality, plan: Plan, user: AbstractBaseUser, rules: Rules, data: Data
+    tenant: Municipality, plan: m.Plan, user: AbstractBaseUser, rules: Rules, data: Data
 ) -> Any:
     """A new row of a part in the plan, under the part's rules."""
     return create_row(tenant, plan, rules, data, user)
@@ -64,18 +56,18 @@ def update_part(
     return update_row(tenant, obj, rules, data, version, user)
 
 
-def delete_part(tenant: Municipality, obj: Versioned, user: AbstractBaseUser) -> None:
+def delete_part(tenant: Municipality, obj: m.Versioned, user: AbstractBaseUser) -> None:
     delete_row(tenant, obj, user)
 
 
 # Phases -------------------------------------------------------------------------------
 
 
-def check_phase(plan: Plan, phase: Phase, errors: Errors) -> None:
+def check_phase(plan: m.Plan, phase: m.Phase, errors: Errors) -> None:
     end_not_before_start(phase, "start", "end", errors, _("Slutt kan ikke være før start."))
 
 
-def one_current_phase(plan: Plan, phase: Phase, user: AbstractBaseUser) -> None:
+def one_current_phase(plan: m.Plan, phase: m.Phase, user: AbstractBaseUser) -> None:
     """A phase made current takes over from the phase that was."""
     if not phase.is_current:
         return
@@ -91,10 +83,10 @@ def one_current_phase(plan: Plan, phase: Phase, user: AbstractBaseUser) -> None:
 # Goals --------------------------------------------------------------------------------
 
 
-def check_goal(plan: Plan, goal: Goal, errors: Errors) -> None:
+def check_goal(plan: m.Plan, goal: m.Goal, errors: Errors) -> None:
     if errors.get("parent") or goal.parent is None or not goal.pk:
         return
-    ancestor: Goal | None = goal.parent
+    ancestor: m.Goal | None = goal.parent
     seen: set[int] = set()
     while ancestor is not None and ancestor.pk not in seen:
         if ancestor.pk == goal.pk:
@@ -106,7 +98,7 @@ def check_goal(plan: Plan, goal: Goal, errors: Errors) -> None:
         ancestor = ancestor.parent
 
 
-def delete_goal(tenant: Municipality, goal: Goal, user: AbstractBaseUser) -> None:
+def delete_goal(tenant: Municipality, goal: m.Goal, user: AbstractBaseUser) -> None:
     """Delete a goal that has no sub-goals (they would lose their place in the tree)."""
     with transaction.atomic():
         lock_plan(tenant, goal.plan)
@@ -120,13 +112,13 @@ def delete_goal(tenant: Municipality, goal: Goal, user: AbstractBaseUser) -> Non
 # Milestones, decision points, activities ----------------------------------------------
 
 
-def check_milestone(plan: Plan, milestone: Milestone, errors: Errors) -> None:
+def check_milestone(plan: m.Plan, milestone: m.Milestone, errors: Errors) -> None:
     code_taken(plan, milestone, errors)  # its dates: the registry's margins, in validate
     if milestone.status == MilestoneStatus.DONE and milestone.done_on is None:
         milestone.done_on = timezone.localdate()
 
 
-def check_decision_point(plan: Plan, point: Any, errors: Errors) -> None:
+def check_decision_point(plan: m.Plan, point: Any, errors: Errors) -> None:
     code_taken(plan, point, errors)
 
 
@@ -134,7 +126,7 @@ def _first_of_month(value: Any) -> Any:
     return value.replace(day=1) if isinstance(value, datetime.date) else value
 
 
-def check_activity(plan: Plan, activity: Activity, errors: Errors) -> None:
+def check_activity(plan: m.Plan, activity: m.Activity, errors: Errors) -> None:
     code_taken(plan, activity, errors)
     activity.start_month = _first_of_month(activity.start_month)
     activity.end_month = _first_of_month(activity.end_month)
@@ -150,7 +142,7 @@ def check_activity(plan: Plan, activity: Activity, errors: Errors) -> None:
 # Budget -------------------------------------------------------------------------------
 
 
-def budget_totals(plan: Plan) -> dict[str, Decimal]:
+def budget_totals(plan: m.Plan) -> dict[str, Decimal]:
     """Sums per kind, and how much funding and grants are not yet settled."""
     sums = plan.budget_lines.aggregate(
         cost=Sum("amount", filter=Q(kind=BudgetKind.COST)),

@@ -144,6 +144,8 @@ def update_plan(
 
 
 def delete_plan(tenant: Municipality, plan: Plan, user: AbstractBaseUser) -> None:
+    """The project leader deletes a plan with its parts (restorable from the history)."""
+    require_leader(tenant, user, _("Bare prosjektleder kan slette planen."))
     with transaction.atomic():
         delete_recorded(lock_plan(tenant, plan), user)
 

@@ -330,7 +330,9 @@ class NetworkDetail(NetworkScoped[LearningNetwork]):
 
 COMPARISON_PARAMETERS = [
     OpenApiParameter(
-        "competence_base", int, description=str(_("Bare kommunene i denne kompetansebasen (id)"))
+        "competence_base",
+        {"type": "integer", "minimum": 1},
+        description=str(_("Bare kommunene i denne kompetansebasen (id)")),
     ),
     OpenApiParameter(
         "date",
@@ -464,12 +466,13 @@ class NetworkTrends(NetworkScoped[LearningNetwork]):
             OpenApiParameter(
                 "figure",
                 str,
-                required=True,
                 enum=list(FIGURES),
-                description=str(_("Tallets nøkkel")),
+                description=str(_("Tallets nøkkel (standard: milestones_done)")),
             ),
             OpenApiParameter(
-                "weeks", int, description=str(_("Antall uker bakover (1–156, standard 26)"))
+                "weeks",
+                {"type": "integer", "minimum": 1, "maximum": comparison.MAX_WEEKS},
+                description=str(_("Antall uker bakover (standard 26)")),
             ),
             *COMPARISON_PARAMETERS,
         ],
@@ -477,7 +480,7 @@ class NetworkTrends(NetworkScoped[LearningNetwork]):
     )
     def get(self, request: Request, network_id: int) -> Response:
         params = request.query_params
-        figure = comparison.parse_figure(params.get("figure"))
+        figure = comparison.parse_figure(params.get("figure", comparison.DEFAULT_FIGURE))
         as_of = comparison.parse_as_of(params.get("date"))
         weeks = comparison.parse_weeks(params.get("weeks"))
         base = comparison.parse_competence_base(params.get("competence_base"))

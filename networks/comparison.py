@@ -42,6 +42,7 @@ from samla.urls_helpers import municipality_url
 
 MIN_CONTRIBUTORS = 5
 DEFAULT_WEEKS = 26
+DEFAULT_FIGURE = "milestones_done"
 MAX_WEEKS = 156
 # A status report older than this needs following up.
 REPORT_DUE_DAYS = 90

@@ -218,6 +218,12 @@ def test_others_get_404_or_401(coordinator_y, leader_b, network_x, network_y):
         assert public_api(coordinator_y).get(guessed, params).status_code == 404
 
 
+def test_trends_without_a_figure_show_the_milestones_done(coordinator_x, network_x):
+    response = public_api(coordinator_x).get(url(network_x, "trends"))
+    assert response.status_code == 200
+    assert response.json()["figure"]["key"] == "milestones_done"
+
+
 def test_trends_week_by_week_with_the_median(coordinator_x, network_x):
     made = members_with_figures(network_x, 5)
     three_weeks_ago = TODAY() - datetime.timedelta(weeks=3)
@@ -248,7 +254,7 @@ def test_trends_week_by_week_with_the_median(coordinator_x, network_x):
 @pytest.mark.parametrize(
     ("params", "field"),
     [
-        ({}, "figure"),
+        ({"figure": ""}, "figure"),
         ({"figure": "finnes_ikke"}, "figure"),
         ({"figure": "milestones_done", "weeks": "0"}, "weeks"),
         ({"figure": "milestones_done", "weeks": "x"}, "weeks"),

@@ -14,11 +14,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Aggregate, Count, FloatField, OuterRef, QuerySet, Subquery
+from django.db.models import Aggregate, Count, F, FloatField, OuterRef, QuerySet, Subquery
 
 from networks.indicators.access import MEDIAN_MINIMUM, current_member_ids
 from networks.indicators.models import VALUE_PLACES, Indicator, IndicatorValue
 from networks.models import LearningNetwork
+from tenants.db import connection
 from tenants.models import Municipality
 
 
@@ -110,3 +111,35 @@ def series(
     for municipality_id, period, starts_on, ends_on, value in rows:
         found.setdefault(municipality_id, []).append(Point(period, starts_on, ends_on, value))
     return found
+
+
+def _tenant_id() -> int:
+    """The municipality whose schema the connection is in (0 in the template schema)."""
+    return getattr(connection.tenant, "pk", None) or 0
+
+
+def with_latest_values(goals: QuerySet[Any]) -> QuerySet[Any]:
+    """Goals annotated with their linked indicator's latest value for the municipality the
+    connection is in: `latest_indicator_value`, `latest_indicator_period`, and
+    `latest_indicator_id` (the indicator they were read for). Subqueries in the goals' own
+    query, so a page of goals costs no query more."""
+    latest = IndicatorValue.objects.filter(
+        indicator=OuterRef("indicator_id"), municipality_id=_tenant_id()
+    ).order_by("-ends_on", "-starts_on")
+    annotated: QuerySet[Any] = goals.annotate(
+        latest_indicator_id=F("indicator_id"),
+        latest_indicator_value=Subquery(latest.values("value")[:1]),
+        latest_indicator_period=Subquery(latest.values("period")[:1]),
+    )
+    return annotated
+
+
+def latest_reading(indicator_id: int) -> tuple[Decimal | None, str | None]:
+    """One indicator's latest value and period for the municipality the connection is in."""
+    row = (
+        IndicatorValue.objects.filter(indicator_id=indicator_id, municipality_id=_tenant_id())
+        .order_by("-ends_on", "-starts_on")
+        .values_list("value", "period")
+        .first()
+    )
+    return (row[0], row[1]) if row else (None, None)

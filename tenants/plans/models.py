@@ -14,6 +14,7 @@ against the municipality's memberships instead.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.contrib.postgres.fields import ArrayField
@@ -157,6 +158,16 @@ class GoalLevel(models.TextChoices):
     SUB = "sub", _("Delmål")
 
 
+class GoalManager(models.Manager["Goal"]):
+    """Goals with their linked indicator's latest value for the municipality, in the query
+    (networks.indicators.queries.with_latest_values: no query more per goal or page)."""
+
+    def get_queryset(self) -> models.QuerySet[Goal]:
+        from networks.indicators.queries import with_latest_values
+
+        return with_latest_values(super().get_queryset())
+
+
 class Goal(Versioned):
     """A goal on one level, optionally under a parent goal and with an indicator."""
 
@@ -196,6 +207,12 @@ class Goal(Versioned):
         verbose_name=_("indikator"),
     )
 
+    objects = GoalManager()
+    # Set by GoalManager's query (or on first use): the indicator's latest value here.
+    latest_indicator_id: int | None
+    latest_indicator_value: Decimal | None
+    latest_indicator_period: str | None
+
     class Meta:
         verbose_name = _("mål")
         verbose_name_plural = _("mål")
@@ -206,6 +223,37 @@ class Goal(Versioned):
 
     def __str__(self) -> str:
         return self.text[:80]
+
+    def _indicator_reading(self) -> tuple[Decimal | None, str | None]:
+        """The linked indicator's latest value and period here, from the query that loaded
+        the goal when it read this indicator, else read now (one query)."""
+        if self.indicator_id is None:
+            return None, None
+        if getattr(self, "latest_indicator_id", None) != self.indicator_id:
+            from networks.indicators.queries import latest_reading
+
+            reading = latest_reading(self.indicator_id)
+            self.latest_indicator_id = self.indicator_id
+            self.latest_indicator_value, self.latest_indicator_period = reading
+        return self.latest_indicator_value, self.latest_indicator_period
+
+    @property
+    def indicator_value(self) -> Decimal | None:
+        """The linked indicator's latest value for this municipality (None without one),
+        without the trailing zeros of its column (`3.5`, not `3.5000`)."""
+        value = self._indicator_reading()[0]
+        return None if value is None else value.normalize()
+
+    @property
+    def indicator_period(self) -> str | None:
+        """The period of `indicator_value`."""
+        return self._indicator_reading()[1]
+
+    @property
+    def current_value(self) -> Decimal | None:
+        """The goal's current value: its indicator's latest value when it links one (one
+        source of truth), otherwise its own `current`."""
+        return self.indicator_value if self.indicator_id is not None else self.current
 
 
 class Measure(Versioned):

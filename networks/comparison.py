@@ -72,6 +72,11 @@ STATE_LABELS = {
 TOO_FEW = gettext_lazy("for få til å vise")
 
 
+def state_labels() -> dict[State, str]:
+    """Each state's words in the active language."""
+    return {state: str(label) for state, label in STATE_LABELS.items()}
+
+
 # Input ------------------------------------------------------------------------------------
 
 

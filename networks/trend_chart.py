@@ -1,8 +1,13 @@
-"""What the comparison and trend pages draw: sortable column headers and the trend's SVG.
+"""What the comparison and trend pages draw: sortable column headers, the comparison
+table's rows, and the trend's SVG.
 
 The chart is computed here as plain coordinates (no JavaScript, no chart library), so the
 template only places `<polyline>` and `<text>`; the same numbers are in the table under
 it, which is what a screen reader reads (the SVG carries a title and a description).
+
+The comparison's body rows are built here rather than in the template: 400 members by a
+dozen figures are some 30,000 template nodes, several hundred milliseconds; as escaped
+strings they are a few. Every value passes through `escape`.
 """
 
 from __future__ import annotations
@@ -12,9 +17,11 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from networks.comparison import SORT_NAME, Comparison, Trend
+from networks.comparison import SORT_NAME, Comparison, State, Trend, state_labels
 from samla.formats import format_date, format_number
 
 WIDTH, HEIGHT = 720, 320
@@ -48,6 +55,51 @@ def sort_headers(result: Comparison, query: Mapping[str, Any]) -> list[Header]:
             target = key
         headers.append(Header(key, label, aria, "?" + urlencode({**kept, "sort": target}), numeric))
     return headers
+
+
+def figure_text(value: Any) -> str:
+    """A figure as the pages show it: a number in the locale's form, text as is, – for none."""
+    if value is None:
+        return "–"
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return format_number(value)
+    return str(value)
+
+
+def comparison_rows(result: Comparison) -> SafeString:
+    """The table's body rows: the municipality (a row header, with its plans' link where
+    it shares them), the day its figures are from, then each figure with its state."""
+    yours = escape(_("din kommune"))
+    none_yet = escape(_("Ingen tall ennå"))
+    keys = [c.key for c in result.columns]
+    labels = {state: escape(label) for state, label in state_labels().items()}
+    lines = []
+    for row in result.rows:
+        name = escape(row.name)
+        head = name
+        if row.own:
+            head += f' <span class="ds-tag" data-size="sm">{yours}</span>'
+        if row.plans_url:
+            label = escape(_("Planene til %(name)s (kun lesing)") % {"name": row.name})
+            head += f'<br><a class="ds-link" href="{escape(row.plans_url)}">{label}</a>'
+        date = format_date(row.snapshot_date) if row.snapshot_date else none_yet
+        cells = []
+        for key in keys:
+            cell = row.cells[key]
+            state = (
+                f'<span class="cmp-state">{labels[cell.state]}</span>'
+                if cell.state is not State.NONE
+                else ""
+            )
+            cells.append(
+                f'<td class="cmp-cell cmp-cell--{cell.state}">'
+                f"{escape(figure_text(cell.value))}{state}</td>"
+            )
+        own = ' class="cmp-own"' if row.own else ""
+        lines.append(
+            f'<tr{own}><th scope="row">{head}</th><td>{escape(date)}</td>{"".join(cells)}</tr>'
+        )
+    return mark_safe("\n".join(lines))  # noqa: S308  # every value above is escaped
 
 
 @dataclass(frozen=True)

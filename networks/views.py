@@ -124,9 +124,10 @@ def _comparison(request: HttpRequest, slug: str) -> tuple[LearningNetwork, Any, 
 @require_GET
 def comparison_page(request: HttpRequest, slug: str) -> HttpResponse:
     network, result, extra = _comparison(request, slug)
-    headers = []
+    headers, rows_html = [], ""
     if result is not None:
         headers = trend_chart.sort_headers(result, request.GET)
+        rows_html = trend_chart.comparison_rows(result)
     return render(
         request,
         "networks/comparison.html",
@@ -135,6 +136,7 @@ def comparison_page(request: HttpRequest, slug: str) -> HttpResponse:
             network,
             result=result,
             headers=headers,
+            rows_html=rows_html,
             bases=_bases(network),
             query=request.GET.urlencode(),
             **extra,

@@ -1,4 +1,4 @@
-"""Template helpers for the comparison pages: a row's cell, a trend point's value, a figure."""
+"""Template helpers for the comparison pages: a trend point's value, a figure as text."""
 
 from __future__ import annotations
 
@@ -6,15 +6,10 @@ from typing import Any
 
 from django import template
 
-from networks.comparison import Cell, Column, Row, TrendPoint
-from samla.formats import format_number
+from networks.comparison import TrendPoint
+from networks.trend_chart import figure_text
 
 register = template.Library()
-
-
-@register.simple_tag
-def cell_of(row: Row, column: Column) -> Cell:
-    return row.cells[column.key]
 
 
 @register.simple_tag
@@ -25,8 +20,4 @@ def value_of(point: TrendPoint, municipality_id: int) -> Any:
 @register.filter
 def figure_value(value: Any) -> str:
     """A figure as the pages show it: a number in the locale's form, text as is, – for none."""
-    if value is None:
-        return "–"
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return format_number(value)
-    return str(value)
+    return figure_text(value)

@@ -76,13 +76,13 @@ def comparison_rows(result: Comparison) -> SafeString:
     lines = []
     for row in result.rows:
         name = escape(row.name)
-        head = name
+        head: str = name
         if row.own:
             head += f' <span class="ds-tag" data-size="sm">{yours}</span>'
         if row.plans_url:
             label = escape(_("Planene til %(name)s (kun lesing)") % {"name": row.name})
             head += f'<br><a class="ds-link" href="{escape(row.plans_url)}">{label}</a>'
-        date = format_date(row.snapshot_date) if row.snapshot_date else none_yet
+        date: str = format_date(row.snapshot_date) if row.snapshot_date else none_yet
         cells = []
         for key in keys:
             cell = row.cells[key]

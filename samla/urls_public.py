@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from networks.gatherings.urls import public_patterns as gathering_patterns
 from networks.indicators.urls import public_patterns as indicator_patterns
+from networks.plantemplates.urls import public_patterns as plan_template_patterns
 from networks.urls import public_patterns as network_patterns
 from samla import views
 from samla.accounts import api as accounts_api
@@ -15,6 +16,7 @@ urlpatterns = [
     *network_patterns,
     *indicator_patterns,
     *gathering_patterns,
+    *plan_template_patterns,
     *common_patterns,
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -2,6 +2,7 @@
 
 from django.urls import include, path
 
+from networks.plantemplates.urls import municipality_patterns as plan_template_patterns
 from networks.urls import municipality_patterns as network_patterns
 from samla import views
 from samla.urls_common import common_patterns
@@ -9,6 +10,7 @@ from tenants.plans import blueprint_api
 
 urlpatterns = [
     path("", views.municipality_home, name="home"),
+    *plan_template_patterns,
     path("api/plans/", include("tenants.plans.urls")),
     path("planer/", include("tenants.plans.page_urls")),
     path("api/plan-templates/", blueprint_api.PlanTemplateList.as_view(), name="plan-templates"),

@@ -11,13 +11,14 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from networks.access import User, coordinates, get_network_for, is_operator
+from networks.access import User, coordinates, get_network_for, is_operator, networks_for
 from networks.models import LearningNetwork, NetworkMembership
 from networks.plantemplates.models import PlanTemplate
+from samla.accounts.models import CoordinatorRole
 from tenants.models import Municipality
 
 
@@ -38,6 +39,20 @@ def templates_for(user: User, network: LearningNetwork) -> QuerySet[PlanTemplate
     if can_manage(user, network):
         return templates
     return templates.filter(published_version__gt=0)
+
+
+def all_templates_for(user: User) -> QuerySet[PlanTemplate]:
+    """Every template the user sees: drafts of networks they manage, else published ones."""
+    templates = PlanTemplate.objects.filter(network__in=networks_for(user)).select_related(
+        "network"
+    )
+    if is_operator(user):
+        return templates
+    user_id = int(user.pk) if user.pk is not None else 0
+    coordinated = CoordinatorRole.objects.filter(user_id=user_id, network__isnull=False)
+    return templates.filter(
+        Q(published_version__gt=0) | Q(network_id__in=coordinated.values("network_id"))
+    )
 
 
 def get_template_for(user: User, template_id: int) -> PlanTemplate:
@@ -62,6 +77,7 @@ def published_for_municipality(municipality: Municipality) -> QuerySet[PlanTempl
             published_version__gt=0, network_id__in=networks.values("network_id")
         )
         .select_related("network")
+        .prefetch_related("versions")
         .order_by("network__name", "title", "id")
     )
 

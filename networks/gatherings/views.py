@@ -47,10 +47,7 @@ def _network(request: HttpRequest, slug: str) -> LearningNetwork:
 def _managed_gathering(request: HttpRequest, gathering_id: int) -> Gathering:
     """The gathering, for its coordinators and operators; 404 for anyone who cannot see
     it, 403 for a member who can."""
-    user = acting_user(request)
-    gathering = access.get_gathering_for(user, gathering_id)
-    access.require_manager(user, gathering.network)
-    return gathering
+    return access.get_managed_gathering(acting_user(request), gathering_id)
 
 
 @login_required
@@ -162,9 +159,13 @@ def _live_context(gathering: Gathering) -> dict[str, Any]:
     """The tasks with each municipality's answer, in two queries."""
     tasks = list(results.live_tasks(gathering))
     answers = list(results.live_answers(gathering))
+    # One reverse for every answer's link to the projection view.
+    projection = reverse("gatherings:projection", args=[gathering.pk, 0]).removesuffix("0/")
     by_task: dict[int, list[Any]] = {t.pk: [] for t in tasks}
     for answer in answers:
         by_task[answer.task_id].append(answer)
+    # The labels translated once per task, not once per answer.
+    labels = {t.pk: [(f.key, str(f.label)) for f in kind_of(t.kind).fields] for t in tasks}
     return {
         "gathering": gathering,
         "tasks": [
@@ -174,7 +175,12 @@ def _live_context(gathering: Gathering) -> dict[str, Any]:
                 "answers": [
                     {
                         "municipality": a.municipality,
-                        "values": [(f, a.content.get(f.key)) for f in kind_of(task.kind).fields],
+                        "projection_url": f"{projection}{a.municipality_id}/",
+                        "values": [
+                            (label, a.content[key])
+                            for key, label in labels[task.pk]
+                            if a.content.get(key) is not None
+                        ],
                         "updated_at": a.updated_at,
                     }
                     for a in by_task[task.pk]

@@ -116,11 +116,11 @@ def test_the_live_fragment_is_cheap_and_304_while_nothing_changed(
     with CaptureQueriesContext(connection) as many:
         browser.get(path, HTTP_HX_REQUEST="true")
     assert len(many) == len(few)
-    # the request's own (host, session, user), access (three), the change marker, tasks,
-    # answers: ten, whatever the number of answers (django-tenants sets the search path
+    # the request's own (host, session, user), access (two), the change marker, tasks,
+    # answers: eight, whatever the number of answers (django-tenants sets the search path
     # before each)
     real = [q for q in few.captured_queries if not q["sql"].startswith("SET search_path")]
-    assert len(real) <= 10
+    assert len(real) <= 8
 
 
 # Join codes -----------------------------------------------------------------------------------

@@ -24,14 +24,9 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from networks.access import coordinates, is_operator, networks_for
+from networks.access import coordinates, is_operator, networks_for, open_comparison_in_force
 from networks.indicators.models import Indicator, IndicatorValue
-from networks.models import (
-    CompetenceBase,
-    LearningNetwork,
-    NetworkMembership,
-    OpenComparisonConsent,
-)
+from networks.models import CompetenceBase, LearningNetwork, NetworkMembership
 from samla.accounts.access import WRITE_ROLES
 from samla.accounts.models import CoordinatorRole, MunicipalityMembership
 from tenants.models import Municipality
@@ -124,14 +119,6 @@ def get_network_for(user: User, network_id: int) -> LearningNetwork:
     if network is None:
         raise Http404(_("Fant ikke nettverket."))
     return network
-
-
-def open_comparison_in_force(network: LearningNetwork) -> bool:
-    """The network compares openly: the switch is on and every current member consents."""
-    if not network.open_comparison:
-        return False
-    consented = OpenComparisonConsent.objects.standing().values("membership_id")
-    return not current_member_ids(network).exclude(pk__in=consented).exists()
 
 
 def sees_member_names(user: User, network: LearningNetwork) -> bool:

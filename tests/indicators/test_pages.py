@@ -109,3 +109,28 @@ def test_the_chart_costs_the_same_for_few_and_many_members(
         response = client.get(chart_path(members, barnevern))
     assert response.content.decode().count('<th scope="row">') == 36
     assert len(many) == len(few)
+
+
+def test_under_open_comparison_a_member_sees_every_member_by_name(
+    members, barnevern, leader_a, coordinator_x
+):
+    from networks.models import NetworkMembership, OpenComparisonConsent
+    from tests.networks.conftest import public_api
+
+    for membership in NetworkMembership.objects.current().filter(network=members):
+        OpenComparisonConsent.objects.create(membership=membership, given_by=coordinator_x)
+    members.open_comparison = True
+    members.save(update_fields=["open_comparison"])
+    html = page(leader_a, chart_path(members, barnevern)).content.decode()
+    for name in OTHERS.values():
+        assert f'<th scope="row">{name}</th>' in html
+    rows = public_api(leader_a).get(
+        f"/api/indicators/{barnevern.pk}/values/", {"network": members.pk}
+    )
+    assert {r["municipality_name"] for r in rows.json()} == {"Nordre Land", *OTHERS.values()}
+    # one withdrawn consent closes it again
+    OpenComparisonConsent.objects.filter(membership__municipality__name="Leka").update(
+        withdrawn_at="2026-01-01T00:00:00Z", withdrawn_by=coordinator_x
+    )
+    html = page(leader_a, chart_path(members, barnevern)).content.decode()
+    assert "Leka" not in html

@@ -9,7 +9,7 @@ form never writes and never checks a rule twice. Edit forms carry the row's `ver
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from django import forms
@@ -444,6 +444,15 @@ class FromTemplateForm(forms.Form):
     template = forms.ChoiceField(label=gettext_lazy("Mal"), choices=_template_choices)
     title = forms.CharField(label=gettext_lazy("Tittel"), max_length=NAME_LIMIT)
     start = forms.DateField(label=gettext_lazy("Start"), widget=DateInput)
+
+    def __init__(
+        self, *args: Any, extra_choices: Sequence[tuple[str, str]] = (), **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        if extra_choices:  # the municipality's network templates, after the built-in ones
+            field = self.fields["template"]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = [*_template_choices(), *extra_choices]
 
 
 class MoveStartForm(forms.Form):

@@ -33,6 +33,7 @@ from tenants.plans import access, blueprints, forms, history, queries, registry,
 from tenants.plans.models import Plan, PlanStatus
 from tenants.plans.registry import PlanPart
 from tenants.plans.services import StaleVersion, stale_message
+from tenants.template_adoptions import pages as network_pages
 
 NAMESPACE = "plan_pages"
 # The latest changes a part's page shows; the history page has them all.
@@ -174,11 +175,16 @@ def plan_create(request: HttpRequest) -> HttpResponse:
 
 def plan_from_template(request: HttpRequest) -> HttpResponse:
     """A new plan from a template, its phases, milestones and activities dated from the start."""
+    tenant, user = tenant_of(request), acting_user(request)
+    # The networks' templates are offered to the leader beside the built-in ones.
+    network_templates = network_pages.network_templates(tenant, user)
     posted = post_form(
         request,
-        forms.FromTemplateForm(_posted(request)),
-        lambda f: blueprints.start_plan_from_blueprint(
-            tenant_of(request), acting_user(request), f.cleaned_data["template"], f.cleaned_data
+        forms.FromTemplateForm(
+            _posted(request), extra_choices=network_pages.template_choices(network_templates)
+        ),
+        lambda f: network_pages.start_plan_from_choice(
+            tenant, user, f.cleaned_data["template"], f.cleaned_data
         ),
         done=_("Planen er opprettet fra malen som utkast."),
     )
@@ -188,6 +194,7 @@ def plan_from_template(request: HttpRequest) -> HttpResponse:
         "form": posted.form,
         "can_write": can_write(request),
         "templates": list(blueprints.BLUEPRINTS.values()),
+        "network_templates": network_templates,
     }
     return render(request, "plans/plan_from_template.html", context, status=posted.status)
 

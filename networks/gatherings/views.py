@@ -17,6 +17,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from networks.access import networks_for
-from networks.gatherings import access, limits, results, services
+from networks.gatherings import access, forms, limits, results, services
 from networks.gatherings.kinds import kind_of
 from networks.gatherings.models import Gathering, GroupTask, JoinCode
 from networks.gatherings.qr import qr_svg
@@ -50,10 +51,37 @@ def _managed_gathering(request: HttpRequest, gathering_id: int) -> Gathering:
     return access.get_managed_gathering(acting_user(request), gathering_id)
 
 
+def _refused(form: Form, exc: ValidationError | PermissionDenied) -> None:
+    """A service's refusal on the form: by field where the form has it."""
+    if isinstance(exc, PermissionDenied):
+        form.add_error(None, str(exc) or _("Du har ikke tilgang til dette."))
+        return
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc.messages)
+        return
+    for name, found in exc.message_dict.items():
+        form.add_error(name if name in form.fields else None, found)
+
+
 @login_required
+@require_http_methods(["GET", "POST"])
 def network_gatherings(request: HttpRequest, slug: str) -> HttpResponse:
     network = _network(request, slug)
     user = acting_user(request)
+    manages = access.can_manage(user, network)
+    form = forms.GatheringForm(request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST":
+        access.require_manager(user, network)
+        if form.is_valid():
+            try:
+                made = services.create_gathering(user, network, dict(form.cleaned_data))
+            except ValidationError as exc:
+                _refused(form, exc)
+            else:
+                messages.success(request, _("Samlingen er opprettet."))
+                return redirect("gatherings:detail", gathering_id=made.pk)
+        status = 400
     gatherings = list(Gathering.objects.filter(network=network).order_by("starts_at", "id"))
     from networks.gatherings.api import _seats
 
@@ -64,9 +92,11 @@ def network_gatherings(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "network": network,
             "rows": [(g, seats.get(g.pk, 0)) for g in gatherings],
-            "manages": access.can_manage(user, network),
+            "manages": manages,
+            "form": form,
             "calendar_url": reverse("api-network-gatherings-calendar", args=[network.pk]),
         },
+        status=status,
     )
 
 
@@ -93,7 +123,20 @@ def gathering_detail(request: HttpRequest, gathering_id: int) -> HttpResponse:
     status = 200
     if request.method == "POST" and request.POST.get("action") == "close":
         return _close_task(request, gathering)
-    if request.method == "POST":
+    task_form = forms.TaskForm(request.POST if request.POST.get("action") == "add-task" else None)
+    if request.method == "POST" and request.POST.get("action") == "add-task":
+        access.require_manager(user, network)
+        if task_form.is_valid():
+            try:
+                task = services.create_task(user, gathering, dict(task_form.cleaned_data))
+            except ValidationError as exc:
+                _refused(task_form, exc)
+            else:
+                messages.success(
+                    request, _("Oppgaven «%(title)s» er lagt til.") % {"title": task.title}
+                )
+                return redirect("gatherings:detail", gathering_id=gathering.pk)
+    if request.method == "POST" and request.POST.get("action") == "register":
         text = request.POST.get("participants", "")
         try:
             services.register(
@@ -118,7 +161,10 @@ def gathering_detail(request: HttpRequest, gathering_id: int) -> HttpResponse:
         "writable": _municipality_names(writable),
         "errors": errors,
         "typed": request.POST.get("participants", "") if errors else "",
+        "task_form": task_form,
     }
+    if task_form.is_bound:
+        status = 400
     return render(request, "gatherings/gathering_detail.html", context, status=status)
 
 
@@ -269,8 +315,29 @@ def projection(request: HttpRequest, gathering_id: int, municipality_id: int) ->
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def evaluation_results(request: HttpRequest, gathering_id: int) -> HttpResponse:
     gathering = _managed_gathering(request, gathering_id)
+    current = list(gathering.evaluation_questions.order_by("order", "id"))
+    initial = {
+        "scale_questions": "\n".join(q.text for q in current if q.kind == "scale"),
+        "text_questions": "\n".join(q.text for q in current if q.kind == "text"),
+        "open": gathering.evaluation_open,
+    }
+    form = forms.EvaluationForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.set_evaluation(
+                    acting_user(request), gathering, form.cleaned_data["open"], form.questions()
+                )
+            except ValidationError as exc:
+                _refused(form, exc)
+            else:
+                messages.success(request, _("Evalueringen er lagret."))
+                return redirect("gatherings:evaluation", gathering_id=gathering.pk)
+        status = 400
     url = public_url(reverse("gatherings:evaluate", args=[gathering.evaluation_code]))
     return render(
         request,
@@ -281,7 +348,9 @@ def evaluation_results(request: HttpRequest, gathering_id: int) -> HttpResponse:
             "evaluation_url": url,
             "qr": qr_svg(url, _("QR-kode til evalueringen")),
             "export_url": reverse("api-gathering-evaluation-xlsx", args=[gathering.pk]),
+            "form": form,
         },
+        status=status,
     )
 
 

@@ -209,3 +209,58 @@ def test_the_anonymous_evaluation_once_per_device(gathering, coordinator_x):
     page = results.content.decode()
     assert "gjennomsnitt 4,50" in page or "gjennomsnitt 4.50" in page
     assert "Mer tid til gruppene" in page
+
+
+# The coordinator's forms ------------------------------------------------------------------
+
+
+def test_the_coordinator_creates_a_gathering_a_task_and_the_evaluation_on_the_pages(
+    coordinator_x, network_x, leader_a
+):
+    from networks.gatherings.models import Gathering
+
+    browser = client_for(PUBLIC_HOST, coordinator_x)
+    path = f"/nettverk/{network_x.slug}/samlinger/"
+    backwards = browser.post(
+        path, {"title": "Baklengs", "starts_at": "2027-03-28T09:00", "ends_at": "2027-03-27T15:00"}
+    )
+    assert backwards.status_code == 400
+    assert "før den starter" in backwards.content.decode()
+    made = browser.post(
+        path,
+        {
+            "title": "Vårsamling",
+            "starts_at": "2027-03-27T09:00",
+            "ends_at": "2027-03-28T15:00",
+            "place": "Alta",
+            "capacity": "30",
+        },
+    )
+    assert made.status_code == 302
+    gathering = Gathering.objects.get(title="Vårsamling")
+    assert gathering.starts_at.hour == 8  # 09:00 in Oslo, winter time
+    # a member cannot
+    assert client_for(PUBLIC_HOST, leader_a).post(path, {"title": "X"}).status_code == 403
+
+    added = browser.post(
+        f"/samlinger/{gathering.pk}/",
+        {"action": "add-task", "title": "Gruppeoppgave 1", "kind": "grid"},
+    )
+    assert added.status_code == 302
+    assert gathering.tasks.get().kind == "grid"
+
+    evaluation = f"/samlinger/{gathering.pk}/evaluering/"
+    saved = browser.post(
+        evaluation,
+        {"scale_questions": "Nyttig?\nRelevant?", "text_questions": "Savnet?", "open": "on"},
+    )
+    assert saved.status_code == 302
+    gathering.refresh_from_db()
+    assert gathering.evaluation_open
+    assert [(q.text, q.kind) for q in gathering.evaluation_questions.all()] == [
+        ("Nyttig?", "scale"),
+        ("Relevant?", "scale"),
+        ("Savnet?", "text"),
+    ]
+    page = browser.get(evaluation).content.decode()
+    assert "Nyttig?\nRelevant?" in page

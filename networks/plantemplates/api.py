@@ -32,7 +32,7 @@ CONTENT_HELP = _(
 )
 
 
-class TemplateSerializer(serializers.ModelSerializer[PlanTemplate]):
+class PlanTemplateSerializer(serializers.ModelSerializer[PlanTemplate]):
     network = serializers.IntegerField(source="network_id", read_only=True)
     network_name = serializers.CharField(source="network.name", read_only=True)
     content = serializers.JSONField(help_text=CONTENT_HELP)
@@ -53,27 +53,27 @@ class TemplateSerializer(serializers.ModelSerializer[PlanTemplate]):
         read_only_fields = ["id", "version", "published_version", "updated_at"]
 
 
-class TemplateCreateSerializer(serializers.Serializer[dict[str, Any]]):
+class PlanTemplateCreateSerializer(serializers.Serializer[dict[str, Any]]):
     # Lengths and content are checked by the service, in Norwegian, with the rest.
     title = serializers.CharField(max_length=200)
     description = serializers.CharField(max_length=4000, required=False, allow_blank=True)
     content = serializers.JSONField(help_text=CONTENT_HELP)
 
 
-class TemplateUpdateSerializer(serializers.Serializer[dict[str, Any]]):
+class PlanTemplateUpdateSerializer(serializers.Serializer[dict[str, Any]]):
     title = serializers.CharField(max_length=200, required=False)
     description = serializers.CharField(max_length=4000, required=False, allow_blank=True)
     content = serializers.JSONField(required=False, help_text=CONTENT_HELP)
     version = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
 
 
-class PublishSerializer(serializers.Serializer[dict[str, Any]]):
+class PlanTemplatePublishSerializer(serializers.Serializer[dict[str, Any]]):
     version = serializers.IntegerField(
         min_value=1, max_value=2**31 - 1, help_text=_("Versjonen av utkastet du publiserer")
     )
 
 
-class VersionSerializer(serializers.ModelSerializer[PlanTemplateVersion]):
+class PlanTemplateVersionSerializer(serializers.ModelSerializer[PlanTemplateVersion]):
     published_by = serializers.SerializerMethodField()
 
     class Meta:
@@ -87,7 +87,7 @@ class VersionSerializer(serializers.ModelSerializer[PlanTemplateVersion]):
 
 
 class TemplatesView(GenericAPIView[PlanTemplate]):
-    serializer_class = TemplateSerializer
+    serializer_class = PlanTemplateSerializer
     filter_backends = []
     creates: ClassVar[bool] = False
     conflict_methods: ClassVar[frozenset[str]] = frozenset()
@@ -96,7 +96,7 @@ class TemplatesView(GenericAPIView[PlanTemplate]):
         return Response(
             {
                 "detail": str(_("Noen andre har endret malen siden du hentet den.")),
-                "current": TemplateSerializer(exc.current).data,
+                "current": PlanTemplateSerializer(exc.current).data,
             },
             status=status.HTTP_409_CONFLICT,
         )
@@ -118,7 +118,9 @@ class NetworkTemplateList(TemplatesView):
         super().initial(request, *args, **kwargs)
         self.network = network_access.get_network_for(acting_user(request), kwargs["network_id"])
 
-    @extend_schema(summary="Nettverkets planmaler", responses={200: TemplateSerializer(many=True)})
+    @extend_schema(
+        summary="Nettverkets planmaler", responses={200: PlanTemplateSerializer(many=True)}
+    )
     def get(self, request: Request, network_id: int) -> Response:
         templates = access.templates_for(acting_user(request), self.network).select_related(
             "network"
@@ -128,12 +130,12 @@ class NetworkTemplateList(TemplatesView):
 
     @extend_schema(
         summary="Ny planmal (utkast; koordinatorer og driftsoperatører)",
-        request=TemplateCreateSerializer,
-        responses={201: TemplateSerializer},
+        request=PlanTemplateCreateSerializer,
+        responses={201: PlanTemplateSerializer},
     )
     def post(self, request: Request, network_id: int) -> Response:
         access.require_manager(acting_user(request), self.network)
-        given = TemplateCreateSerializer(data=request.data)
+        given = PlanTemplateCreateSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         template = services.create_template(
             acting_user(request), self.network, given.validated_data
@@ -147,7 +149,7 @@ class TemplateList(TemplatesView):
 
     schema = ListSchema()
 
-    @extend_schema(summary="Planmalene du ser", responses={200: TemplateSerializer(many=True)})
+    @extend_schema(summary="Planmalene du ser", responses={200: PlanTemplateSerializer(many=True)})
     def get(self, request: Request) -> Response:
         templates = access.all_templates_for(acting_user(request))
         page = self.paginate_queryset(templates.order_by("network__name", "title", "id"))
@@ -169,18 +171,18 @@ class TemplateScoped(TemplatesView):
 class TemplateDetail(TemplateScoped):
     conflict_methods = frozenset({"PATCH"})
 
-    @extend_schema(summary="Én planmal (arbeidskopien)", responses={200: TemplateSerializer})
+    @extend_schema(summary="Én planmal (arbeidskopien)", responses={200: PlanTemplateSerializer})
     def get(self, request: Request, pk: int) -> Response:
         return Response(self.get_serializer(self.template).data)
 
     @extend_schema(
         summary="Endre arbeidskopien (publiseres med …/publish/)",
-        request=TemplateUpdateSerializer,
-        responses={200: TemplateSerializer},
+        request=PlanTemplateUpdateSerializer,
+        responses={200: PlanTemplateSerializer},
     )
     def patch(self, request: Request, pk: int) -> Response:
         access.require_manager(acting_user(request), self.template.network)
-        given = TemplateUpdateSerializer(data=request.data)
+        given = PlanTemplateUpdateSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         data = dict(given.validated_data)
         version = data.pop("version")
@@ -199,12 +201,12 @@ class TemplatePublish(TemplateScoped):
 
     @extend_schema(
         summary="Publiser arbeidskopien som neste versjon",
-        request=PublishSerializer,
-        responses={200: TemplateSerializer},
+        request=PlanTemplatePublishSerializer,
+        responses={200: PlanTemplateSerializer},
     )
     def post(self, request: Request, pk: int) -> Response:
         access.require_manager(acting_user(request), self.template.network)
-        given = PublishSerializer(data=request.data)
+        given = PlanTemplatePublishSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         try:
             template = services.publish_template(
@@ -217,15 +219,15 @@ class TemplatePublish(TemplateScoped):
 
 @extend_schema(tags=[TAG])
 class TemplateVersions(TemplateScoped):
-    serializer_class = VersionSerializer  # type: ignore[assignment]
+    serializer_class = PlanTemplateVersionSerializer  # type: ignore[assignment]
     schema = ListSchema()
 
     @extend_schema(
         summary="Malens publiserte versjoner, nyeste først",
-        responses={200: VersionSerializer(many=True)},
+        responses={200: PlanTemplateVersionSerializer(many=True)},
     )
     def get(self, request: Request, pk: int) -> Response:
         versions = self.template.versions.select_related("published_by").order_by("-number")
         # The page is of versions, not of this view's templates.
         page = self.paginate_queryset(cast(Any, versions))
-        return self.get_paginated_response(VersionSerializer(page, many=True).data)
+        return self.get_paginated_response(PlanTemplateVersionSerializer(page, many=True).data)

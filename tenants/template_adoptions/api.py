@@ -20,7 +20,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from networks.plantemplates import access as template_access
-from networks.plantemplates.api import VersionSerializer
+from networks.plantemplates.api import PlanTemplateVersionSerializer
 from networks.plantemplates.content import KIND_LABELS, PARTS, Change
 from networks.plantemplates.models import PlanTemplate
 from samla.accounts.access import acting_user, tenant_of
@@ -35,7 +35,7 @@ TAG = "network-plan-templates"
 LEADER = frozenset({MunicipalityRole.LEADER})
 
 
-class PublishedTemplateSerializer(serializers.ModelSerializer[PlanTemplate]):
+class NetworkPlanTemplateSerializer(serializers.ModelSerializer[PlanTemplate]):
     network = serializers.IntegerField(source="network_id", read_only=True)
     network_name = serializers.CharField(source="network.name", read_only=True)
     version = serializers.IntegerField(source="published_version", read_only=True)
@@ -54,14 +54,14 @@ class PublishedTemplateSerializer(serializers.ModelSerializer[PlanTemplate]):
         return dict(latest.content) if latest is not None else {}
 
 
-class FromNetworkTemplateSerializer(serializers.Serializer[dict[str, Any]]):
+class PlanFromNetworkTemplateSerializer(serializers.Serializer[dict[str, Any]]):
     title = serializers.CharField(max_length=NAME_LIMIT)
     # Dates are read by the service, which answers in Norwegian for any bad value.
     start = serializers.CharField(max_length=30)
     end = serializers.CharField(max_length=30, required=False, allow_blank=True)
 
 
-class ChangeSerializer(serializers.Serializer[Any]):
+class TemplateChangeSerializer(serializers.Serializer[Any]):
     key = serializers.CharField(help_text=_("Stabil nøkkel, f.eks. milestone:MP3"))
     part = serializers.ChoiceField(choices=list(PARTS))
     part_label = serializers.CharField()
@@ -76,7 +76,7 @@ class ChangeSerializer(serializers.Serializer[Any]):
     after = serializers.JSONField(allow_null=True)
 
 
-class TakenSerializer(serializers.Serializer[Any]):
+class TemplateTakenSerializer(serializers.Serializer[Any]):
     key = serializers.CharField()
     kind = serializers.CharField()
     version = serializers.IntegerField()
@@ -96,11 +96,11 @@ class TemplateChangesSerializer(serializers.Serializer[Any]):
     version = serializers.IntegerField(
         allow_null=True, help_text=_("Send som template_version når du tar inn endringer")
     )
-    changes = ChangeSerializer(many=True)
-    taken = TakenSerializer(many=True)
+    changes = TemplateChangeSerializer(many=True)
+    taken = TemplateTakenSerializer(many=True)
 
 
-class TakeSerializer(serializers.Serializer[dict[str, Any]]):
+class TemplateTakeSerializer(serializers.Serializer[dict[str, Any]]):
     keys = serializers.ListField(
         child=serializers.CharField(max_length=300), max_length=500, allow_empty=True
     )
@@ -147,11 +147,11 @@ def changes_json(adoption: Adoption | None) -> dict[str, Any]:
 class NetworkTemplateList(PlansView[PlanTemplate]):
     """Published templates of the networks the municipality belongs to."""
 
-    serializer_class = PublishedTemplateSerializer
+    serializer_class = NetworkPlanTemplateSerializer
     schema = ListSchema()
 
     @extend_schema(
-        summary="Nettverkenes planmaler", responses=PublishedTemplateSerializer(many=True)
+        summary="Nettverkenes planmaler", responses=NetworkPlanTemplateSerializer(many=True)
     )
     def get(self, request: Request) -> Response:
         return self.list_response(template_access.published_for_municipality(tenant_of(request)))
@@ -159,7 +159,7 @@ class NetworkTemplateList(PlansView[PlanTemplate]):
 
 @extend_schema(tags=[TAG])
 class NetworkTemplateDetail(PlansView[PlanTemplate]):
-    serializer_class = PublishedTemplateSerializer
+    serializer_class = NetworkPlanTemplateSerializer
 
     @extend_schema(summary="Én av nettverkenes planmaler")
     def get(self, request: Request, pk: int) -> Response:
@@ -169,12 +169,12 @@ class NetworkTemplateDetail(PlansView[PlanTemplate]):
 
 @extend_schema(tags=[TAG])
 class NetworkTemplateVersions(PlansView[PlanTemplate]):
-    serializer_class = VersionSerializer  # type: ignore[assignment]
+    serializer_class = PlanTemplateVersionSerializer  # type: ignore[assignment]
     schema = ListSchema()
 
     @extend_schema(
         summary="Malens publiserte versjoner, nyeste først",
-        responses=VersionSerializer(many=True),
+        responses=PlanTemplateVersionSerializer(many=True),
     )
     def get(self, request: Request, pk: int) -> Response:
         template = template_access.get_published_for_municipality(tenant_of(request), pk)
@@ -194,11 +194,11 @@ class PlanFromNetworkTemplate(PlansView[Plan]):
 
     @extend_schema(
         summary="Ny plan fra nettverkets mal",
-        request=FromNetworkTemplateSerializer,
+        request=PlanFromNetworkTemplateSerializer,
         responses=plan_serializers.PlanSerializer,
     )
     def post(self, request: Request, pk: int) -> Response:
-        given = FromNetworkTemplateSerializer(data=request.data)
+        given = PlanFromNetworkTemplateSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         plan = services.start_plan_from_network_template(
             tenant_of(request), acting_user(request), pk, given.validated_data
@@ -226,11 +226,11 @@ class PlanTemplateTake(PlanScoped[Any]):
 
     @extend_schema(
         summary="Ta inn valgte endringer fra nettverksmalen (lederen)",
-        request=TakeSerializer,
+        request=TemplateTakeSerializer,
         responses=TemplateChangesSerializer,
     )
     def post(self, request: Request, plan_id: int) -> Response:
-        given = TakeSerializer(data=request.data)
+        given = TemplateTakeSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         try:
             adoption = services.take_changes(

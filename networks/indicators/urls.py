@@ -32,4 +32,9 @@ public_patterns = [
         views.indicator_chart,
         name="network-indicator",
     ),
+    path(
+        "nettverk/<slug:slug>/indikatorer/<int:indicator_id>/importer/",
+        views.indicator_import,
+        name="network-indicator-import",
+    ),
 ]

@@ -1,9 +1,11 @@
 """The network's indicator pages on the public host (Norwegian, server-rendered).
 
 `/nettverk/<slug>/indikatorer/`: the shared catalogue with how many of the network's
-members have values for each. `/nettverk/<slug>/indikatorer/<id>/`: one indicator across
-the network's municipalities and over time, as an SVG line chart with the numbers as a
-table. Coordinators and operators (and everyone who sees the network when it compares
+members have values for each. `/nettverk/<slug>/indikatorer/<id>/importer/`: a
+coordinator's (or operator's) upload of an SSB Statistikkbanken CSV for the network's
+members (404 for others), the API's import as a form. `/nettverk/<slug>/indikatorer/<id>/`:
+one indicator across the network's municipalities and over time, as an SVG line chart with
+the numbers as a table. Coordinators and operators (and everyone who sees the network when it compares
 openly) see every member by name; a municipality's users see their own municipality and
 the network's median, shown only where at least five members contribute. The network is
 looked up within what the user may see (404 otherwise, as for one that does not exist).
@@ -13,14 +15,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from networks.access import networks_for
-from networks.indicators import access, chart, queries
+from networks.access import coordinates, is_operator, networks_for
+from networks.indicators import access, chart, queries, services
 from networks.indicators.models import Indicator
 from networks.models import LearningNetwork, NetworkMembership
 from samla.accounts.access import acting_user
@@ -33,6 +38,9 @@ def _network(request: HttpRequest, slug: str) -> LearningNetwork:
     if network is None:
         raise Http404(_("Fant ikke nettverket."))
     return network
+
+
+MAX_UPLOAD = 2_000_000
 
 
 @login_required
@@ -123,7 +131,69 @@ def indicator_chart(request: HttpRequest, slug: str, indicator_id: int) -> HttpR
             "columns": ordered,
             "table": table,
             "names": names,
+            "can_import": is_operator(user) or coordinates(user, network),
             "has_median": bool(medians),
             "median_minimum": access.MEDIAN_MINIMUM,
         },
+    )
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV-fil fra SSBs Statistikkbank"),
+        help_text=_("«Semikolonseparert med overskrift», høyst 2 MB."),
+    )
+
+
+def _decode(raw: bytes) -> str:
+    """SSB offers UTF-8 and Windows-1252 ("ANSI") exports: read either."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", errors="replace")
+
+
+@login_required
+def indicator_import(request: HttpRequest, slug: str, indicator_id: int) -> HttpResponse:
+    """A coordinator's upload of an SSB CSV for the network's members (404 for others)."""
+    user = acting_user(request)
+    network = _network(request, slug)
+    if not (is_operator(user) or coordinates(user, network)):
+        raise Http404(_("Fant ikke siden."))
+    indicator = access.get_indicator(indicator_id)
+    errors: list[str] = []
+    status = 200
+    form = ImportForm()
+    if request.method == "POST":
+        form = ImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            if upload.size > MAX_UPLOAD:
+                errors = [_("Filen er større enn 2 MB.")]
+            else:
+                try:
+                    outcome = services.import_csv(user, indicator, _decode(upload.read()), network)
+                except ValidationError as exc:
+                    errors = [m for ms in exc.message_dict.values() for m in ms]
+                else:
+                    messages.success(
+                        request,
+                        _(
+                            "Importert: %(created)d nye, %(updated)d endrede og %(unchanged)d "
+                            "uendrede verdier; %(missing)d felt uten verdi."
+                        )
+                        % {
+                            "created": outcome.created,
+                            "updated": outcome.updated,
+                            "unchanged": outcome.unchanged,
+                            "missing": outcome.missing,
+                        },
+                    )
+                    return redirect("network-indicator", network.slug, indicator.pk)
+        status = 400
+    return render(
+        request,
+        "indicators/indicator_import.html",
+        {"network": network, "indicator": indicator, "form": form, "errors": errors},
+        status=status,
     )

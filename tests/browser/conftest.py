@@ -316,6 +316,7 @@ def browser_indicator(browser_users, django_db_blocker) -> Iterator[dict[str, in
     from networks.indicators.models import Indicator, IndicatorValue
     from networks.indicators.periods import parse_period
     from networks.models import LearningNetwork, Organiser
+    from samla.accounts.models import CoordinatorRole
     from tests.browser.pages import BROWSER_INDICATOR, BROWSER_NETWORK
 
     def remove() -> None:
@@ -329,6 +330,8 @@ def browser_indicator(browser_users, django_db_blocker) -> Iterator[dict[str, in
         )
         municipality = Municipality.objects.get(slug="nordre-land")
         network.municipalities.add(municipality)
+        # The leader also coordinates it, so that the walk reaches the CSV upload page.
+        CoordinatorRole.objects.create(user=browser_users["leader"], network=network)
         indicator = Indicator.objects.create(
             name=BROWSER_INDICATOR, unit="prosent", better="higher", source="ungdata"
         )

@@ -154,6 +154,14 @@ INDICATOR_PAGES = [
         BROWSER_INDICATOR,
         who="leader",
     ),
+    # The CSV upload is the network's coordinators': the leader coordinates this network.
+    Page(
+        "network-indicator-import",
+        PUBLIC,
+        f"/nettverk/{BROWSER_NETWORK}/indikatorer/{{indicator}}/importer/",
+        "Importer verdier",
+        who="leader",
+    ),
 ]
 
 # The gathering pages, on the gathering tests/browser/conftest.py makes in the browser

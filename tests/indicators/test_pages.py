@@ -134,3 +134,48 @@ def test_under_open_comparison_a_member_sees_every_member_by_name(
     )
     html = page(leader_a, chart_path(members, barnevern)).content.decode()
     assert "Leka" not in html
+
+
+def import_path(network, indicator) -> str:
+    return f"/nettverk/{network.slug}/indikatorer/{indicator.pk}/importer/"
+
+
+def upload(user, network, indicator, text: str, encoding: str = "utf-8"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = client_for(PUBLIC_HOST, user)
+    data = SimpleUploadedFile("ssb.csv", text.encode(encoding), content_type="text/csv")
+    return client.post(import_path(network, indicator), {"file": data})
+
+
+def test_a_coordinator_uploads_a_csv_on_the_import_page(network_x, barnevern, coordinator_x):
+    from networks.indicators.models import IndicatorValue
+
+    assert page(coordinator_x, import_path(network_x, barnevern)).status_code == 200
+    text = HEADER + '"3448 Nordre Land";"2024";3,25\n'
+    done = upload(coordinator_x, network_x, barnevern, text, encoding="cp1252")
+    assert done.status_code == 302
+    assert done["Location"] == chart_path(network_x, barnevern)
+    assert IndicatorValue.objects.get().value == 3.25
+
+
+def test_a_bad_upload_shows_the_lines_and_writes_nothing(
+    network_x, barnevern, coordinator_x, nesseby
+):
+    from networks.indicators.models import IndicatorValue
+
+    text = HEADER + '"3448 Nordre Land";"2024";3\n"5636 Nesseby";"2024";3\n'
+    refused = upload(coordinator_x, network_x, barnevern, text)
+    assert refused.status_code == 400
+    html = refused.content.decode()
+    assert 'role="alert"' in html and "Linje 3: Unjárga/Nesseby er ikke medlem" in html
+    assert not IndicatorValue.objects.exists()
+
+
+def test_only_coordinators_and_operators_reach_the_import_page(
+    network_x, barnevern, leader_a, coordinator_y
+):
+    assert page(leader_a, import_path(network_x, barnevern)).status_code == 404
+    assert page(coordinator_y, import_path(network_x, barnevern)).status_code == 404
+    anonymous = page(None, import_path(network_x, barnevern))
+    assert anonymous.status_code == 302

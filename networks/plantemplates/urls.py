@@ -5,6 +5,7 @@ from django.urls import path
 
 from networks.plantemplates import api
 from tenants.template_adoptions import api as municipality_api
+from tenants.template_adoptions import views as municipality_views
 
 public_patterns = [
     path(
@@ -56,5 +57,10 @@ municipality_patterns = [
         "api/plans/<int:plan_id>/template-changes/take/",
         municipality_api.PlanTemplateTake.as_view(),
         name="api-plan-template-take",
+    ),
+    path(
+        "planer/<int:plan_id>/nettverksmal/",
+        municipality_views.template_changes,
+        name="network-plan-template-changes",
     ),
 ]

@@ -363,9 +363,29 @@ def browser_gathering(
 
 
 @pytest.fixture(scope="package")
+def browser_template_plan(
+    browser_users, browser_indicator, django_db_blocker
+) -> Iterator[dict[str, int]]:
+    """A plan in nordre-land from a template of the browser network, with changes to take."""
+    from networks.models import LearningNetwork
+    from tests.browser.pages import BROWSER_NETWORK
+    from tests.plantemplates.world import make_browser_template_plan, remove_browser_template_plan
+
+    with django_db_blocker.unblock():
+        municipality = Municipality.objects.get(slug="nordre-land")
+        remove_browser_template_plan(municipality)  # left by an interrupted run
+        network = LearningNetwork.objects.get(slug=BROWSER_NETWORK)
+        ids = make_browser_template_plan(browser_users["leader"], network, municipality)
+    yield ids
+    with django_db_blocker.unblock():
+        remove_browser_template_plan(municipality)
+
+
+@pytest.fixture(scope="package")
 def samla_server(
-    browser, browser_users, browser_plan, browser_indicator, browser_gathering
-) -> Iterator[SamlaServer]:
+    browser, browser_users, browser_plan, browser_indicator, browser_gathering,
+    browser_template_plan,
+) -> Iterator[SamlaServer]:  # fmt: skip
     """Samla on 127.0.0.1 with a free port, static files served from the finders."""
     thread = _ServerThread("127.0.0.1", StaticFilesHandler, port=0)
     thread.daemon = True
@@ -376,7 +396,10 @@ def samla_server(
     overrides = override_settings(SAMLA_PORT=str(thread.port))
     overrides.enable()
     try:
-        yield SamlaServer(thread.port, {**browser_plan, **browser_indicator, **browser_gathering})
+        yield SamlaServer(
+            thread.port,
+            {**browser_plan, **browser_indicator, **browser_gathering, **browser_template_plan},
+        )
     finally:
         overrides.disable()
         # The browser's kept-alive connections end with its contexts, which the tests close.

@@ -90,6 +90,13 @@ PLAN_PAGES = [
     Page("plans", NL, "/planer/", "Planer", who="leader"),
     Page("plan-new", NL, "/planer/ny/", "Ny plan", who="leader"),
     Page("plan-new-from-template", NL, "/planer/ny/fra-mal/", "Ny plan fra mal", who="leader"),
+    Page(
+        "plan-network-template-changes",
+        NL,
+        "/planer/{adopted_plan}/nettverksmal/",
+        "Endringer fra nettverksmalen",
+        who="leader",
+    ),
     plan_page("plan-overview", "", PLAN_TITLE),
     plan_page("plan-edit", "rediger/", "Rediger planen"),
     plan_page("plan-move", "flytt/", "Flytt startdato"),

@@ -179,3 +179,9 @@ def test_only_coordinators_and_operators_reach_the_import_page(
     assert page(coordinator_y, import_path(network_x, barnevern)).status_code == 404
     anonymous = page(None, import_path(network_x, barnevern))
     assert anonymous.status_code == 302
+
+
+def test_an_indicator_without_values_says_so(network_x, barnevern, coordinator_x):
+    html = page(coordinator_x, chart_path(network_x, barnevern)).content.decode()
+    assert "Det er ingen verdier å vise ennå." in html
+    assert "<table" not in html

@@ -13,7 +13,9 @@ files and environment variables:
   run edits rows: of every four updates, one re-saves the row as it is now (so each update
   operation can answer 2xx), two get the current version with their generated values, and
   one is sent as generated (stale versions, 409). The row is read with SAMLA_FUZZ_BASE_URL
-  and SAMLA_FUZZ_HEADERS.
+  and SAMLA_FUZZ_HEADERS;
+- an example whose body has `__samla_current_version_of__: <path>` gets the current
+  `version` of the row at that path instead (an action such as `…/publish/`).
 """
 
 from __future__ import annotations
@@ -48,6 +50,15 @@ def _current_row(path: str) -> dict[str, Any] | None:
 
 @schemathesis.hook
 def before_call(context: Any, case: Any, kwargs: dict[str, Any]) -> None:
+    # An example action that must name the current version of a row (publishing a plan
+    # template, say): the body names the row's path, the version is read just before.
+    if isinstance(case.body, dict) and "__samla_current_version_of__" in case.body:
+        body = dict(case.body)
+        row = _current_row(body.pop("__samla_current_version_of__"))
+        if row is not None and isinstance(row.get("version"), int):
+            body["version"] = row["version"]
+        case.body = body
+        return
     if case.method.upper() not in ("PUT", "PATCH") or not isinstance(case.body, dict):
         return
     # An example the test asked to be a re-save of the row as it is (RESAVE in test_fuzz.py).

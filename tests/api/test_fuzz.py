@@ -217,6 +217,7 @@ def world(django_db_setup, django_db_blocker) -> Iterator[World]:
     from tenants.models import Municipality
     from tenants.services import provision_municipality
     from tests.gatherings.world import make_fuzz_gatherings
+    from tests.plantemplates.world import make_fuzz_templates
 
     suffix = secrets.token_hex(3)
     slug = f"fuzz-{suffix}"
@@ -272,6 +273,9 @@ def world(django_db_setup, django_db_blocker) -> Iterator[World]:
             with tenant_context(municipality):
                 plan, doomed, draft, kept = _seed_plans(municipality, users["leader"])
             connection.set_schema_to_public()
+            templates = make_fuzz_templates(
+                users["coordinator"], users["leader"], network, municipality
+            )
 
         def fresh_deletes(host: str) -> dict[str, list[int]]:
             if host != "municipality":
@@ -327,6 +331,7 @@ def world(django_db_setup, django_db_blocker) -> Iterator[World]:
                     }
                 ],
                 **_indicator_examples(indicator, municipality, network),
+                **templates["examples"],
             },
         )
     finally:

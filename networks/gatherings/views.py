@@ -162,6 +162,15 @@ def gathering_detail(request: HttpRequest, gathering_id: int) -> HttpResponse:
         "errors": errors,
         "typed": request.POST.get("participants", "") if errors else "",
         "task_form": task_form,
+        # The user's own municipalities' answer pages (their join codes), while tasks are open.
+        "own_answer_pages": [
+            (code.municipality.name, reverse("gatherings:join-tasks", args=[code.code]))
+            for code in JoinCode.objects.filter(gathering=gathering, municipality_id__in=writable)
+            .select_related("municipality")
+            .order_by("municipality__name")
+        ]
+        if any(t.is_open for t in tasks) and not gathering.has_ended
+        else [],
     }
     if task_form.is_bound:
         status = 400

@@ -55,6 +55,23 @@ def test_members_see_the_gathering_but_not_the_coordinators_pages(leader_a, gath
         assert browser.get(path).status_code == 403, path
 
 
+def test_a_member_finds_the_answer_page_of_their_own_municipality_only(
+    leader_a, viewer_a, grid_task, nordre_land, network_x, nesseby
+):
+    network_x.municipalities.add(nesseby)
+    services.ensure_join_codes(grid_task.gathering)
+    codes = {
+        c.municipality.slug: c.code for c in JoinCode.objects.filter(gathering=grid_task.gathering)
+    }
+    page = client_for(PUBLIC_HOST, leader_a).get(f"/samlinger/{grid_task.gathering.pk}/")
+    text = page.content.decode()
+    assert f"/svar/{codes['nordre-land']}/" in text
+    assert codes["nesseby"] not in text and "Unjárga" not in text
+    # a reader does not answer for the municipality
+    reader = client_for(PUBLIC_HOST, viewer_a).get(f"/samlinger/{grid_task.gathering.pk}/")
+    assert codes["nordre-land"] not in reader.content.decode()
+
+
 def test_others_get_404_anonymous_logs_in_and_municipality_hosts_do_not_serve_them(
     coordinator_y, leader_b, gathering, nordre_land
 ):

@@ -19,6 +19,7 @@ from networks.demo import load_demo_history
 from networks.gatherings.demo import load_demo_gatherings
 from networks.indicators.demo import load_demo_indicators
 from networks.models import CompetenceBase, LearningNetwork, Organiser
+from networks.plantemplates.demo import load_demo_templates
 from samla.accounts.models import (
     ConsultancyMembership,
     CoordinatorRole,
@@ -172,6 +173,7 @@ def load_demo() -> list[tuple[str, str]]:
     load_demo_gatherings()
     load_demo_indicators(operator)
     load_demo_history()
+    load_demo_templates()
     return logins
 
 

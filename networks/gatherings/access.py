@@ -16,7 +16,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
+from django.db.models import Exists, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -163,12 +163,20 @@ def normalise_code(given: object) -> str:
 
 
 def code_in_use(code: JoinCode, now: object = None) -> bool:
-    """Whether the code still works: its gathering has not ended and has an open task."""
+    """Whether the code still works: its gathering has not ended and has an open task, and
+    its municipality is still a member of the network."""
     gathering = code.gathering
     moment = now or timezone.now()
     if moment > gathering.ends_at:  # type: ignore[operator]
         return False
-    return GroupTask.objects.filter(gathering=gathering, closed_at__isnull=True).exists()
+    member = NetworkMembership.objects.current().filter(
+        network_id=gathering.network_id, municipality_id=code.municipality_id
+    )
+    return (
+        GroupTask.objects.filter(gathering=gathering, closed_at__isnull=True)
+        .filter(Exists(member))
+        .exists()
+    )
 
 
 def get_join_code(given: object) -> JoinCode:

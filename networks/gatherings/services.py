@@ -226,6 +226,13 @@ def update_gathering(
             if name in GATHERING_FIELDS:
                 setattr(current, name, value)
         _check_gathering(current)
+        if (
+            current.evaluation_open
+            and not EvaluationQuestion.objects.filter(gathering=current).exists()
+        ):
+            raise ValidationError(
+                {"evaluation_open": [_("Legg inn minst ett spørsmål før du åpner evalueringen.")]}
+            )
         taken = seats_taken(current)
         if current.capacity is not None and current.capacity < taken:
             raise ValidationError(

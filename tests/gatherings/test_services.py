@@ -175,3 +175,27 @@ def test_evaluation_once_per_device_values_in_scale(gathering, coordinator_x):
     # the questions are fixed once someone has answered
     with pytest.raises(ValidationError):
         services.set_evaluation(coordinator_x, gathering, True, [{"text": "Nytt", "kind": "text"}])
+
+
+def test_a_code_stops_working_when_its_municipality_leaves_the_network(grid_task, nordre_land):
+    from django.http import Http404
+
+    from networks.models import NetworkMembership
+
+    code = JoinCode.objects.get(gathering=grid_task.gathering, municipality=nordre_land)
+    assert access.get_join_code(code.code) == code
+    NetworkMembership.objects.filter(municipality=nordre_land).update(left_on=soon().date())
+    with pytest.raises(Http404):
+        access.get_join_code(code.code)
+
+
+def test_the_evaluation_opens_only_with_questions(gathering, coordinator_x):
+    with pytest.raises(ValidationError) as refused:
+        services.update_gathering(
+            coordinator_x, gathering, {"evaluation_open": True}, gathering.version
+        )
+    assert "evaluation_open" in refused.value.message_dict
+    with pytest.raises(ValidationError):
+        services.set_evaluation(coordinator_x, gathering, True, [])
+    gathering.refresh_from_db()
+    assert not gathering.evaluation_open

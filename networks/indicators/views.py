@@ -5,10 +5,11 @@ members have values for each. `/nettverk/<slug>/indikatorer/<id>/importer/`: a
 coordinator's (or operator's) upload of an SSB Statistikkbanken CSV for the network's
 members (404 for others), the API's import as a form. `/nettverk/<slug>/indikatorer/<id>/`:
 one indicator across the network's municipalities and over time, as an SVG line chart with
-the numbers as a table. Coordinators and operators (and everyone who sees the network when it compares
-openly) see every member by name; a municipality's users see their own municipality and
-the network's median, shown only where at least five members contribute. The network is
-looked up within what the user may see (404 otherwise, as for one that does not exist).
+the numbers as a table. Coordinators and operators (and everyone who sees the network when
+it compares openly) see every member by name; a municipality's users see their own
+municipality and the network's median, shown only where at least five members contribute.
+The network is looked up within what the user may see (404 otherwise, as for one that does
+not exist).
 """
 
 from __future__ import annotations

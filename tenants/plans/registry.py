@@ -74,10 +74,12 @@ class PlanPart:
     api_slug: str = ""  # `/api/plans/{id}/<api_slug>/`
 
     def __post_init__(self) -> None:
-        model = self.rules.model
+        model: type[models.Model] = self.rules.model  # every part has `plan`; Versioned not
+        plan_link = model._meta.get_field("plan")
+        assert isinstance(plan_link, models.ForeignKey)
         derived = {
             "name": re.sub(r"(?<!^)(?=[A-Z])", "_", model.__name__).lower(),
-            "key": str(model._meta.get_field("plan").remote_field.related_name),
+            "key": str(plan_link.remote_field.related_name),
         }
         derived["api_slug"] = (self.key or derived["key"]).replace("_", "-")
         for attribute, value in derived.items():

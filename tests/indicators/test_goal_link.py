@@ -140,3 +140,20 @@ def test_the_goals_page_shows_the_indicators_value(plan, nordre_land, leader_a, 
     page = client_for(host_of(nordre_land), leader_a).get(f"/planer/{plan.pk}/maal/")
     assert page.status_code == 200
     assert "(nå 3,5 · 2023)" in page.content.decode()
+
+
+def test_the_plan_documents_show_the_indicators_value(plan, nordre_land, barnevern):
+    from tenants.plans.documents.chapters import _indicator
+    from tenants.plans.documents.outline import load_plan
+    from tenants.plans.documents.sheets import plan_sheets
+
+    with tenant_context(nordre_land):
+        goal = Goal.objects.filter(plan=plan).first()
+        Goal.objects.filter(pk=goal.pk).update(indicator=barnevern, current=Decimal("9"))
+        data = load_plan(plan)
+        goals_sheet = next(sheet for sheet in plan_sheets(data) if sheet.name == "Mål")
+        linked_goal = next(g for g in data.goals if g.pk == goal.pk)
+        # Word and PDF: the goal's indicator cell; the spreadsheet: its «Nåverdi» column
+        assert "nå 3,5" in _indicator(linked_goal) and "nå 9" not in _indicator(linked_goal)
+    linked = next(row for row in goals_sheet.rows if row[1] == goal.text)
+    assert Decimal("3.5") in linked and Decimal("9") not in linked

@@ -69,8 +69,8 @@ def _indicator(goal: Goal) -> str:
         parts.append(_("fra %(value)s") % {"value": format_number(goal.baseline) + unit})
     if goal.target is not None:
         parts.append(_("til %(value)s") % {"value": format_number(goal.target) + unit})
-    if goal.current is not None:
-        parts.append(_("nå %(value)s") % {"value": format_number(goal.current) + unit})
+    if goal.current_value is not None:  # its indicator's latest value, when it links one
+        parts.append(_("nå %(value)s") % {"value": format_number(goal.current_value) + unit})
     if goal.period:
         parts.append(f"({goal.period})")
     return " ".join(parts)

@@ -61,7 +61,7 @@ def plan_sheets(data: PlanData) -> list[Sheet]:
                     g.text,
                     g.baseline,
                     g.target,
-                    g.current,
+                    g.current_value,
                     g.unit,
                     g.period,
                     g.due,

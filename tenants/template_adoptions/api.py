@@ -192,6 +192,11 @@ class PlanFromNetworkTemplate(PlansView[Plan]):
     write_roles = LEADER
     creates = True
 
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        # Before method dispatch: a template not the municipality's is 404 whatever the method.
+        template_access.get_published_for_municipality(tenant_of(request), kwargs["pk"])
+
     @extend_schema(
         summary="Ny plan fra nettverkets mal",
         request=PlanFromNetworkTemplateSerializer,

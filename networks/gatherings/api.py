@@ -14,7 +14,6 @@ API.
 from __future__ import annotations
 
 import datetime
-import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -48,6 +47,7 @@ from networks.gatherings.models import (
     Registration,
 )
 from samla.accounts.access import acting_user
+from samla.api.downloads import attachment, renderer_for
 from samla.api.throttling import ExportThrottle
 
 TAG = "gatherings"
@@ -598,40 +598,8 @@ class EvaluationDetail(GatheringScoped):
 # Documents --------------------------------------------------------------------------------
 
 
-class BinaryRenderer(BaseRenderer):
-    """Lets a client ask for the document's type; errors still go out as JSON text."""
-
-    media_type = "application/octet-stream"
-    format = "bin"
-    charset = None
-    render_style = "binary"
-
-    def render(
-        self,
-        data: Any,
-        accepted_media_type: str | None = None,
-        renderer_context: Mapping[str, Any] | None = None,
-    ) -> bytes:
-        if isinstance(data, bytes):
-            return data
-        return json.dumps(data, ensure_ascii=False).encode()
-
-
-class CalendarRenderer(BinaryRenderer):
-    media_type = "text/calendar"
-    format = "ics"
-
-
-class XlsxRenderer(BinaryRenderer):
-    media_type = exports.XLSX_TYPE
-    format = "xlsx"
-
-
-def _download(content: bytes, content_type: str, title: str, extension: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = exports.attachment_header(title, extension)
-    response["Cache-Control"] = "private, no-store"
-    return response
+CalendarRenderer = renderer_for(exports.ICS_TYPE, "ics")
+XlsxRenderer = renderer_for(exports.XLSX_TYPE, "xlsx")
 
 
 def _document_schema(content_type: str, summary: str) -> Any:
@@ -660,7 +628,7 @@ class NetworkCalendar(NetworkScoped[Any]):
     def get(self, request: Request, network_id: int) -> HttpResponse:
         gatherings = Gathering.objects.filter(network=self.network).order_by("starts_at", "id")
         content = exports.render_ics(self.network, gatherings)
-        return _download(content, exports.ICS_TYPE, self.network.name, "ics")
+        return attachment(content, exports.ICS_TYPE, self.network.name, "ics", "samling")
 
 
 @extend_schema(tags=[TAG])
@@ -683,4 +651,6 @@ class EvaluationExport(GatheringScoped):
         content = exports.render_evaluation_xlsx(
             self.gathering, results.evaluation_results(self.gathering)
         )
-        return _download(content, exports.XLSX_TYPE, f"Evaluering {self.gathering.title}", "xlsx")
+        return attachment(
+            content, exports.XLSX_TYPE, f"Evaluering {self.gathering.title}", "xlsx", "samling"
+        )

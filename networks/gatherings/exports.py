@@ -6,11 +6,9 @@ from __future__ import annotations
 import datetime
 import io
 from collections.abc import Iterable
-from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from icalendar import Calendar
 from icalendar import Event as IcsEvent
@@ -105,11 +103,3 @@ def render_evaluation_xlsx(gathering: Gathering, results: EvaluationResults) -> 
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
-
-
-def attachment_header(title: str, extension: str) -> str:
-    """`Content-Disposition` for a download: a safe ASCII name and the UTF-8 one."""
-    ascii_name = f"{slugify(title)[:80] or 'samling'}.{extension}"
-    readable = f"{title.strip()[:120] or 'samling'}.{extension}"
-    readable = "".join(c for c in readable if c.isprintable() and c not in '/\\"')
-    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(readable)}"

@@ -7,8 +7,6 @@ package does the work. Responses are attachments with an ASCII and a UTF-8 file 
 
 from __future__ import annotations
 
-import json
-from collections.abc import Mapping
 from types import ModuleType
 from typing import Any, ClassVar
 
@@ -23,40 +21,13 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from samla.api.downloads import attachment, renderer_for
 from samla.api.errors import ERROR_REF, Refused
 from samla.api.throttling import ExportThrottle
 from tenants.plans import access
 from tenants.plans.api import PlanScoped
 from tenants.plans.documents import ical, pdf, spreadsheet, word
-from tenants.plans.documents.formatting import attachment_header
 from tenants.plans.documents.outline import Outline, load_plan, plan_outline, report_outline
-
-
-class BinaryRenderer(BaseRenderer):
-    """Lets a client ask for the document's type; errors still go out as JSON text."""
-
-    media_type = "application/octet-stream"
-    format = "bin"
-    charset = None
-    render_style = "binary"
-
-    def render(
-        self,
-        data: Any,
-        accepted_media_type: str | None = None,
-        renderer_context: Mapping[str, Any] | None = None,
-    ) -> bytes:
-        if isinstance(data, bytes):
-            return data
-        return json.dumps(data, ensure_ascii=False).encode()
-
-
-def renderer_for(content_type: str, extension: str) -> type[BaseRenderer]:
-    return type(
-        f"{extension.title()}Renderer",
-        (BinaryRenderer,),
-        {"media_type": content_type.split(";")[0], "format": extension},
-    )
 
 
 def _schema(content_type: str, summary: Any, operation_id: str, report: bool = False) -> Any:
@@ -74,13 +45,6 @@ def _schema(content_type: str, summary: Any, operation_id: str, report: bool = F
     )
 
 
-def attachment(content: bytes, content_type: str, title: str, extension: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = attachment_header(title, extension)
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
 class PlanDocument(PlanScoped[Any]):
     """GET the whole plan rendered as one kind of document."""
 
@@ -96,7 +60,9 @@ class PlanDocument(PlanScoped[Any]):
     def get(self, request: Request, plan_id: int) -> HttpResponse:
         outline = plan_outline(load_plan(self.plan))
         content = type(self).render(outline)
-        return attachment(content, self.content_type, self.plan.title, self.extension)
+        return attachment(
+            content, self.content_type, self.plan.title, self.extension, "prosjektplan"
+        )
 
 
 def document_view(path: str, module: ModuleType, name: str, summary: Promise) -> type[Any]:
@@ -157,4 +123,4 @@ class StatusReportPdf(PlanScoped[Any]):
             )
         content = pdf.render_pdf(report_outline(report, self.plan))
         title = f"{report.get_kind_display()} {report.date:%Y-%m-%d} {self.plan.title}"
-        return attachment(content, pdf.CONTENT_TYPE, title, "pdf")
+        return attachment(content, pdf.CONTENT_TYPE, title, "pdf", "prosjektplan")

@@ -18,9 +18,9 @@ from icalendar import Calendar
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from samla.api.downloads import attachment_header
 from samla.formats import format_date, format_kroner, format_month
 from tenants.plans import services
-from tenants.plans.documents.formatting import attachment_header
 from tenants.plans.models import BudgetLine, Milestone, Plan
 from tests.plans.conftest import api_as, inside
 

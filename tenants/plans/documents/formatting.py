@@ -1,4 +1,4 @@
-"""What a document cell shows, text that XML can hold, and a download's file name.
+"""What a document cell shows and text that XML can hold.
 
 Dates, months and kroner read as on the pages: `samla.formats` formats them for both.
 """
@@ -9,9 +9,6 @@ import datetime
 import re
 from decimal import Decimal
 from typing import Any
-from urllib.parse import quote
-
-from django.utils.text import slugify
 
 from samla.formats import format_date, format_kroner
 
@@ -32,11 +29,3 @@ def format_value(value: Any) -> str:
     if isinstance(value, Decimal):
         return format_kroner(value)
     return str(value)
-
-
-def attachment_header(title: str, extension: str) -> str:
-    """`Content-Disposition` for a download: a safe ASCII name and the UTF-8 one."""
-    ascii_name = f"{slugify(title)[:80] or 'prosjektplan'}.{extension}"
-    readable = f"{title.strip()[:120] or 'prosjektplan'}.{extension}"
-    readable = "".join(c for c in readable if c.isprintable() and c not in '/\\"')
-    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(readable)}"

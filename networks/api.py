@@ -579,6 +579,10 @@ class MembershipScoped(MembershipsView):
         super().initial(request, *args, **kwargs)
         self.membership = access.get_membership_for(tenant_of(request), kwargs["membership_id"])
 
+    def get_object(self) -> NetworkMembership:
+        """The resolved membership (DRF's OPTIONS asks for it; these URLs name no `pk`)."""
+        return self.membership
+
 
 @extend_schema(tags=[TAG])
 class MembershipDetail(MembershipScoped):

@@ -197,6 +197,10 @@ class GatheringScoped(GenericAPIView[Any]):
         self.gathering = access.get_gathering_for(user, kwargs["gathering_id"])
         self.manages = access.can_manage(user, self.gathering.network)
 
+    def get_object(self) -> Gathering:
+        """The resolved gathering (DRF's OPTIONS asks for it; these URLs name no `pk`)."""
+        return self.gathering
+
     def get_serializer_context(self) -> dict[str, Any]:
         context = super().get_serializer_context()
         context["manages"] = getattr(self, "manages", False)

@@ -23,9 +23,10 @@ def _pk(value: Any) -> int:
         raise Http404 from None
 
 
-def get_plan_for(pk: Any) -> Plan:
-    """A plan of the current municipality, or 404."""
-    plan = Plan.objects.filter(pk=_pk(pk)).first()
+def get_plan_for(pk: Any, *joined: str) -> Plan:
+    """A plan of the current municipality, or 404; `joined` names one-to-one relations
+    read in the same query (the overview's `template_adoption`)."""
+    plan = Plan.objects.select_related(*joined).filter(pk=_pk(pk)).first()
     if plan is None:
         raise Http404
     return plan

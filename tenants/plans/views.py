@@ -227,7 +227,7 @@ def plan_move(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 def plan_overview(request: HttpRequest, plan_id: int) -> HttpResponse:
     """The plan at a glance; the leader approves a draft here ("Godkjenn plan")."""
-    plan = access.get_plan_for(plan_id)
+    plan = access.get_plan_for(plan_id, "template_adoption")  # the link to its changes
     status = 200
     if request.method == "POST":
         if request.POST.get("action") != "approve":

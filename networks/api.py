@@ -35,6 +35,7 @@ from networks import comparison_exports as exports
 from networks.figures import FIGURES
 from networks.models import LearningNetwork, NetworkMembership, OpenComparisonConsent, Sharing
 from samla.accounts.access import acting_user, tenant_of
+from samla.api.downloads import BinaryRenderer, attachment, renderer_for
 from samla.api.throttling import ExportThrottle
 
 TAG = "networks"
@@ -374,24 +375,8 @@ class NetworkComparison(NetworkScoped[LearningNetwork]):
         return Response(comparison_json(result))
 
 
-class _DocumentRenderer(BaseRenderer):
-    """Lets a client ask for the document's type; errors still go out as JSON."""
-
-    charset = None
-    render_style = "binary"
-
-    def render(self, data: Any, accepted_media_type: Any = None, context: Any = None) -> bytes:
-        return data if isinstance(data, bytes) else b""
-
-
-class XlsxRenderer(_DocumentRenderer):
-    media_type = exports.XLSX
-    format = "xlsx"
-
-
-class PdfRenderer(_DocumentRenderer):
-    media_type = exports.PDF
-    format = "pdf"
+XlsxRenderer = renderer_for(exports.XLSX, "xlsx")
+PdfRenderer = renderer_for(exports.PDF, "pdf")
 
 
 class ComparisonDocument(NetworkScoped[LearningNetwork]):
@@ -401,7 +386,7 @@ class ComparisonDocument(NetworkScoped[LearningNetwork]):
     pagination_class = None
     throttle_classes = [ExportThrottle]
     extension = ""
-    renderer: type[BaseRenderer] = _DocumentRenderer
+    renderer: type[BaseRenderer] = BinaryRenderer
 
     def get_renderers(self) -> list[BaseRenderer]:
         return [JSONRenderer(), self.renderer()]
@@ -416,11 +401,8 @@ class ComparisonDocument(NetworkScoped[LearningNetwork]):
             content, content_type = exports.comparison_xlsx(result), exports.XLSX
         else:
             content, content_type = exports.comparison_pdf(result), exports.PDF
-        response = HttpResponse(content, content_type=content_type)
-        name = f"sammenligning-{self.network.slug}-{as_of.isoformat()}.{self.extension}"
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
-        response["Cache-Control"] = "private, no-store"
-        return response
+        title = f"sammenligning-{self.network.slug}-{as_of.isoformat()}"
+        return attachment(content, content_type, title, self.extension)
 
 
 def _document_schema(content_type: str, summary: str, operation_id: str) -> Any:

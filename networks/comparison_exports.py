@@ -11,11 +11,9 @@ before it reaches reportlab's Paragraph. Dates and numbers read as on the pages
 from __future__ import annotations
 
 import io
-from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
-import font_source_sans_pro
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
@@ -24,18 +22,15 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from networks.comparison import MIN_CONTRIBUTORS, TOO_FEW, Cell, Column, Comparison, State
+from samla.fonts import FONT, FONT_BOLD, register_fonts
 from samla.formats import format_date, format_long_date, format_number
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PDF = "application/pdf"
 
-FONT, FONT_BOLD = "SamlaSans", "SamlaSans-Bold"
-FONT_FILES = {FONT: "SourceSansPro-Regular.ttf", FONT_BOLD: "SourceSansPro-Bold.ttf"}
 HEADER_FILL = colors.HexColor("#D9E2F3")
 LINE = colors.HexColor("#A6A6A6")
 
@@ -145,21 +140,13 @@ def _median_cell(column: Column) -> Any:
 # PDF --------------------------------------------------------------------------------------
 
 
-def _register_fonts() -> None:
-    if FONT in pdfmetrics.getRegisteredFontNames():
-        return
-    folder = Path(font_source_sans_pro.__file__).parent / "files"
-    for name, file in FONT_FILES.items():
-        pdfmetrics.registerFont(TTFont(name, str(folder / file)))
-
-
 def _text(value: str) -> str:
     return escape(value).replace("\n", "<br/>")
 
 
 def comparison_pdf(result: Comparison) -> bytes:
     """A landscape A4 report: title, what the figures are, the table, the medians."""
-    _register_fonts()
+    register_fonts()
     base = ParagraphStyle("body", fontName=FONT, fontSize=9, leading=12)
     title = ParagraphStyle("title", parent=base, fontName=FONT_BOLD, fontSize=18, leading=24)
     cell = ParagraphStyle("cell", parent=base, fontSize=7, leading=9)

@@ -8,18 +8,15 @@ reaches reportlab's Paragraph, which would otherwise read it as markup.
 from __future__ import annotations
 
 import io
-from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
-import font_source_sans_pro
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import (
     BaseDocTemplate,
     CondPageBreak,
@@ -33,36 +30,17 @@ from reportlab.platypus import (
 from reportlab.platypus import Paragraph as PdfParagraph
 from reportlab.platypus import Table as PdfTable
 
+from samla.fonts import FONT, FONT_BOLD, FONT_ITALIC, register_fonts
 from tenants.plans.documents.formatting import clean, format_value
 from tenants.plans.documents.types import MARK, Heading, Outline, PageTurn, Paragraph, Table
 
 CONTENT_TYPE = "application/pdf"
-
-FONT = "SamlaSans"
-FONT_BOLD = "SamlaSans-Bold"
-FONT_ITALIC = "SamlaSans-Italic"
-FONT_FILES = {
-    FONT: "SourceSansPro-Regular.ttf",
-    FONT_BOLD: "SourceSansPro-Bold.ttf",
-    FONT_ITALIC: "SourceSansPro-It.ttf",
-}
 
 HEADER_FILL = colors.HexColor("#D9E2F3")
 FOOTER_FILL = colors.HexColor("#F2F2F2")
 MARK_FILL = colors.HexColor("#4472C4")
 LINE = colors.HexColor("#A6A6A6")
 MARGIN = 2 * cm
-
-
-def _register_fonts() -> None:
-    if FONT in pdfmetrics.getRegisteredFontNames():
-        return
-    folder = Path(font_source_sans_pro.__file__).parent / "files"
-    for name, file in FONT_FILES.items():
-        pdfmetrics.registerFont(TTFont(name, str(folder / file)))
-    pdfmetrics.registerFontFamily(
-        FONT, normal=FONT, bold=FONT_BOLD, italic=FONT_ITALIC, boldItalic=FONT_BOLD
-    )
 
 
 def _styles(size: float = 10) -> dict[str, ParagraphStyle]:
@@ -116,7 +94,7 @@ def text(value: str) -> str:
 
 def render_pdf(outline: Outline) -> bytes:
     """The outline as PDF bytes: A4 portrait, the activity plan on landscape pages."""
-    _register_fonts()
+    register_fonts()
     buffer = io.BytesIO()
     document = BaseDocTemplate(
         buffer,

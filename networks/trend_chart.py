@@ -1,9 +1,9 @@
 """What the comparison and trend pages draw: sortable column headers, the comparison
 table's rows, and the trend's SVG.
 
-The chart is computed here as plain coordinates (no JavaScript, no chart library), so the
-template only places `<polyline>` and `<text>`; the same numbers are in the table under
-it, which is what a screen reader reads (the SVG carries a title and a description).
+The trend's lines are drawn by `samla.charts` (the indicators' charts draw theirs the
+same way); the same numbers are in the table under it, which is what a screen reader
+reads.
 
 The comparison's body rows are built here rather than in the template: 400 members by a
 dozen figures are some 30,000 template nodes, several hundred milliseconds; as escaped
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
@@ -22,10 +23,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from networks.comparison import SORT_NAME, Comparison, State, Trend, state_labels
+from samla import charts
 from samla.formats import format_date, format_number
-
-WIDTH, HEIGHT = 720, 320
-LEFT, RIGHT, TOP, BOTTOM = 56, 16, 16, 48
 
 
 @dataclass(frozen=True)
@@ -102,62 +101,20 @@ def comparison_rows(result: Comparison) -> SafeString:
     return mark_safe("\n".join(lines))  # noqa: S308  # every value above is escaped
 
 
-@dataclass(frozen=True)
-class Line:
-    name: str
-    points: str  # "x,y x,y …" for <polyline>
-    dots: list[tuple[float, float, str]]  # x, y, the value as text
-    dashed: bool
-
-
-@dataclass(frozen=True)
-class Chart:
-    width: int
-    height: int
-    lines: list[Line]
-    y_ticks: list[tuple[float, str]]
-    x_ticks: list[tuple[float, str]]
-    empty: bool
-
-
-def trend_chart(trend: Trend, own_name: str | None = None) -> Chart:
-    """The median line (dashed) and each of the user's own municipalities' lines."""
-    weeks = [p.week for p in trend.points]
-    series: list[tuple[str, list[tuple[int, float]], bool]] = []
-    median = [(i, float(p.median)) for i, p in enumerate(trend.points) if p.median is not None]
-    if median:
-        series.append((_("Medianen i nettverket"), median, True))
+def trend_chart(trend: Trend) -> charts.Chart | None:
+    """The network's median and each of the user's own municipalities over the weeks, as
+    `samla.charts` draws them (None when there is no line to draw)."""
+    columns = [charts.Column(format_date(p.week), p.week, p.week) for p in trend.points]
+    median = charts.Series(_("Medianen i nettverket"), {}, kind="median")
+    series = [median]
     for municipality_id in sorted(trend.own):
         name = trend.municipalities.get(municipality_id, ("", "", None))[0]
-        values = [
-            (i, float(p.values[municipality_id]))
-            for i, p in enumerate(trend.points)
-            if isinstance(p.values.get(municipality_id), int | float)
-        ]
-        if values:
-            series.append((name, values, False))
-    all_values = [v for _name, values, _dashed in series for _i, v in values]
-    if not all_values:
-        return Chart(WIDTH, HEIGHT, [], [], [], True)
-    top = max(all_values) or 1.0
-    span_x = max(len(weeks) - 1, 1)
-
-    def x(index: int) -> float:
-        return round(LEFT + (WIDTH - LEFT - RIGHT) * index / span_x, 1)
-
-    def y(value: float) -> float:
-        return round(TOP + (HEIGHT - TOP - BOTTOM) * (1 - value / top), 1)
-
-    lines = [
-        Line(
-            name,
-            " ".join(f"{x(i)},{y(v)}" for i, v in values),
-            [(x(i), y(v), format_number(v)) for i, v in values],
-            dashed,
-        )
-        for name, values, dashed in series
-    ]
-    y_ticks = [(y(top * f), format_number(round(top * f, 1))) for f in (0, 0.25, 0.5, 0.75, 1)]
-    step = max(len(weeks) // 6, 1)
-    x_ticks = [(x(i), format_date(week)) for i, week in enumerate(weeks) if i % step == 0]
-    return Chart(WIDTH, HEIGHT, lines, y_ticks, x_ticks, False)
+        series.append(charts.Series(name, {}, kind="own"))
+    for column, point in zip(columns, trend.points, strict=True):
+        if point.median is not None:
+            median.values[column.period] = Decimal(str(point.median))
+        for line, municipality_id in zip(series[1:], sorted(trend.own), strict=True):
+            value = point.values.get(municipality_id)
+            if isinstance(value, int | float):
+                line.values[column.period] = Decimal(str(value))
+    return charts.build(columns, series)

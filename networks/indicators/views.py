@@ -26,9 +26,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from networks.access import coordinates, is_operator, networks_for
-from networks.indicators import access, chart, queries, services
+from networks.indicators import access, queries, services
 from networks.indicators.models import Indicator
 from networks.models import LearningNetwork, NetworkMembership
+from samla import charts as chart
 from samla.accounts.access import acting_user
 from samla.accounts.models import MunicipalityMembership
 from samla.formats import format_number

@@ -1,4 +1,7 @@
-"""An indicator's values over time as an accessible, server-rendered SVG line chart.
+"""Values over time as an accessible, server-rendered SVG line chart (no JavaScript).
+
+Used by the indicators' charts and the comparison's trends; the markup is
+`samla/_line_chart.html`.
 
 The chart is drawn from the same rows as the table beside it (the numbers are always
 there as text): periods along the x axis in order, one line per series, each with its

@@ -36,7 +36,9 @@ def latest_and_previous(app: str) -> tuple[str, str]:
     """The app's latest migration and the one before it."""
     loader = MigrationLoader(None, ignore_no_migrations=True)
     (leaf,) = [name for label, name in loader.graph.leaf_nodes() if label == app]
-    (parent,) = [name for label, name in loader.graph.node_map[(app, leaf)].parents]
+    (parent,) = [
+        name for label, name in loader.graph.node_map[(app, leaf)].parents if label == app
+    ]  # the same app's (a migration may also depend on another app's)
     return leaf, parent
 
 

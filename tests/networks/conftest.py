@@ -7,7 +7,7 @@ import pytest
 from knox.models import AuthToken
 from rest_framework.test import APIClient
 
-from networks.models import LearningNetwork, Organiser
+from networks.models import LearningNetwork, Organiser, ProgressSnapshot
 from samla.accounts.models import CoordinatorRole, PlatformOperator, User
 from tenants.models import Municipality
 from tests.conftest import PASSWORD, PUBLIC_HOST, api_client_for, host_of
@@ -69,3 +69,13 @@ def operator() -> User:
     user = _user("drift")
     PlatformOperator.objects.create(user=user)
     return user
+
+
+@pytest.fixture
+def fresh_rollup(db: None) -> None:
+    """An empty roll-up table for tests that count its rows or their medians.
+
+    Tests that commit (the browser's live server, the real worker) leave roll-up rows
+    behind, today's among them; deleting them here is undone with the test's transaction.
+    """
+    ProgressSnapshot.objects.all().delete()

@@ -27,7 +27,7 @@ from tests.networks.comparison_world import (
 )
 from tests.networks.conftest import _user, public_api
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_rollup")]
 
 TODAY = timezone.localdate
 

@@ -19,7 +19,7 @@ from samla.accounts.models import CoordinatorRole
 from tests.networks.comparison_world import extra_municipality, join, snapshot
 from tests.networks.conftest import _user, public_api
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_rollup")]
 
 
 def test_history_is_deterministic_and_plausible():

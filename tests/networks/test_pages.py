@@ -23,7 +23,7 @@ from networks.models import CompetenceBase, NetworkMembership, Sharing
 from tests.conftest import PUBLIC_HOST, client_for
 from tests.networks.comparison_world import members_with_figures, snapshot
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_rollup")]
 
 
 @pytest.fixture

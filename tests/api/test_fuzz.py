@@ -645,7 +645,14 @@ def real_examples(schema: dict, found: Found, world: World) -> dict[str, list[di
                 if method != "get":
                     case["body"] = {RESAVE: True}
                 examples.setdefault(f"{method.upper()} {path}", []).append(case)
+            if "delete" in item and path.endswith(UNDOING_DELETES):
+                examples.setdefault(f"DELETE {path}", []).append({"path_parameters": chosen})
     return examples
+
+
+# DELETEs that undo a state rather than remove a row (withdrawing a consent): safe to send
+# on real ids among the other operations' examples.
+UNDOING_DELETES = ("/open-comparison-consent/",)
 
 
 def _toml(value: object) -> str:

@@ -131,6 +131,9 @@ class World:
     # Makes fresh rows for a host's deletes run and answers where they are reserved: the
     # main run may have frozen the ones made at the start (a report submitted, say).
     fresh_deletes: Callable[[str], dict[str, list[int]]] = lambda host: {}
+    # Puts back what a host's runs need that the other host's runs may have ended: the
+    # municipality's membership of the network, which a generated id can leave.
+    before_host: Callable[[str], None] = lambda host: None
 
 
 def _seed_plans(municipality, leader) -> tuple[int, int, int, list[int]]:
@@ -309,9 +312,26 @@ def world(django_db_setup, django_db_blocker) -> Iterator[World]:
                 "/api/plans/{plan_id}/status-reports/{pk}/": [draft],
             }
 
+        def before_host(host: str) -> None:
+            def rejoin() -> None:
+                from django.db import connections
+
+                try:
+                    current = NetworkMembership.objects.current()
+                    if not current.filter(network=network, municipality=municipality).exists():
+                        NetworkMembership.objects.create(network=network, municipality=municipality)
+                finally:
+                    connections.close_all()
+
+            with django_db_blocker.unblock():  # committed, on a connection of its own
+                joiner = threading.Thread(target=rejoin)
+                joiner.start()
+                joiner.join()
+
         yield World(
             slug=slug,
             fresh_deletes=fresh_deletes,
+            before_host=before_host,
             tokens=tokens,
             credentials={"username": users["coordinator"].username, "password": password},
             pinned={"plan_id": [plan], **gatherings["pinned"]},
@@ -799,6 +819,7 @@ def test_api_keeps_its_contract_under_fuzzing(
     host: str, world: World, server: Server, tmp_path: Path
 ) -> None:
     log_start = server.log.stat().st_size
+    world.before_host(host)
     operations: set[str] = set()
     outcomes = []
     for run in (run for run in RUNS if run.host == host):

@@ -48,8 +48,51 @@ def _current_row(path: str) -> dict[str, Any] | None:
     return row if isinstance(row, dict) else None
 
 
+_copies = itertools.count(1)
+# What a copied row may not send back: what the server sets, and the row's identity.
+NOT_COPIED = {
+    "id", "plan", "version", "created_at", "updated_at", "score", "snapshot",
+    "submitted_at", "submitted_by", "indicator_value", "indicator_period",
+}  # fmt: skip
+
+
+def _first_row(path: str) -> dict[str, Any] | None:
+    """The first row of the list at `path` as a GET reads it now, or None."""
+    base = os.environ.get("SAMLA_FUZZ_BASE_URL")
+    if not base:
+        return None
+    headers = json.loads(os.environ.get("SAMLA_FUZZ_HEADERS") or "{}")
+    request = urllib.request.Request(base + path, headers=headers)  # noqa: S310 - loopback
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+            rows = json.loads(response.read())
+    except (OSError, ValueError):
+        return None
+    return rows[0] if isinstance(rows, list) and rows and isinstance(rows[0], dict) else None
+
+
+def _copy_of(row: dict[str, Any]) -> dict[str, Any]:
+    """A new row like `row`: without its identity, with a code of its own."""
+    body = {key: value for key, value in row.items() if key not in NOT_COPIED}
+    if "code" in body:
+        body["code"] = f"F{os.getpid() % 1000}-{next(_copies)}"
+    if isinstance(body.get("members"), list):
+        body["members"] = [
+            {k: v for k, v in member.items() if k != "id"}
+            for member in body["members"]
+            if isinstance(member, dict)
+        ]
+    return body
+
+
 @schemathesis.hook
 def before_call(context: Any, case: Any, kwargs: dict[str, Any]) -> None:
+    # A create example that copies a row of the list (COPY in test_fuzz.py).
+    if isinstance(case.body, dict) and case.body.get("__samla_copy__"):
+        row = _first_row(case.formatted_path)
+        if row is not None:
+            case.body = _copy_of(row)
+        return
     # An example action that must name the current version of a row (publishing a plan
     # template, say): the body names the row's path, the version is read just before.
     if isinstance(case.body, dict) and "__samla_current_version_of__" in case.body:

@@ -16,6 +16,7 @@ reproduce it: docs/api-fuzzing.md.
 
 from __future__ import annotations
 
+import datetime
 import json
 import os
 import re
@@ -344,6 +345,29 @@ def world(django_db_setup, django_db_blocker) -> Iterator[World]:
             },
             examples={
                 **gatherings["examples"],
+                # Two plan actions whose every field must be right at once: a plan from a
+                # blueprint, and moving the pinned plan's start by a week (its version read
+                # just before, by the hook).
+                "POST /api/plans/from-template/": [
+                    {
+                        "body": {
+                            "template": "ks-prosjektplan",
+                            "title": f"Fuzz fra mal {suffix}",
+                            "start": timezone.localdate().isoformat(),
+                        }
+                    }
+                ],
+                "POST /api/plans/{plan_id}/move-start/": [
+                    {
+                        "path_parameters": {"plan_id": plan},
+                        "body": {
+                            "start": (
+                                timezone.localdate() + datetime.timedelta(days=7)
+                            ).isoformat(),
+                            "__samla_current_version_of__": f"/api/plans/{plan}/",
+                        },
+                    }
+                ],
                 "POST /api/networks/{network_id}/members/": [
                     {
                         "body": {"municipality": newcomer.pk},
@@ -667,7 +691,16 @@ def real_examples(schema: dict, found: Found, world: World) -> dict[str, list[di
                 examples.setdefault(f"{method.upper()} {path}", []).append(case)
             if "delete" in item and path.endswith(UNDOING_DELETES):
                 examples.setdefault(f"DELETE {path}", []).append({"path_parameters": chosen})
+            if "post" in item and "get" in item and PART_LIST.match(path):
+                case = {"path_parameters": chosen, "body": {COPY: True}}
+                examples.setdefault(f"POST {path}", []).append(case)
     return examples
+
+
+# A plan part's list: a create example copies one of its rows (COPY, in fuzz_hooks.py),
+# since a generated body rarely passes every rule of the plan (codes, dates, links).
+PART_LIST = re.compile(r"^/api/plans/\{plan_id\}/[a-z-]+/$")
+COPY = "__samla_copy__"
 
 
 # DELETEs that undo a state rather than remove a row (withdrawing a consent): safe to send

@@ -268,6 +268,11 @@ def world(django_db_setup, django_db_blocker) -> Iterator[World]:
             newcomer = provision_municipality(
                 name=f"Fuzz {suffix} B", slug=f"{slug}-b", org_number=org_number()
             )
+            # A member for the coordinator to remove (the runs' own municipality is kept).
+            leaver = provision_municipality(
+                name=f"Fuzz {suffix} C", slug=f"{slug}-c", org_number=org_number()
+            )
+            network.municipalities.add(leaver)
             indicator = _fuzz_indicator(municipality, suffix)
             consultancy = Consultancy.objects.create(
                 name=f"Fuzz konsulent {suffix}", slug=slug, org_number=org_number()
@@ -342,6 +347,7 @@ def world(django_db_setup, django_db_blocker) -> Iterator[World]:
                 "/api/plans/{plan_id}/status-reports/{pk}/": [draft],
                 "/api/plans/{plan_id}/status-reports/{pk}/submit/": kept,
                 "/api/network-memberships/{membership_id}/leave/": [memberships[network.pk]],
+                "/api/networks/{network_id}/members/{municipality_id}/": [municipality.pk],
             },
             examples={
                 **gatherings["examples"],
@@ -367,6 +373,9 @@ def world(django_db_setup, django_db_blocker) -> Iterator[World]:
                             "__samla_current_version_of__": f"/api/plans/{plan}/",
                         },
                     }
+                ],
+                "DELETE /api/networks/{network_id}/members/{municipality_id}/": [
+                    {"path_parameters": {"network_id": network.pk, "municipality_id": leaver.pk}}
                 ],
                 "POST /api/networks/{network_id}/members/": [
                     {

@@ -17,6 +17,7 @@ import datetime
 from collections.abc import Mapping
 from typing import Any
 
+from django.db.models import Count
 from django.http import HttpResponse
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -174,8 +175,6 @@ class GatheringList(NetworkScoped[Gathering]):
 
 
 def _seats(gathering_ids: list[int]) -> dict[int, int]:
-    from django.db.models import Count
-
     rows = (
         Participant.objects.filter(registration__gathering_id__in=gathering_ids)
         .values("registration__gathering_id")

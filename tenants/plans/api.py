@@ -100,17 +100,20 @@ class PlanScoped(PlansView[RowT]):
 
 
 class RowView(PlanScoped[Any]):
-    """A view of one row under the plan, `object`: the plan itself unless `target` names
-    another, resolved before the method (another plan's or a guessed id is 404)."""
+    """A view of one row under the plan, `object`: the plan itself, or the row `pk` of
+    `part`, resolved before the method (another plan's or a guessed id is 404)."""
 
     object: Any
+    part: ClassVar[PlanPart | None] = None
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)
         self.object = self.target(kwargs)
 
     def target(self, kwargs: dict[str, Any]) -> Any:
-        return self.plan
+        if self.part is None:
+            return self.plan
+        return access.get_part_for(self.part, self.plan, kwargs["pk"])
 
     def get_object(self) -> Any:
         return self.object
@@ -173,7 +176,6 @@ class PlanAction(RowView):
 
     body: ClassVar[type[serializers.Serializer[Any]]]
     conflict_methods = frozenset({"POST"})
-    done_status: ClassVar[int] = status.HTTP_200_OK
 
     def act(self, request: Request, data: dict[str, Any]) -> Any:
         raise NotImplementedError
@@ -185,7 +187,7 @@ class PlanAction(RowView):
             done = self.act(request, dict(given.validated_data))
         except StaleVersion as exc:
             return self.conflict(exc)
-        return Response(self.get_serializer(done).data, status=self.done_status)
+        return Response(self.get_serializer(done).data)
 
 
 @extend_schema_view(post=extend_schema(request=s.ApproveSerializer, responses=s.PlanSerializer))
@@ -228,9 +230,6 @@ class PartDetail(RowDetail):
     """Read, change (naming the `version` edited) or delete one part of the plan."""
 
     part: ClassVar[PlanPart]
-
-    def target(self, kwargs: dict[str, Any]) -> Any:
-        return access.get_part_for(self.part, self.plan, kwargs["pk"])
 
     def save(self, request: Request, data: dict[str, Any], version: int | None) -> Any:
         user = acting_user(request)
@@ -277,9 +276,6 @@ class StatusReportSubmit(PlanAction):
     queryset = part.queryset()
     serializer_class = part.serializer
     body = s.SubmitSerializer
-
-    def target(self, kwargs: dict[str, Any]) -> Any:
-        return access.get_part_for(self.part, self.plan, kwargs["pk"])
 
     def act(self, request: Request, data: dict[str, Any]) -> Any:
         return services.submit_status_report(

@@ -2,7 +2,8 @@
 
 `/api/networks/{id}/gatherings/` (list; create: coordinators, operators) and
 `…/gatherings.ics`; `/api/gatherings/{id}/` (read; PATCH with `version`, DELETE:
-coordinators), its `registrations/`, `tasks/`, `evaluation/` and `evaluation/export.xlsx`;
+coordinators), its `registrations/` (DELETE withdraws the municipality's before the
+start), `tasks/`, `evaluation/` and `evaluation/export.xlsx`;
 `/api/tasks/{id}/answers/` (`?since=` for polling) and `/api/tasks/{id}/close/`.
 
 A logged-in member answers and registers here, on the public host, naming the
@@ -271,10 +272,23 @@ class RegistrationWriteSerializer(serializers.Serializer[dict[str, Any]]):
     )
 
 
+class RegistrationCancelSerializer(serializers.Serializer[dict[str, Any]]):
+    municipality = serializers.IntegerField(min_value=1, max_value=BIGINT, required=False)
+
+
+CANCEL_MUNICIPALITY = OpenApiParameter(
+    "municipality",
+    OpenApiTypes.INT,
+    OpenApiParameter.QUERY,
+    required=False,
+    description=gettext_lazy("Kommunen som trekker påmeldingen (kan utelates når du bare har én)"),
+)
+
+
 @extend_schema(tags=[TAG])
 class RegistrationList(GatheringScoped):
     """All registrations (coordinators) or your municipality's; registering (or replacing
-    your municipality's list of participants)."""
+    your municipality's list of participants); withdrawing it before the gathering starts."""
 
     serializer_class = RegistrationSerializer
 
@@ -312,6 +326,23 @@ class RegistrationList(GatheringScoped):
             self.get_serializer(registration).data,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
+
+    @extend_schema(
+        summary="Trekk kommunens påmelding",
+        description=gettext_lazy(
+            "Fjerner kommunens påmelding med deltakerne, før samlingen starter (400 etter "
+            "start, eller når kommunen ikke er påmeldt)."
+        ),
+        parameters=[CANCEL_MUNICIPALITY],
+        responses={204: None},
+    )
+    def delete(self, request: Request, gathering_id: int) -> Response:
+        given = RegistrationCancelSerializer(data=request.query_params)
+        given.is_valid(raise_exception=True)
+        services.cancel_registration(
+            acting_user(request), self.gathering, given.validated_data.get("municipality")
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 # Tasks and answers ------------------------------------------------------------------------

@@ -331,6 +331,26 @@ def register(
         return registration, created
 
 
+def cancel_registration(user: User, gathering: Gathering, municipality_id: object) -> None:
+    """Withdraw the municipality's registration (its participants with it) before the
+    gathering starts. Who may: as for `register`, a leader or editor of a member
+    municipality, on its behalf (without an id, their only such municipality)."""
+    municipality = access.acting_for(user, gathering.network, municipality_id)
+    with transaction.atomic():
+        locked = Gathering.objects.select_for_update().get(pk=gathering.pk)
+        if timezone.now() >= locked.starts_at:
+            raise ValidationError(
+                _("Samlingen har startet; påmeldingen kan ikke lenger trekkes tilbake.")
+            )
+        deleted, _rows = Registration.objects.filter(
+            gathering=locked, municipality=municipality
+        ).delete()
+        if not deleted:
+            raise ValidationError(
+                _("%(name)s er ikke påmeldt til denne samlingen.") % {"name": municipality.name}
+            )
+
+
 # Group tasks and answers ------------------------------------------------------------------
 
 

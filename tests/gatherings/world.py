@@ -9,8 +9,8 @@ import datetime
 from django.utils import timezone
 
 from networks.gatherings import services
-from networks.gatherings.models import Gathering, JoinCode
-from networks.models import LearningNetwork
+from networks.gatherings.models import Gathering, JoinCode, Participant, Registration
+from networks.models import LearningNetwork, NetworkMembership
 from samla.accounts.models import CoordinatorRole, User
 from tenants.models import Municipality
 from tests.browser.pages import (
@@ -94,6 +94,23 @@ def make_fuzz_gatherings(coordinator: User, network: LearningNetwork) -> dict[st
         network,
         {"title": "Samling som skal slettes", "starts_at": now + day, "ends_at": now + 2 * day},
     )
+    # A registration that can be withdrawn (only before a gathering starts): the member
+    # run's DELETE example cancels it.
+    upcoming = services.create_gathering(
+        coordinator,
+        network,
+        {
+            "title": "Samling med påmelding å trekke",
+            "starts_at": now + 7 * day,
+            "ends_at": now + 8 * day,
+        },
+    )
+    member = NetworkMembership.objects.current().filter(network=network).first()
+    assert member is not None, "the fuzz network has its municipality as a member"
+    registration = Registration.objects.create(
+        gathering=upcoming, municipality_id=member.municipality_id
+    )
+    Participant.objects.create(registration=registration, order=0, name="Fuzz Deltaker")
     soon = (now + 30 * day).replace(microsecond=0)
     return {
         "pinned": {"gathering_id": [kept.pk], "task_id": [task.pk]},
@@ -114,6 +131,9 @@ def make_fuzz_gatherings(coordinator: User, network: LearningNetwork) -> dict[st
                     "body": {"participants": [{"name": "Fuzz Deltaker"}]},
                     "path_parameters": {"gathering_id": kept.pk},
                 }
+            ],
+            "DELETE /api/gatherings/{gathering_id}/registrations/": [
+                {"path_parameters": {"gathering_id": upcoming.pk}}
             ],
             "POST /api/tasks/{task_id}/answers/": [
                 {

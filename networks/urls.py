@@ -1,5 +1,6 @@
 """Routes of the networks API and pages: `public_patterns` on the public host (the pages
-under `/nettverk/`, namespace `networks`), `municipality_patterns` on a municipality's host."""
+under `/nettverk/`, namespace `networks`), `municipality_patterns` on a municipality's host
+(its own networks: the page `/nettverk/` and the API `/api/network-memberships/…`)."""
 
 from django.urls import include, path
 
@@ -49,6 +50,12 @@ public_patterns = [
 ]
 
 municipality_patterns = [
+    path("nettverk/", views.memberships_page, name="network-memberships-page"),
+    path(
+        "nettverk/<int:membership_id>/meld-ut/",
+        views.leave_page,
+        name="network-membership-leave-page",
+    ),
     path(
         "api/network-memberships/",
         api.MembershipList.as_view(),

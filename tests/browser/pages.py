@@ -267,6 +267,15 @@ PAGES = [
     Page("not-found-public", PUBLIC, "/finnes-ikke/", "Fant ikke siden", status=404),
     Page("not-found-other-municipality", "nesseby", "/", "Fant ikke siden", "leader", status=404),
     Page("locked-out", PUBLIC, LOGIN, "Midlertidig sperret", status=429, reach="lock-out"),
+    # A municipality's own networks (the browser network, its gathering going on now).
+    Page("network-memberships", NL, "/nettverk/", "Nettverk", who="leader"),
+    Page(
+        "network-membership-leave",
+        NL,
+        "/nettverk/{membership}/meld-ut/",
+        "Meld kommunen ut av Nettleser-nettverket?",
+        who="leader",
+    ),
     *PLAN_PAGES,
     *INDICATOR_PAGES,
     *GATHERING_PAGES,

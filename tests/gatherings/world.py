@@ -69,10 +69,13 @@ def make_browser_gathering(coordinator: User) -> dict[str, int]:
     scale = gathering.evaluation_questions.get(kind="scale")
     for device, value in (("nettleser-1", "4"), ("nettleser-2", "5")):
         services.submit_evaluation(gathering, device, {f"q{scale.pk}": value})
+    membership = NetworkMembership.objects.current().get(network=network, municipality=nordre_land)
     return {
         "gathering": gathering.pk,
         "gathering_municipality": nordre_land.pk,
         "gathering_task": task.pk,
+        # Nordre Land's membership of the browser network: its «Nettverk» page's leave step.
+        "membership": membership.pk,
     }
 
 

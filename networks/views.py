@@ -232,9 +232,9 @@ def _network_sections(
 ) -> list[dict[str, Any]]:
     """Each current network of the municipality with what the page shows of it.
 
-    The same six queries for one network or many: the memberships, their standing
-    consents, the coming gatherings, the municipality's registrations for them (and their
-    participants) and the seats taken. `failed` holds a bound form that did not save,
+    Six queries for one network or many: the memberships, their standing consents, the
+    coming gatherings, the municipality's registrations for them, their participants and
+    the seats taken. `failed` holds a bound form that did not save,
     shown in place of the fresh one.
     """
     tenant = tenant_of(request)

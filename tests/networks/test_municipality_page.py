@@ -34,9 +34,11 @@ pytestmark = pytest.mark.django_db
 PAGE = "/nettverk/"
 # Queries of the page for a leader, whatever the number of networks: the host's domain,
 # session, user and role (django-tenants and the access layer), then memberships,
-# consents, gatherings, registrations, their participants and the seats taken; ten, each
-# after django-tenants' `SET search_path` (pinned: the same for 1 network and for 5).
-PAGE_QUERIES = 20
+# consents, gatherings, registrations, their participants and the seats taken (pinned:
+# the same for 1 network and for 5). Counted without django-tenants' `SET search_path`,
+# whose number depends on TENANT_LIMIT_SET_CALLS (docs/decisions/0006); the totals,
+# `SET`s included, are compared too.
+PAGE_QUERIES = 10
 
 
 def later(days: int) -> datetime.datetime:
@@ -378,11 +380,13 @@ def _networks(count: int, nordre_land, operator, leader_a) -> None:
         NetworkMembership.objects.filter(network=network).update(sharing=Sharing.PLANS)
 
 
-def count_queries(client) -> int:
+def count_queries(client) -> tuple[int, int]:
+    """The page's queries: all of them, and those that are not `SET search_path`."""
     with CaptureQueriesContext(connection) as queries:
         response = client.get(PAGE)
     assert response.status_code == 200
-    return len(queries)
+    asked = [q for q in queries.captured_queries if not q["sql"].startswith("SET search_path")]
+    return len(queries), len(asked)
 
 
 def test_the_page_queries_are_the_same_for_one_network_and_five(
@@ -390,9 +394,10 @@ def test_the_page_queries_are_the_same_for_one_network_and_five(
 ):
     leader.get(PAGE)  # warm: content types, translations
     _networks(1, nordre_land, operator, leader_a)
-    one = count_queries(leader)
+    one, one_asked = count_queries(leader)
     NetworkMembership.objects.filter(municipality=nordre_land).delete()
     LearningNetwork.objects.all().delete()
     _networks(5, nordre_land, operator, leader_a)
-    five = count_queries(leader)
-    assert one == five == PAGE_QUERIES, (one, five)
+    five, five_asked = count_queries(leader)
+    assert one == five, (one, five)
+    assert one_asked == five_asked == PAGE_QUERIES, (one_asked, five_asked)

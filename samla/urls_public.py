@@ -1,7 +1,8 @@
-"""URL map of the public host: landing, login, tokens, networks, health, API schema."""
+"""URL map of the public host: landing, login, tokens, networks, health, API schema, CMS."""
 
 from django.urls import include, path
 
+from cms.urls import public_patterns as cms_patterns
 from networks.gatherings.urls import public_patterns as gathering_patterns
 from networks.indicators.urls import public_patterns as indicator_patterns
 from networks.plantemplates.urls import public_patterns as plan_template_patterns
@@ -18,5 +19,7 @@ urlpatterns = [
     *gathering_patterns,
     *plan_template_patterns,
     *common_patterns,
+    # Wagtail: its admin at /cms/, documents, pages under /innhold/ (public host only).
+    *cms_patterns,
     path("i18n/", include("django.conf.urls.i18n")),
 ]

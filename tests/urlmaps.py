@@ -16,6 +16,8 @@ SAMPLE_VALUES = {"format": "json"}
 GUESSED_ID = "987654"
 _GROUP = re.compile(r"\(\?P<(\w+)>[^)]*\)")
 _CONVERTER = re.compile(r"<(?:(\w+):)?(\w+)>")
+# Unnamed groups in third-party regex routes (Wagtail's document and page serving).
+_UNNAMED = {r"(\d+)": GUESSED_ID, "(.*)": "x", r"((?:[\w\-]+/)*)": ""}
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,8 @@ class Route:
 def _sample(piece: str) -> str:
     if piece.startswith("^") or piece.endswith("$") or "(?P<" in piece or "\\" in piece:
         piece = _GROUP.sub(lambda m: SAMPLE_VALUES.get(m.group(1), GUESSED_ID), piece)
+        for group, sample in _UNNAMED.items():
+            piece = piece.replace(group, sample)
         piece = piece.lstrip("^").rstrip("$").replace("\\Z", "").replace("/?", "/")
         return piece.replace("\\.", ".").replace("\\", "")
     converters = {"int": GUESSED_ID, "path": "x", "uuid": "00000000-0000-0000-0000-000000000000"}

@@ -70,6 +70,18 @@ SHARED_APPS = [
     "networks.plantemplates",
     "cms",
     "billing",
+    # Wagtail and what it needs: public schema only (a test asserts none is in TENANT_APPS).
+    "wagtail.sites",
+    "wagtail.users",
+    "wagtail.snippets",
+    "wagtail.documents",
+    "wagtail.images",
+    "wagtail.search",
+    "wagtail.admin",
+    "wagtail",
+    "modelcluster",
+    "taggit",
+    "django_filters",
 ]
 # What lives in each municipality's own schema.
 TENANT_APPS = [
@@ -283,10 +295,49 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 
+# Uploaded files (the CMS's images and documents).
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / ".samla" / "media"))
+MEDIA_URL = "/media/"
+
+# CMS (Wagtail, public schema only; admin at /cms/ on the public host) ----------------------
+
+WAGTAIL_SITE_NAME = "Samla"
+WAGTAILADMIN_BASE_URL = os.environ.get(
+    "WAGTAILADMIN_BASE_URL", f"{SAMLA_SCHEME}://{SAMLA_BASE_DOMAIN}"
+)
+WAGTAIL_I18N_ENABLED = False
+# ASCII addresses: "KS Trøndelag" → /innhold/ks-trondelag/.
+WAGTAIL_ALLOW_UNICODE_SLUGS = False
+WAGTAILIMAGES_IMAGE_MODEL = "cms.SamlaImage"
+WAGTAILDOCS_DOCUMENT_MODEL = "cms.SamlaDocument"
+# Names are checked first, then the content itself (cms.uploads): the type must match.
+WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "odt", "png", "jpg", "jpeg"]
+SAMLA_DOCUMENT_MAX_BYTES = int(os.environ.get("SAMLA_DOCUMENT_MAX_BYTES", str(20 * 1024 * 1024)))
+WAGTAILDOCS_MAX_UPLOAD_SIZE = SAMLA_DOCUMENT_MAX_BYTES
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+# Documents are always served through Wagtail's view (permission and view restrictions
+# checked), never as a bare media URL.
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
+WAGTAILSEARCH_BACKENDS = {
+    "default": {
+        "BACKEND": "wagtail.search.backends.database",
+        # PostgreSQL's Norwegian stemming (`SELECT cfgname FROM pg_ts_config`).
+        "SEARCH_CONFIG": "norwegian",
+    }
+}
+# Wagtail 8's background work (search index, reference index) goes through django-tasks;
+# the immediate backend runs it in the request, as Samla has no task worker for it.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}, "pgserver": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "pgserver": {"level": "WARNING"},
+        # Wagtail's search and reference-index tasks, one line per save otherwise.
+        "django_tasks": {"level": "WARNING"},
+    },
 }

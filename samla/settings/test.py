@@ -1,5 +1,8 @@
 """Tests: the same stack as production, with fast password hashing."""
 
+import tempfile
+from pathlib import Path
+
 from .base import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -8,3 +11,5 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 SAMLA_TEMPLATE_SCHEMA = "samla_template"
+# Uploads (the CMS's images and documents) go to a scratch folder, not the demo's.
+MEDIA_ROOT = Path(tempfile.gettempdir()) / "samla-test-media"

@@ -1,0 +1,17 @@
+"""`manage.py sync_cms_roles`: rewrite every Wagtail role group from Samla's role rows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from cms.services import sync_all
+
+
+class Command(BaseCommand):
+    help = "Wagtail-grupper for drift, nettverk og konsulentselskaper, på nytt fra rollene."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        sync_all()
+        self.stdout.write("cms roles synced")

@@ -1,0 +1,260 @@
+"""Wagtail's permissions kept in step with Samla's roles: groups follow role rows.
+
+Samla's roles are rows (CoordinatorRole, ConsultancyMembership, PlatformOperator);
+Wagtail's admin asks Django groups and its page and collection permissions. Each
+network and consultancy gets one Wagtail group (`RoleGroup`) whose members are exactly
+its coordinators or members, with admin access, page permissions on its page's subtree
+and a document and image collection of its own; operators share one group that
+administers the whole tree and the collaboration-method catalogue. Nobody edits these
+groups by hand: `sync_*` writes them from the rows, each in one transaction, and
+`sync_all` (also `manage.py sync_cms_roles`) repairs everything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.utils.translation import gettext as _
+from wagtail.documents.models import Document
+from wagtail.images.models import Image
+from wagtail.models import (
+    Collection,
+    GroupCollectionPermission,
+    GroupPagePermission,
+    Page,
+)
+
+from billing.models import Consultancy
+from cms.models import (
+    CollaborationMethod,
+    ConsultancyPage,
+    NetworkPage,
+)
+from cms.models.roles import RoleGroup, RoleGroupKind
+from networks.models import LearningNetwork
+from samla.accounts.models import User
+
+# On their own page and below: create, edit, publish (Wagtail's moderation still lets
+# an operator's workflow be added later), lock and unlock while editing.
+EDITOR_PAGE_PERMISSIONS = ("add_page", "change_page", "publish_page", "lock_page", "unlock_page")
+OPERATOR_PAGE_PERMISSIONS = (*EDITOR_PAGE_PERMISSIONS, "bulk_delete_page")
+EDITOR_COLLECTION_PERMISSIONS = ("add", "change", "choose")
+OPERATOR_COLLECTION_PERMISSIONS = ("add", "change", "delete", "choose")
+GROUP_NAME_LENGTH = 150
+
+
+def _permissions(model: type, actions: Iterable[str]) -> list[Permission]:
+    content_type = ContentType.objects.get_for_model(model)
+    codenames = [f"{action}_{content_type.model}" for action in actions]
+    return list(Permission.objects.filter(content_type=content_type, codename__in=codenames))
+
+
+def _admin_access() -> Permission:
+    return Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
+
+
+def _page_permissions(codenames: Iterable[str]) -> list[Permission]:
+    content_type = ContentType.objects.get_for_model(Page)
+    return list(Permission.objects.filter(content_type=content_type, codename__in=codenames))
+
+
+def _set_page_permissions(group: Group, page: Page | None, codenames: Iterable[str]) -> None:
+    """The group's page permissions become exactly `codenames` on `page` (none if no page)."""
+    wanted = {(page.pk, p.pk) for p in _page_permissions(codenames)} if page else set()
+    existing = {
+        (row.page_id, row.permission_id): row.pk
+        for row in GroupPagePermission.objects.filter(group=group)
+    }
+    stale = [pk for key, pk in existing.items() if key not in wanted]
+    GroupPagePermission.objects.filter(pk__in=stale).delete()
+    GroupPagePermission.objects.bulk_create(
+        [
+            GroupPagePermission(group=group, page_id=page_id, permission_id=permission_id)
+            for page_id, permission_id in wanted - existing.keys()
+        ]
+    )
+
+
+def _set_collection_permissions(
+    group: Group, collection: Collection | None, actions: Iterable[str]
+) -> None:
+    wanted: set[tuple[int, int]] = set()
+    if collection is not None:
+        # Wagtail checks its base models' permissions for custom image and document models.
+        for model in (Document, Image):
+            wanted |= {(collection.pk, p.pk) for p in _permissions(model, actions)}
+    existing = {
+        (row.collection_id, row.permission_id): row.pk
+        for row in GroupCollectionPermission.objects.filter(group=group)
+    }
+    GroupCollectionPermission.objects.filter(
+        pk__in=[pk for key, pk in existing.items() if key not in wanted]
+    ).delete()
+    GroupCollectionPermission.objects.bulk_create(
+        [
+            GroupCollectionPermission(group=group, collection_id=c, permission_id=p)
+            for c, p in wanted - existing.keys()
+        ]
+    )
+
+
+def _own_collection(role_group: RoleGroup, name: str) -> Collection:
+    """The role's document and image collection, under the root, named like its group."""
+    collection = role_group.collection
+    if collection is None:
+        collection = Collection.get_first_root_node().add_child(name=name)
+        role_group.collection = collection
+        role_group.save(update_fields=["collection"])
+    elif collection.name != name:
+        collection.name = name
+        collection.save(update_fields=["name"])
+    return collection
+
+
+def _group_for(role_group: RoleGroup | None, kind: str, name: str, **owner: object) -> RoleGroup:
+    name = name[:GROUP_NAME_LENGTH]
+    if role_group is None:
+        # A group of that name not owned by Samla (made by hand) is taken over.
+        group, _created = Group.objects.get_or_create(name=name)
+        role_group = RoleGroup.objects.create(group=group, kind=kind, **owner)
+    elif role_group.group.name != name:
+        role_group.group.name = name
+        role_group.group.save(update_fields=["name"])
+    return role_group
+
+
+def _set_members(group: Group, users: Iterable[User]) -> None:
+    group.user_set.set(list(users))
+
+
+def sync_network(network_id: int) -> Group | None:
+    """The network's group: its coordinators, editing its NetworkPage's subtree.
+
+    Returns the group, or None when the network no longer exists (its group is left for
+    `sync_all` to delete).
+    """
+    with transaction.atomic():
+        network = LearningNetwork.objects.filter(pk=network_id).first()
+        if network is None:
+            return None
+        role_group = _group_for(
+            RoleGroup.objects.select_related("group", "collection").filter(network=network).first(),
+            RoleGroupKind.NETWORK,
+            _("Nettverk: %(name)s") % {"name": network.name},
+            network=network,
+        )
+        group = role_group.group
+        group.permissions.set([_admin_access()])
+        page = NetworkPage.objects.filter(network=network).first()
+        _set_page_permissions(group, page, EDITOR_PAGE_PERMISSIONS)
+        collection = _own_collection(role_group, group.name)
+        _set_collection_permissions(group, collection, EDITOR_COLLECTION_PERMISSIONS)
+        _set_members(
+            group,
+            User.objects.filter(
+                coordinator_roles__network=network, is_active=True, is_integration=False
+            ),
+        )
+        return group
+
+
+def sync_consultancy(consultancy_id: int) -> Group | None:
+    """The consultancy's group: its members, editing its ConsultancyPage's subtree."""
+    with transaction.atomic():
+        consultancy = Consultancy.objects.filter(pk=consultancy_id).first()
+        if consultancy is None:
+            return None
+        role_group = _group_for(
+            RoleGroup.objects.select_related("group", "collection")
+            .filter(consultancy=consultancy)
+            .first(),
+            RoleGroupKind.CONSULTANCY,
+            _("Konsulent: %(name)s") % {"name": consultancy.name},
+            consultancy=consultancy,
+        )
+        group = role_group.group
+        group.permissions.set([_admin_access()])
+        page = ConsultancyPage.objects.filter(consultancy=consultancy).first()
+        _set_page_permissions(group, page, EDITOR_PAGE_PERMISSIONS)
+        collection = _own_collection(role_group, group.name)
+        _set_collection_permissions(group, collection, EDITOR_COLLECTION_PERMISSIONS)
+        _set_members(
+            group,
+            User.objects.filter(
+                consultancy_roles__consultancy=consultancy, is_active=True, is_integration=False
+            ),
+        )
+        return group
+
+
+def sync_operators() -> Group:
+    """The operators' group: the whole page tree, every collection, the method catalogue."""
+    with transaction.atomic():
+        role_group = _group_for(
+            RoleGroup.objects.select_related("group").filter(kind=RoleGroupKind.OPERATORS).first(),
+            RoleGroupKind.OPERATORS,
+            _("Drift"),
+        )
+        group = role_group.group
+        group.permissions.set(
+            [
+                _admin_access(),
+                *_permissions(CollaborationMethod, ("add", "change", "delete", "view")),
+            ]
+        )
+        _set_page_permissions(group, Page.get_first_root_node(), OPERATOR_PAGE_PERMISSIONS)
+        _set_collection_permissions(
+            group, Collection.get_first_root_node(), OPERATOR_COLLECTION_PERMISSIONS
+        )
+        _set_members(group, User.objects.filter(operator_role__isnull=False, is_active=True))
+        return group
+
+
+def sync_all() -> None:
+    """Every role group from the rows; groups of deleted networks and consultancies go."""
+    sync_operators()
+    for network_id in LearningNetwork.objects.values_list("pk", flat=True):
+        sync_network(network_id)
+    for consultancy_id in Consultancy.objects.values_list("pk", flat=True):
+        sync_consultancy(consultancy_id)
+    with transaction.atomic():
+        orphans = RoleGroup.objects.filter(
+            kind__in=[RoleGroupKind.NETWORK, RoleGroupKind.CONSULTANCY],
+            network__isnull=True,
+            consultancy__isnull=True,
+        )
+        Group.objects.filter(samla_role__in=orphans).delete()
+
+
+def ensure_home_page() -> Page:
+    """Samla's home page as the default site's root (idempotent).
+
+    Wagtail's first migration makes a placeholder page ("Welcome to your new Wagtail
+    site!") and a default site on it; the placeholder is replaced while it has no children.
+    """
+    from wagtail.models import Site
+
+    from cms.models import HomePage
+
+    with transaction.atomic():
+        home = HomePage.objects.first()
+        root = Page.get_first_root_node()
+        if home is None:
+            home = root.add_child(instance=HomePage(title="Samla", slug="samla"))
+        site = Site.objects.filter(is_default_site=True).first()
+        if site is None:
+            Site.objects.create(
+                hostname="localhost", port=80, root_page=home, is_default_site=True,
+                site_name="Samla",
+            )  # fmt: skip
+        elif site.root_page_id != home.pk:
+            placeholder = site.root_page
+            site.root_page = home
+            site.site_name = "Samla"
+            site.save()
+            if type(placeholder.specific) is Page and not placeholder.get_children().exists():
+                placeholder.delete()
+        return home

@@ -1,0 +1,57 @@
+"""Role rows changed → the Wagtail groups follow, in the same transaction.
+
+Samla's style keeps business rules out of signals, and here the rule itself lives in
+cms.services; the signals only call it. They are used because no service creates or
+deletes these rows yet (the demo loader, fixtures and Django's cascades write
+CoordinatorRole, ConsultancyMembership and PlatformOperator directly), and a NetworkPage or
+ConsultancyPage is created by Wagtail's admin, which has no Samla service to call. When a
+roles service appears in samla/accounts, it should call cms.services and these go.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from cms import services
+from cms.models import ConsultancyPage, NetworkPage
+from samla.accounts.models import ConsultancyMembership, CoordinatorRole, PlatformOperator
+
+
+@receiver([post_save, post_delete], sender=CoordinatorRole)
+def coordinator_role_changed(sender: Any, instance: CoordinatorRole, **kwargs: Any) -> None:
+    if kwargs.get("raw") or instance.network_id is None:
+        return
+    services.sync_network(instance.network_id)
+
+
+@receiver([post_save, post_delete], sender=ConsultancyMembership)
+def consultancy_membership_changed(
+    sender: Any, instance: ConsultancyMembership, **kwargs: Any
+) -> None:
+    if kwargs.get("raw"):
+        return
+    services.sync_consultancy(instance.consultancy_id)
+
+
+@receiver([post_save, post_delete], sender=PlatformOperator)
+def operator_changed(sender: Any, instance: PlatformOperator, **kwargs: Any) -> None:
+    if kwargs.get("raw"):
+        return
+    services.sync_operators()
+
+
+@receiver(post_save, sender=NetworkPage)
+def network_page_saved(sender: Any, instance: NetworkPage, created: bool, **kwargs: Any) -> None:
+    if created and not kwargs.get("raw"):
+        services.sync_network(instance.network_id)
+
+
+@receiver(post_save, sender=ConsultancyPage)
+def consultancy_page_saved(
+    sender: Any, instance: ConsultancyPage, created: bool, **kwargs: Any
+) -> None:
+    if created and not kwargs.get("raw"):
+        services.sync_consultancy(instance.consultancy_id)

@@ -94,6 +94,10 @@ INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_
 TENANT_MODEL = "tenants.Municipality"
 TENANT_DOMAIN_MODEL = "tenants.Domain"
 PUBLIC_SCHEMA_NAME = "public"
+# One `SET search_path` per connection and schema, not one before every query: the
+# middleware's set_tenant/set_schema_to_public on each request, a rollback and a
+# savepoint rollback all make django-tenants issue it again (docs/decisions/).
+TENANT_LIMIT_SET_CALLS = True
 # The schema every new municipality is cloned from; kept migrated by `samla migrate`.
 SAMLA_TEMPLATE_SCHEMA = os.environ.get("SAMLA_TEMPLATE_SCHEMA", "samla_template")
 

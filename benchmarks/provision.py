@@ -103,10 +103,14 @@ def admin_execute(url: str, sql: str) -> None:
 
 
 @contextlib.contextmanager
-def scratch_database(url: str, name: str) -> Iterator[str]:
-    admin_execute(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    admin_execute(url, f'CREATE DATABASE "{name}"')
-    log.info("Created scratch database %s", name)
+def scratch_database(url: str, name: str, *, keep: bool = False) -> Iterator[str]:
+    """A database `name` on the server of `url`: new and dropped at the end, or with `keep`,
+    created only if missing and left in place (a benchmark's world reused between runs)."""
+    if not keep:
+        admin_execute(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    if not keep or not database_exists(url, name):
+        admin_execute(url, f'CREATE DATABASE "{name}"')
+        log.info("Created scratch database %s", name)
     try:
         yield with_database(url, name)
     finally:
@@ -114,8 +118,19 @@ def scratch_database(url: str, name: str) -> Iterator[str]:
             from django.db import connections
 
             connections.close_all()
-        admin_execute(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        log.info("Dropped scratch database %s", name)
+        if keep:
+            log.info("Kept database %s", name)
+        else:
+            admin_execute(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            log.info("Dropped scratch database %s", name)
+
+
+def database_exists(url: str, name: str) -> bool:
+    import psycopg
+
+    with psycopg.connect(with_database(url, "postgres"), autocommit=True) as conn:
+        found = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+    return found is not None
 
 
 # Timed work ----------------------------------------------------------------------------
@@ -234,18 +249,22 @@ def run(count: int, migrate_count: int, via_clone_schema: bool) -> dict[str, flo
 
 
 def report_from_scratch_database(
-    run: Callable[[], Mapping[str, float | int]], *, decimals: int
+    run: Callable[[], Mapping[str, float | int]], *, decimals: int, keep: str | None = None
 ) -> int:
     """Run `run` in a scratch database of its own and print its figures as `name=value`.
 
     Logs, and anything Django or a library prints, go to stderr: stdout is for the figures.
-    A terminated run still drops its database (the finally clauses run).
+    A terminated run still drops its database (the finally clauses run), unless `keep`
+    names a database to reuse and leave in place.
     """
     logging.basicConfig(stream=sys.stderr, level=logging.INFO, format="%(message)s")
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     real_stdout = sys.stdout
-    name = f"samla_bench_{os.getpid()}"
-    with contextlib.redirect_stdout(sys.stderr), scratch_database(server_url(), name) as scratch:
+    name = keep or f"samla_bench_{os.getpid()}"
+    with (
+        contextlib.redirect_stdout(sys.stderr),
+        scratch_database(server_url(), name, keep=bool(keep)) as scratch,
+    ):
         os.environ["DATABASE_URL"] = scratch
         results = run()
     for key, value in results.items():

@@ -124,6 +124,33 @@ def build_world(count: int, milestones: int) -> dict[str, Any]:
     }
 
 
+def existing_world(count: int) -> dict[str, Any] | None:
+    """The world a kept database already holds for `count` municipalities, else None."""
+    from networks.models import LearningNetwork
+    from samla.accounts.models import MunicipalityMembership, MunicipalityRole, User
+
+    network = LearningNetwork.objects.filter(slug=NETWORK_SLUG).first()
+    if network is None:
+        return None
+    members = list(
+        network.memberships.select_related("municipality").order_by("municipality__slug")
+    )
+    if len(members) != count:
+        raise SystemExit(f"the kept database holds {len(members)} municipalities, not {count}")
+    leaders = {
+        membership.municipality_id: membership.user
+        for membership in MunicipalityMembership.objects.filter(
+            role=MunicipalityRole.LEADER, user__username__startswith="leder.region-"
+        ).select_related("user")
+    }
+    return {
+        "network": network,
+        "small": LearningNetwork.objects.get(slug="ti-kommuner"),
+        "coordinator": User.objects.get(username="koordinator.region"),
+        "municipalities": [(m.municipality, leaders[m.municipality_id]) for m in members],
+    }
+
+
 def measure_page(client: Any, path: str, repeat: int) -> dict[str, float | int]:
     from django.db import connection
 
@@ -339,9 +366,11 @@ def run(count: int, milestones: int, repeat: int, refreshes: int) -> dict[str, f
     call_command("upgrade", verbosity=0)
     log.info("upgrade: %.1f s", time.perf_counter() - started)
     started = time.perf_counter()
-    with eager():
-        world = build_world(count, milestones)
-    log.info("world of %s: %.1f s", count, time.perf_counter() - started)
+    world = existing_world(count)
+    if world is None:
+        with eager():
+            world = build_world(count, milestones)
+        log.info("world of %s: %.1f s", count, time.perf_counter() - started)
     rows = ProgressSnapshot.objects.count()
     assert rows >= count, f"only {rows} roll-up rows for {count} municipalities"
 
@@ -375,12 +404,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--milestones", type=int, default=20, help="per generated plan")
     parser.add_argument("--repeat", type=int, default=30, help="timed requests and queries")
     parser.add_argument("--refreshes", type=int, default=10, help="single refreshes to time")
+    parser.add_argument(
+        "--keep",
+        metavar="DATABASE",
+        help="build the world in this database and keep it; a later run with the same name "
+        "measures it again without rebuilding",
+    )
     args = parser.parse_args(argv)
     if min(args.municipalities, args.milestones, args.repeat, args.refreshes) < 1:
         parser.error("every count must be at least 1")
     return report_from_scratch_database(
         lambda: run(args.municipalities, args.milestones, args.repeat, args.refreshes),
         decimals=2,
+        keep=args.keep,
     )
 
 

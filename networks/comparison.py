@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import datetime
 import statistics
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db.models import F, Q, QuerySet
@@ -38,7 +38,7 @@ from networks.models import (
     ProgressSnapshot,
     Sharing,
 )
-from samla.urls_helpers import municipality_url
+from samla.urls_helpers import host_url, municipality_host
 
 MIN_CONTRIBUTORS = 5
 DEFAULT_WEEKS = 26
@@ -160,18 +160,34 @@ def median_of(values: Iterable[Any]) -> tuple[Number | None, int]:
 
 def state_of(figure: Figure, value: Any, median: Number | None) -> State:
     """How a value stands: missing, needing follow-up, or against the median."""
-    if value is None:
-        return State.MISSING
-    if figure.key in ATTENTION_ABOVE_ZERO and value > 0:
-        return State.ATTENTION
-    if figure.key == "days_since_status_report" and value > REPORT_DUE_DAYS:
-        return State.ATTENTION
-    if median is None or figure.better is Better.NEITHER or not is_numeric(figure):
-        return State.NONE
-    if value == median:
-        return State.EVEN
-    higher = value > median
-    return State.BETTER if higher == (figure.better is Better.HIGHER) else State.WORSE
+    return state_rule(figure, median)(value)
+
+
+def state_rule(figure: Figure, median: Number | None) -> Callable[[Any], State]:
+    """`state_of` for one column, its figure and median read once (a comparison asks it
+    for every cell: 5,200 for 400 members)."""
+    if figure.key in ATTENTION_ABOVE_ZERO:
+        attention_above: Number | None = 0
+    elif figure.key == "days_since_status_report":
+        attention_above = REPORT_DUE_DAYS
+    else:
+        attention_above = None
+    compared = median is not None and figure.better is not Better.NEITHER and is_numeric(figure)
+    higher_is_better = figure.better is Better.HIGHER
+    pivot: Number = median if median is not None else 0
+
+    def rule(value: Any) -> State:
+        if value is None:
+            return State.MISSING
+        if attention_above is not None and value > attention_above:
+            return State.ATTENTION
+        if not compared:
+            return State.NONE
+        if value == pivot:
+            return State.EVEN
+        return State.BETTER if (value > pivot) == higher_is_better else State.WORSE
+
+    return rule
 
 
 # The comparison ---------------------------------------------------------------------------
@@ -192,8 +208,7 @@ class Column:
         return is_numeric(self.figure)
 
 
-@dataclass(frozen=True)
-class Cell:
+class Cell(NamedTuple):
     value: Any
     state: State
 
@@ -290,7 +305,7 @@ def compare(
     """The network's comparison on the day, as the scope lets its user see it."""
     members = members_on(network, as_of, base)
     memberships = list(
-        members.select_related("municipality").only(
+        members.values_list(
             "municipality_id",
             "sharing",
             "left_on",
@@ -300,40 +315,35 @@ def compare(
         )
     )
     snapshots = latest_snapshots(members, as_of)
+    no_figures: tuple[None, dict[str, Any]] = (None, {})
     columns = []
     for figure in FIGURES.values():
-        values = (
-            snapshots.get(m.municipality_id, (None, {}))[1].get(figure.key) for m in memberships
-        )
+        values = (snapshots.get(member[0], no_figures)[1].get(figure.key) for member in memberships)
         median, contributors = median_of(values) if is_numeric(figure) else (None, 0)
         columns.append(Column(figure, median, contributors))
+    rules = [(c.key, state_rule(c.figure, c.median)) for c in columns]
     rows = []
-    for membership in memberships:
-        if not scope.shows(membership.municipality_id):
+    for municipality_id, sharing, left_on, name, slug, number in memberships:
+        if not scope.shows(municipality_id):
             continue
-        date, figures = snapshots.get(membership.municipality_id, (None, {}))
-        municipality = membership.municipality
-        shares_plans = membership.sharing == Sharing.PLANS and membership.left_on is None
+        date, figures = snapshots.get(municipality_id, no_figures)
+        shares_plans = sharing == Sharing.PLANS and left_on is None
+        read = [(key, figures.get(key), rule) for key, rule in rules]
         rows.append(
             Row(
-                municipality_id=membership.municipality_id,
-                name=municipality.name,
-                slug=municipality.slug,
-                number=municipality.number,
-                sharing=membership.sharing,
+                municipality_id=municipality_id,
+                name=name,
+                slug=slug,
+                number=number,
+                sharing=sharing,
                 snapshot_date=date,
-                cells={
-                    c.key: Cell(
-                        figures.get(c.key), state_of(c.figure, figures.get(c.key), c.median)
-                    )
-                    for c in columns
-                },
+                cells={key: Cell(value, rule(value)) for key, value, rule in read},
                 plans_url=(
-                    municipality_url(municipality, "/planer/")
+                    host_url(municipality_host(slug), "/planer/")
                     if scope.plan_links and shares_plans
                     else None
                 ),
-                own=membership.municipality_id in scope.own,
+                own=municipality_id in scope.own,
             )
         )
     sort = parse_sort(sort)

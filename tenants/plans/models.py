@@ -2,7 +2,9 @@
 
 Every editable row carries `version` (optimistic concurrency: a save names the version it
 edited, services refuse stale ones) and `updated_at`. Ranges are enforced twice: by the
-services with Norwegian field errors, and by CheckConstraints as the last line.
+services with Norwegian field errors, and by CheckConstraints as the last line. The kinds
+of field and constraint that recur (texts, optional dates, choices, "end after start") are
+named once in `fields.py`.
 
 People who are not users (members of a body, owners of a risk) are plain text. A body
 member may name a Samla user by `user_id`, a plain integer rather than a foreign key:
@@ -15,47 +17,34 @@ against the municipality's memberships instead.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
-from django.contrib.postgres.fields import ArrayField
-from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
-from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
 from samla.formats import format_date
-from samla.textrules import validate_no_national_id, validate_printable
 
-if TYPE_CHECKING:
-    from django_stubs_ext import StrOrPromise
-
-NAME_LIMIT = 200
-CODE_LIMIT = 12
-TEXT_LIMIT = 4_000
-LONG_TEXT_LIMIT = 20_000
-
-
-def short_text(
-    verbose_name: StrOrPromise, *, max_length: int = NAME_LIMIT, blank: bool = True
-) -> models.CharField[str, str]:
-    return models.CharField(
-        verbose_name,
-        max_length=max_length,
-        blank=blank,
-        validators=[validate_no_national_id, validate_printable],
-    )
-
-
-def long_text(
-    verbose_name: StrOrPromise, *, limit: int = TEXT_LIMIT, blank: bool = True
-) -> models.TextField[str, str]:
-    # A TextField's max_length is not enforced by Django: the validator does it.
-    return models.TextField(
-        verbose_name,
-        blank=blank,
-        validators=[MaxLengthValidator(limit), validate_no_national_id, validate_printable],
-    )
+# The text limits belong to the field kinds (fields.py); other modules read them here.
+from tenants.plans.fields import CODE_LIMIT as CODE_LIMIT
+from tenants.plans.fields import LONG_TEXT_LIMIT as LONG_TEXT_LIMIT
+from tenants.plans.fields import NAME_LIMIT as NAME_LIMIT
+from tenants.plans.fields import TEXT_LIMIT as TEXT_LIMIT
+from tenants.plans.fields import (
+    at_least,
+    between,
+    choice,
+    code_unique_per_plan,
+    end_after_start,
+    long_text,
+    optional_date,
+    optional_decimal,
+    optional_link,
+    part_code,
+    short_text,
+    sort_order,
+    text_list,
+)
 
 
 class Versioned(models.Model):
@@ -85,20 +74,11 @@ class Plan(Versioned):
     case_number = short_text(_("saksnummer"), max_length=50)
     owner = short_text(_("prosjekteier"))
     sponsor = short_text(_("prosjektansvarlig"))
-    leaders = ArrayField(
-        models.CharField(max_length=NAME_LIMIT),
-        verbose_name=_("prosjektledere"),
-        default=list,
-        blank=True,
-        validators=[validate_no_national_id, validate_printable],
-        size=10,
-    )
+    leaders = text_list(_("prosjektledere"), size=10)
     start = models.DateField(_("start"))
     end = models.DateField(_("slutt"))
-    status = models.CharField(
-        _("status"), max_length=20, choices=PlanStatus.choices, default=PlanStatus.DRAFT
-    )
-    approved_on = models.DateField(_("godkjent dato"), null=True, blank=True)
+    status = choice(_("status"), PlanStatus, default=PlanStatus.DRAFT)
+    approved_on = optional_date(_("godkjent dato"))
     approved_by = short_text(_("godkjent av"))
     background = long_text(_("bakgrunn"), limit=LONG_TEXT_LIMIT)
     purpose = long_text(_("formål"), limit=LONG_TEXT_LIMIT)
@@ -107,42 +87,38 @@ class Plan(Versioned):
     references = long_text(_("henvisninger til planer og lover"), limit=LONG_TEXT_LIMIT)
 
     class Meta:
-        verbose_name = _("prosjektplan")
-        verbose_name_plural = _("prosjektplaner")
+        verbose_name, verbose_name_plural = _("prosjektplan"), _("prosjektplaner")
         ordering = ["-start", "id"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(end__gte=F("start")), name="plans_plan_end_after_start"
-            ),
-        ]
+        constraints = [end_after_start("plans_plan_end_after_start")]
 
     def __str__(self) -> str:
         return self.title
 
 
+def plan_link(related_name: str) -> models.ForeignKey[Plan, Plan]:
+    """A part's link to its plan: the part goes with the plan."""
+    return models.ForeignKey(Plan, on_delete=models.CASCADE, related_name=related_name)
+
+
 class Phase(Versioned):
     """A phase of the plan (e.g. mapping, routines, anchoring, evaluation); one is current."""
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="phases")
-    order = models.PositiveSmallIntegerField(_("rekkefølge"), default=1)
+    plan = plan_link("phases")
+    order = sort_order()
     name = short_text(_("navn"), blank=False)
     description = long_text(_("beskrivelse"))
-    start = models.DateField(_("start"), null=True, blank=True)
-    end = models.DateField(_("slutt"), null=True, blank=True)
+    start = optional_date(_("start"))
+    end = optional_date(_("slutt"))
     is_current = models.BooleanField(_("nåværende fase"), default=False)
 
     class Meta:
-        verbose_name = _("fase")
-        verbose_name_plural = _("faser")
+        verbose_name, verbose_name_plural = _("fase"), _("faser")
         ordering = ["order", "id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["plan"], condition=Q(is_current=True), name="plans_one_current_phase"
             ),
-            models.CheckConstraint(
-                condition=Q(start__isnull=True) | Q(end__isnull=True) | Q(end__gte=F("start")),
-                name="plans_phase_end_after_start",
-            ),
+            end_after_start("plans_phase_end_after_start", optional=True),
         ]
 
     def __str__(self) -> str:
@@ -171,10 +147,10 @@ class GoalManager(models.Manager["Goal"]):
 class Goal(Versioned):
     """A goal on one level, optionally under a parent goal and with an indicator."""
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="goals")
-    level = models.CharField(_("nivå"), max_length=20, choices=GoalLevel.choices)
+    plan = plan_link("goals")
+    level = choice(_("nivå"), GoalLevel)
     text = long_text(_("mål"), blank=False)
-    due = models.DateField(_("frist"), null=True, blank=True)
+    due = optional_date(_("frist"))
     parent = models.ForeignKey(
         "self",
         on_delete=models.SET_NULL,
@@ -183,15 +159,9 @@ class Goal(Versioned):
         related_name="children",
         verbose_name=_("overordnet mål"),
     )
-    baseline = models.DecimalField(
-        _("utgangsverdi"), max_digits=14, decimal_places=2, null=True, blank=True
-    )
-    target = models.DecimalField(
-        _("målverdi"), max_digits=14, decimal_places=2, null=True, blank=True
-    )
-    current = models.DecimalField(
-        _("nåverdi"), max_digits=14, decimal_places=2, null=True, blank=True
-    )
+    baseline = optional_decimal(_("utgangsverdi"))
+    target = optional_decimal(_("målverdi"))
+    current = optional_decimal(_("nåverdi"))
     unit = short_text(_("enhet"), max_length=50)
     period = short_text(_("periode"), max_length=50)
     # A shared indicator (public schema) whose latest value for this municipality is the
@@ -214,8 +184,7 @@ class Goal(Versioned):
     latest_indicator_period: str | None
 
     class Meta:
-        verbose_name = _("mål")
-        verbose_name_plural = _("mål")
+        verbose_name, verbose_name_plural = _("mål"), _("mål")
         ordering = ["id"]
         constraints = [
             models.CheckConstraint(condition=~Q(parent=F("id")), name="plans_goal_not_own_parent"),
@@ -259,14 +228,13 @@ class Goal(Versioned):
 class Measure(Versioned):
     """A measure (tiltak) towards one or more goals."""
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="measures")
+    plan = plan_link("measures")
     goals = models.ManyToManyField(Goal, blank=True, related_name="measures", verbose_name=_("mål"))
     text = long_text(_("tiltak"), blank=False)
     responsible = short_text(_("ansvarlig"))
 
     class Meta:
-        verbose_name = _("tiltak")
-        verbose_name_plural = _("tiltak")
+        verbose_name, verbose_name_plural = _("tiltak"), _("tiltak")
         ordering = ["id"]
 
     def __str__(self) -> str:
@@ -283,28 +251,20 @@ class MilestoneStatus(models.TextChoices):
 class Milestone(Versioned):
     """A dated checkpoint (MP1 …) with a measurable criterion."""
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="milestones")
-    code = short_text(_("nummer"), max_length=CODE_LIMIT, blank=False)
+    plan = plan_link("milestones")
+    code = part_code()
     title = short_text(_("milepæl"), blank=False)
     due = models.DateField(_("dato"))
     criterion = long_text(_("målbart resultat"))
-    status = models.CharField(
-        _("status"),
-        max_length=20,
-        choices=MilestoneStatus.choices,
-        default=MilestoneStatus.PLANNED,
-    )
-    done_on = models.DateField(_("nådd dato"), null=True, blank=True)
+    status = choice(_("status"), MilestoneStatus, default=MilestoneStatus.PLANNED)
+    done_on = optional_date(_("nådd dato"))
     evidence = long_text(_("dokumentasjon"))
     responsible = short_text(_("ansvarlig"))
 
     class Meta:
-        verbose_name = _("milepæl")
-        verbose_name_plural = _("milepæler")
+        verbose_name, verbose_name_plural = _("milepæl"), _("milepæler")
         ordering = ["due", "code", "id"]
-        constraints = [
-            models.UniqueConstraint(F("plan"), Upper("code"), name="plans_milestone_code_per_plan"),
-        ]
+        constraints = [code_unique_per_plan("plans_milestone_code_per_plan")]
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}"
@@ -313,24 +273,19 @@ class Milestone(Versioned):
 class DecisionPoint(Versioned):
     """A dated decision (BP1 …) by the owner or steering group, with its basis."""
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="decision_points")
-    code = short_text(_("nummer"), max_length=CODE_LIMIT, blank=False)
+    plan = plan_link("decision_points")
+    code = part_code()
     title = short_text(_("beslutningspunkt"), blank=False)
     due = models.DateField(_("dato"))
     basis = long_text(_("beslutningsgrunnlag"))
     decision = long_text(_("beslutning"))
-    decided_on = models.DateField(_("besluttet dato"), null=True, blank=True)
+    decided_on = optional_date(_("besluttet dato"))
     decided_by = short_text(_("besluttet av"))
 
     class Meta:
-        verbose_name = _("beslutningspunkt")
-        verbose_name_plural = _("beslutningspunkter")
+        verbose_name, verbose_name_plural = _("beslutningspunkt"), _("beslutningspunkter")
         ordering = ["due", "code", "id"]
-        constraints = [
-            models.UniqueConstraint(
-                F("plan"), Upper("code"), name="plans_decision_point_code_per_plan"
-            ),
-        ]
+        constraints = [code_unique_per_plan("plans_decision_point_code_per_plan")]
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}"
@@ -346,8 +301,8 @@ class ActivityStatus(models.TextChoices):
 class Activity(Versioned):
     """A main activity (HA01 …) and the months it runs: one row of the activity plan."""
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="activities")
-    code = short_text(_("nummer"), max_length=CODE_LIMIT, blank=False)
+    plan = plan_link("activities")
+    code = part_code()
     name = short_text(_("navn"), blank=False)
     purpose = long_text(_("hensikt"))
     tasks = long_text(_("oppgaver"), limit=LONG_TEXT_LIMIT)
@@ -358,19 +313,14 @@ class Activity(Versioned):
     start_month = models.DateField(_("første måned"))
     end_month = models.DateField(_("siste måned"))
     responsible = short_text(_("ansvarlig"))
-    status = models.CharField(
-        _("status"), max_length=20, choices=ActivityStatus.choices, default=ActivityStatus.PLANNED
-    )
+    status = choice(_("status"), ActivityStatus, default=ActivityStatus.PLANNED)
 
     class Meta:
-        verbose_name = _("hovedaktivitet")
-        verbose_name_plural = _("hovedaktiviteter")
+        verbose_name, verbose_name_plural = _("hovedaktivitet"), _("hovedaktiviteter")
         ordering = ["start_month", "code", "id"]
         constraints = [
-            models.UniqueConstraint(F("plan"), Upper("code"), name="plans_activity_code_per_plan"),
-            models.CheckConstraint(
-                condition=Q(end_month__gte=F("start_month")), name="plans_activity_end_after_start"
-            ),
+            code_unique_per_plan("plans_activity_code_per_plan"),
+            end_after_start("plans_activity_end_after_start", start="start_month", end="end_month"),
             models.CheckConstraint(
                 condition=Q(start_month__day=1) & Q(end_month__day=1),
                 name="plans_activity_months_are_first_days",
@@ -398,7 +348,7 @@ NEGATIVE_AMOUNT_MESSAGE = _("Beløpet kan ikke være negativt.")
 class Risk(Versioned):
     """A risk: likelihood (S) × consequence (K) = score (RF), with a measure and an owner."""
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="risks")
+    plan = plan_link("risks")
     title = short_text(_("risikofaktor"), max_length=300, blank=False)
     likelihood = models.PositiveSmallIntegerField(_("sannsynlighet"), validators=SCALE_VALIDATORS)
     consequence = models.PositiveSmallIntegerField(_("konsekvens"), validators=SCALE_VALIDATORS)
@@ -410,22 +360,14 @@ class Risk(Versioned):
     )
     measure = long_text(_("tiltak"))
     owner = short_text(_("ansvarlig"))
-    status = models.CharField(
-        _("status"), max_length=20, choices=RiskStatus.choices, default=RiskStatus.OPEN
-    )
+    status = choice(_("status"), RiskStatus, default=RiskStatus.OPEN)
 
     class Meta:
-        verbose_name = _("risiko")
-        verbose_name_plural = _("risikoer")
+        verbose_name, verbose_name_plural = _("risiko"), _("risikoer")
         ordering = ["-score", "id"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(likelihood__gte=1, likelihood__lte=5), name="plans_risk_likelihood_1_5"
-            ),
-            models.CheckConstraint(
-                condition=Q(consequence__gte=1, consequence__lte=5),
-                name="plans_risk_consequence_1_5",
-            ),
+            between("likelihood", 1, 5, name="plans_risk_likelihood_1_5"),
+            between("consequence", 1, 5, name="plans_risk_consequence_1_5"),
         ]
 
     def __str__(self) -> str:
@@ -435,33 +377,24 @@ class Risk(Versioned):
 class SuccessFactor(Versioned):
     """A critical success factor (KSF) with its priority, sub-points and linked risks."""
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="success_factors")
+    plan = plan_link("success_factors")
     priority = models.PositiveSmallIntegerField(
         _("prioritet"), default=1, validators=[MinValueValidator(1), MaxValueValidator(99)]
     )
     text = short_text(_("suksessfaktor"), max_length=500, blank=False)
-    sub_points = ArrayField(
-        models.CharField(max_length=500),
-        verbose_name=_("underpunkter"),
-        default=list,
-        blank=True,
-        validators=[validate_no_national_id, validate_printable],
-        size=30,
-    )
+    sub_points = text_list(_("underpunkter"), size=30, item_limit=500)
     measure = long_text(_("risikoreduserende tiltak"))
     risks = models.ManyToManyField(
         Risk, blank=True, related_name="success_factors", verbose_name=_("risikoer")
     )
 
     class Meta:
-        verbose_name = _("kritisk suksessfaktor")
-        verbose_name_plural = _("kritiske suksessfaktorer")
+        verbose_name, verbose_name_plural = (
+            _("kritisk suksessfaktor"),
+            _("kritiske suksessfaktorer"),
+        )
         ordering = ["id"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(priority__gte=1), name="plans_success_factor_priority"
-            ),
-        ]
+        constraints = [at_least("priority", 1, name="plans_success_factor_priority")]
 
     def __str__(self) -> str:
         return self.text
@@ -476,8 +409,8 @@ class BudgetKind(models.TextChoices):
 class BudgetLine(Versioned):
     """A cost, funding or grant line in NOK (exact decimals) for one period."""
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="budget_lines")
-    kind = models.CharField(_("type"), max_length=20, choices=BudgetKind.choices)
+    plan = plan_link("budget_lines")
+    kind = choice(_("type"), BudgetKind)
     label = short_text(_("post"), blank=False)
     amount = models.DecimalField(
         _("beløp (kr)"),
@@ -489,14 +422,9 @@ class BudgetLine(Versioned):
     settled = models.BooleanField(_("avklart"), default=True)
 
     class Meta:
-        verbose_name = _("budsjettlinje")
-        verbose_name_plural = _("budsjettlinjer")
+        verbose_name, verbose_name_plural = _("budsjettlinje"), _("budsjettlinjer")
         ordering = ["kind", "id"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(amount__gte=0), name="plans_budget_amount_not_negative"
-            ),
-        ]
+        constraints = [at_least("amount", 0, name="plans_budget_amount_not_negative")]
 
     def __str__(self) -> str:
         return f"{self.label}: {self.amount}"
@@ -514,15 +442,14 @@ class BodyKind(models.TextChoices):
 class Body(Versioned):
     """A body of the plan's organisation with its mandate; its members are rows."""
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="bodies")
-    kind = models.CharField(_("type"), max_length=20, choices=BodyKind.choices)
+    plan = plan_link("bodies")
+    kind = choice(_("type"), BodyKind)
     name = short_text(_("navn"), blank=False)
     mandate = long_text(_("mandat"), limit=LONG_TEXT_LIMIT)
-    order = models.PositiveSmallIntegerField(_("rekkefølge"), default=1)
+    order = sort_order()
 
     class Meta:
-        verbose_name = _("gruppe")
-        verbose_name_plural = _("grupper")
+        verbose_name, verbose_name_plural = _("gruppe"), _("grupper")
         ordering = ["order", "id"]
 
     def __str__(self) -> str:
@@ -538,11 +465,10 @@ class BodyMember(Versioned):
     unit = short_text(_("enhet"))
     role = short_text(_("rolle"))
     user_id = models.PositiveIntegerField(_("bruker-id"), null=True, blank=True)
-    order = models.PositiveSmallIntegerField(_("rekkefølge"), default=1)
+    order = sort_order()
 
     class Meta:
-        verbose_name = _("medlem")
-        verbose_name_plural = _("medlemmer")
+        verbose_name, verbose_name_plural = _("medlem"), _("medlemmer")
         ordering = ["order", "id"]
 
     def __str__(self) -> str:
@@ -552,23 +478,15 @@ class BodyMember(Versioned):
 class MeetingSeries(Versioned):
     """A body's recurring meeting: the meeting plan (møteplan) row."""
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="meeting_series")
-    body = models.ForeignKey(
-        Body,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="meeting_series",
-        verbose_name=_("gruppe"),
-    )
+    plan = plan_link("meeting_series")
+    body = optional_link(Body, related_name="meeting_series", verbose_name=_("gruppe"))
     name = short_text(_("navn"), blank=False)
     frequency = short_text(_("hyppighet"))
     agenda = long_text(_("agenda"))
     participants = long_text(_("deltakere"))
 
     class Meta:
-        verbose_name = _("møteserie")
-        verbose_name_plural = _("møteserier")
+        verbose_name, verbose_name_plural = _("møteserie"), _("møteserier")
         ordering = ["id"]
 
     def __str__(self) -> str:
@@ -578,49 +496,20 @@ class MeetingSeries(Versioned):
 class Meeting(Versioned):
     """A held meeting with its minutes: attendees, decisions and actions."""
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="meetings")
-    series = models.ForeignKey(
-        MeetingSeries,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="meetings",
-        verbose_name=_("møteserie"),
-    )
-    body = models.ForeignKey(
-        Body,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="meetings",
-        verbose_name=_("gruppe"),
-    )
+    plan = plan_link("meetings")
+    series = optional_link(MeetingSeries, related_name="meetings", verbose_name=_("møteserie"))
+    body = optional_link(Body, related_name="meetings", verbose_name=_("gruppe"))
     title = short_text(_("tittel"), blank=False)
     held_on = models.DateField(_("dato"))
     agenda = long_text(_("agenda"))
-    attendees = ArrayField(
-        models.CharField(max_length=NAME_LIMIT),
-        verbose_name=_("til stede"),
-        default=list,
-        blank=True,
-        validators=[validate_no_national_id, validate_printable],
-        size=100,
-    )
-    decisions = ArrayField(
-        models.CharField(max_length=TEXT_LIMIT),
-        verbose_name=_("vedtak"),
-        default=list,
-        blank=True,
-        validators=[validate_no_national_id, validate_printable],
-        size=100,
-    )
+    attendees = text_list(_("til stede"), size=100)
+    decisions = text_list(_("vedtak"), size=100, item_limit=TEXT_LIMIT)
     # [{"text": "...", "owner": "...", "due": "YYYY-MM-DD" | null, "done": false}, ...]
     actions = models.JSONField(_("oppfølgingspunkter"), default=list, blank=True)
     notes = long_text(_("referat"), limit=LONG_TEXT_LIMIT)
 
     class Meta:
-        verbose_name = _("møte")
-        verbose_name_plural = _("møter")
+        verbose_name, verbose_name_plural = _("møte"), _("møter")
         ordering = ["-held_on", "id"]
 
     def __str__(self) -> str:
@@ -637,10 +526,8 @@ class ReportKind(models.TextChoices):
 class StatusReport(Versioned):
     """A report to the steering group; submitting it freezes a snapshot of the plan."""
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="status_reports")
-    kind = models.CharField(
-        _("type"), max_length=20, choices=ReportKind.choices, default=ReportKind.STATUS
-    )
+    plan = plan_link("status_reports")
+    kind = choice(_("type"), ReportKind, default=ReportKind.STATUS)
     date = models.DateField(_("dato"))
     summary = long_text(_("framdrift"), limit=LONG_TEXT_LIMIT)
     economy = long_text(_("økonomi"))
@@ -652,8 +539,7 @@ class StatusReport(Versioned):
     )
 
     class Meta:
-        verbose_name = _("statusrapport")
-        verbose_name_plural = _("statusrapporter")
+        verbose_name, verbose_name_plural = _("statusrapport"), _("statusrapporter")
         ordering = ["-date", "-id"]
 
     def __str__(self) -> str:
@@ -692,8 +578,7 @@ class Change(models.Model):
     after = models.JSONField(_("etter"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("endring")
-        verbose_name_plural = _("endringer")
+        verbose_name, verbose_name_plural = _("endring"), _("endringer")
         ordering = ["-at", "-id"]
         indexes = [
             models.Index(

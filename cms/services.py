@@ -31,6 +31,7 @@ from billing.models import Consultancy
 from cms.models import (
     CollaborationMethod,
     ConsultancyPage,
+    HomePage,
     NetworkPage,
 )
 from cms.models.roles import RoleGroup, RoleGroupKind
@@ -229,7 +230,7 @@ def sync_all() -> None:
         Group.objects.filter(samla_role__in=orphans).delete()
 
 
-def ensure_home_page() -> Page:
+def ensure_home_page() -> HomePage:
     """Samla's home page as the default site's root (idempotent).
 
     Wagtail's first migration makes a placeholder page ("Welcome to your new Wagtail
@@ -237,10 +238,8 @@ def ensure_home_page() -> Page:
     """
     from wagtail.models import Site
 
-    from cms.models import HomePage
-
     with transaction.atomic():
-        home = HomePage.objects.first()
+        home: HomePage | None = HomePage.objects.first()
         root = Page.get_first_root_node()
         if home is None:
             home = root.add_child(instance=HomePage(title="Samla", slug="samla"))

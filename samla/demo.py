@@ -15,6 +15,7 @@ from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from billing.models import Consultancy
+from cms.demo import load_demo_cms
 from networks.demo import load_demo_history
 from networks.gatherings.demo import load_demo_gatherings
 from networks.indicators.demo import load_demo_indicators
@@ -174,6 +175,7 @@ def load_demo() -> list[tuple[str, str]]:
     load_demo_indicators(operator)
     load_demo_history()
     load_demo_templates()
+    load_demo_cms()
     return logins
 
 

@@ -227,6 +227,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Wagtail's admin API (/cms/api/) is Wagtail's contract, not Samla's.
+    "PREPROCESSING_HOOKS": ["cms.schema.exclude_wagtail_endpoints"],
     "ENUM_NAME_OVERRIDES": {
         "PlanStatusEnum": "tenants.plans.models.PlanStatus",
         "MilestoneStatusEnum": "tenants.plans.models.MilestoneStatus",

@@ -284,4 +284,7 @@ PAGES = [
 
 # Routes that are not pages a person opens: the API, health, language switch, logout
 # (POST only). Matched against the route's path without its leading slash.
-NOT_PAGES = ("api/", "healthz", "i18n/", "accounts/logout/")
+# Also Wagtail's own admin (`cms/`, its UI is Wagtail's), document downloads
+# (`dokumenter/`) and Wagtail's page serving (`innhold/`: one catch-all route; the CMS
+# pages join the walk by their real paths with the CMS workspace work of issue #9).
+NOT_PAGES = ("api/", "healthz", "i18n/", "accounts/logout/", "cms/", "dokumenter/", "innhold/")

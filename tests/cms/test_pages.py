@@ -223,3 +223,29 @@ def test_a_municipality_that_left_the_network_no_longer_reads(restricted, nordre
     member = make_member(nordre_land, "leser.nordre-land")
     network_a.memberships.filter(municipality=nordre_land).update(left_on=datetime.date.today())
     assert public_client(member).get(path_of(restricted)).status_code == 404
+
+
+def test_admin_form_refuses_another_networks_gathering(page_a, gathering_b, operator):
+    from wagtail.test.utils.form_data import (
+        inline_formset,
+        nested_form_data,
+        rich_text,
+        streamfield,
+    )
+
+    response = public_client(operator).post(
+        f"/cms/pages/add/cms/gatheringprogrammepage/{page_a.pk}/",
+        nested_form_data(
+            {
+                "title": "Program",
+                "slug": "program",
+                "gathering": gathering_b.pk,
+                "intro": rich_text("<p>Program</p>"),
+                "programme": streamfield([]),
+                "comments": inline_formset([]),
+            }
+        ),
+    )
+    assert response.status_code == 200
+    assert "hører til et annet nettverk" in response.content.decode()
+    assert not GatheringProgrammePage.objects.exists()

@@ -25,3 +25,5 @@ CSRF_COOKIE_SECURE = True
 CSRF_TRUSTED_ORIGINS = [f"https://{SAMLA_BASE_DOMAIN}", f"https://*.{SAMLA_BASE_DOMAIN}"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# Links in Wagtail's admin (and its e-mails) to the public host, over HTTPS.
+WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", f"https://{SAMLA_BASE_DOMAIN}")

@@ -259,7 +259,15 @@ def latest_snapshots(
     members: QuerySet[NetworkMembership], as_of: datetime.date
 ) -> dict[int, tuple[datetime.date, dict[str, Any]]]:
     """Each member's latest figures on or before the day: one query (`DISTINCT ON`)."""
-    rows = (
+    rows = latest_snapshot_rows(members, as_of)
+    return {municipality_id: (date, figures) for municipality_id, date, figures in rows}
+
+
+def latest_snapshot_rows(
+    members: QuerySet[NetworkMembership], as_of: datetime.date
+) -> QuerySet[ProgressSnapshot, tuple[int, datetime.date, dict[str, Any]]]:
+    """The query of `latest_snapshots`: (municipality id, date, figures) per member."""
+    return (
         ProgressSnapshot.objects.filter(
             municipality_id__in=members.values("municipality_id"), date__lte=as_of
         )
@@ -267,7 +275,6 @@ def latest_snapshots(
         .distinct("municipality_id")
         .values_list("municipality_id", "date", "figures")
     )
-    return {municipality_id: (date, figures) for municipality_id, date, figures in rows}
 
 
 SORT_NAME = "name"

@@ -13,7 +13,7 @@ from django.db import connection
 REPO_ROOT = Path(__file__).resolve().parents[2]
 REQUIRED = [
     "comparison_query_ms",
-    "comparison_query_server_ms",
+    "comparison_query_wall_ms",
     "comparison_page_ms_median",
     "comparison_page_queries",
     "comparison_page_queries_10",

@@ -134,11 +134,33 @@ def refuse_foreign_gathering(gathering: Gathering | None, parent: Page | None) -
 
 
 class GatheringProgrammeForm(WagtailAdminPageForm):
-    """The admin form checks the gathering against the parent before the page exists."""
+    """The admin form offers only the network's gatherings, and checks the one sent.
+
+    The page does not exist yet when it is created, so the parent comes from the form.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from networks.gatherings.models import Gathering
+
+        super().__init__(*args, **kwargs)
+        parent = self._parent()
+        network = getattr(parent.specific, "network", None) if parent is not None else None
+        if "gathering" in self.fields:
+            self.fields["gathering"].queryset = (
+                Gathering.objects.filter(network=network)
+                if network is not None
+                else Gathering.objects.none()
+            )
+
+    def _parent(self) -> Page | None:
+        if self.instance._state.adding:
+            return getattr(self, "parent_page", None)
+        parent: Page | None = self.instance.get_parent()
+        return parent
 
     def clean(self) -> dict[str, Any]:
         cleaned: dict[str, Any] = super().clean()
-        parent = self.parent_page if self.instance._state.adding else self.instance.get_parent()
+        parent = self._parent()
         try:
             refuse_foreign_gathering(cleaned.get("gathering"), parent)
         except ValidationError as error:

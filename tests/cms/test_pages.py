@@ -246,6 +246,26 @@ def test_admin_form_refuses_another_networks_gathering(page_a, gathering_b, oper
             }
         ),
     )
+    # The other network's gathering is not among the choices, so a forged one is refused.
     assert response.status_code == 200
-    assert "hører til et annet nettverk" in response.content.decode()
+    assert "Velg et gyldig valg" in response.content.decode()
     assert not GatheringProgrammePage.objects.exists()
+
+
+def test_admin_form_offers_only_the_networks_own_gatherings(
+    page_a, gathering_a, gathering_b, coordinator_a
+):
+    response = public_client(coordinator_a).get(
+        f"/cms/pages/add/cms/gatheringprogrammepage/{page_a.pk}/"
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert gathering_a.title in html
+    assert gathering_b.title not in html
+
+
+def test_coordinator_opens_the_programme_editor(page_a, gathering_a, coordinator_a):
+    page = programme_page(page_a, gathering_a, [session(STIKLESTAD, "10:00", "11:00", "Åpning")])
+    response = public_client(coordinator_a).get(f"/cms/pages/{page.pk}/edit/")
+    assert response.status_code == 200
+    assert "Programpost" in response.content.decode()

@@ -115,8 +115,23 @@ def _own_collection(role_group: RoleGroup, name: str) -> Collection:
     return collection
 
 
-def _group_for(role_group: RoleGroup | None, kind: str, name: str, **owner: object) -> RoleGroup:
+def _free_name(name: str, tiebreak: str, role_group: RoleGroup | None) -> str:
+    """`name`, or `name (tiebreak)` when another role's group has it (networks' names
+    need not be unique)."""
     name = name[:GROUP_NAME_LENGTH]
+    taken = Group.objects.filter(name=name, samla_role__isnull=False)
+    if role_group is not None:
+        taken = taken.exclude(pk=role_group.group_id)
+    if not taken.exists():
+        return name
+    suffix = f" ({tiebreak})"
+    return name[: GROUP_NAME_LENGTH - len(suffix)] + suffix
+
+
+def _group_for(
+    role_group: RoleGroup | None, kind: str, name: str, tiebreak: str, **owner: object
+) -> RoleGroup:
+    name = _free_name(name, tiebreak, role_group)
     if role_group is None:
         # A group of that name not owned by Samla (made by hand) is taken over.
         group, _created = Group.objects.get_or_create(name=name)
@@ -134,8 +149,7 @@ def _set_members(group: Group, users: Iterable[User]) -> None:
 def sync_network(network_id: int) -> Group | None:
     """The network's group: its coordinators, editing its NetworkPage's subtree.
 
-    Returns the group, or None when the network no longer exists (its group is left for
-    `sync_all` to delete).
+    Returns the group, or None when the network no longer exists.
     """
     with transaction.atomic():
         network = LearningNetwork.objects.filter(pk=network_id).first()
@@ -145,6 +159,7 @@ def sync_network(network_id: int) -> Group | None:
             RoleGroup.objects.select_related("group", "collection").filter(network=network).first(),
             RoleGroupKind.NETWORK,
             _("Nettverk: %(name)s") % {"name": network.name},
+            network.slug,
             network=network,
         )
         group = role_group.group
@@ -174,6 +189,7 @@ def sync_consultancy(consultancy_id: int) -> Group | None:
             .first(),
             RoleGroupKind.CONSULTANCY,
             _("Konsulent: %(name)s") % {"name": consultancy.name},
+            consultancy.slug,
             consultancy=consultancy,
         )
         group = role_group.group
@@ -198,6 +214,7 @@ def sync_operators() -> Group:
             RoleGroup.objects.select_related("group").filter(kind=RoleGroupKind.OPERATORS).first(),
             RoleGroupKind.OPERATORS,
             _("Drift"),
+            "samla",
         )
         group = role_group.group
         group.permissions.set(
@@ -228,6 +245,12 @@ def sync_all() -> None:
             consultancy__isnull=True,
         )
         Group.objects.filter(samla_role__in=orphans).delete()
+
+
+def delete_role_groups(group_ids: Iterable[int]) -> None:
+    """Delete the groups of a network or consultancy that is being deleted (with their
+    page and collection permissions; the collection and its documents stay)."""
+    Group.objects.filter(pk__in=list(group_ids), samla_role__isnull=False).delete()
 
 
 def ensure_home_page() -> HomePage:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from wagtail.models import Page
 
@@ -22,7 +23,7 @@ def session(
     title: str,
     kind: str = "talk",
     speaker: str = "",
-    materials: list[int] | None = None,
+    materials: list[Any] | None = None,
 ) -> tuple[str, dict]:
     return (
         "session",

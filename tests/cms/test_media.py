@@ -125,3 +125,43 @@ def test_admin_upload_of_a_renamed_executable_saves_nothing(operator):
     assert response.status_code == 200
     assert "Filtypen er ikke tillatt" in response.content.decode()
     assert SamlaDocument.objects.count() == 0
+
+
+# Documents used on members-only pages -----------------------------------------------------
+
+
+def _material_on(page_a, gathering_a, members_only: bool) -> SamlaDocument:
+    from cms.models import GatheringProgrammePage
+    from tests.cms.conftest import STIKLESTAD
+    from tests.cms.pages import session
+
+    document = SamlaDocument(title="Presentasjon", file=upload("presentasjon.pdf", pdf_bytes()))
+    document.save()
+    page_a.add_child(
+        instance=GatheringProgrammePage(
+            title="Program",
+            gathering=gathering_a,
+            members_only=members_only,
+            programme=[session(STIKLESTAD, "10:00", "11:00", "Åpning", materials=[document])],
+        )
+    )
+    return document
+
+
+def test_material_of_a_members_only_page_is_for_members_only(page_a, gathering_a, nesseby):
+    from tests.conftest import make_member
+
+    document = _material_on(page_a, gathering_a, members_only=True)
+    anonymous = public_client().get(served_at(document))
+    assert anonymous.status_code == 302 and "/login/" in anonymous["Location"]
+    outsider = make_member(nesseby, "leser.nesseby")
+    assert public_client(outsider).get(served_at(document)).status_code == 404
+    member = make_member(page_a.network.municipalities.get(), "leser.nordre-land")
+    response = public_client(member).get(served_at(document))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+
+
+def test_material_of_an_open_page_is_for_everyone(page_a, gathering_a):
+    document = _material_on(page_a, gathering_a, members_only=False)
+    assert public_client().get(served_at(document)).status_code == 200

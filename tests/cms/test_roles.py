@@ -120,10 +120,33 @@ def test_sync_all_is_idempotent_and_repairs_hand_edits(page_a, coordinator_a):
     assert RoleGroup.objects.filter(network=page_a.network).count() == 1
 
 
-def test_a_deleted_networks_group_goes(coordinator_a):
+def test_a_deleted_networks_group_goes_with_it():
+    network = LearningNetwork.objects.create(name="Kortvarig", slug="kort", organiser=Organiser.KS)
+    CoordinatorRole.objects.create(user=make_user("kort.koordinator"), network=network)
+    group = Group.objects.get(samla_role__network=network)
+    # The role rows go by cascade; the group is deleted, not synced back into existence.
+    network.delete()
+    assert not Group.objects.filter(pk=group.pk).exists()
+    assert not RoleGroup.objects.exists()
+
+
+def test_sync_all_deletes_groups_left_without_their_network():
     network = LearningNetwork.objects.create(name="Kortvarig", slug="kort", organiser=Organiser.KS)
     group = sync_network(network.pk)
     assert group is not None
-    network.delete()
+    RoleGroup.objects.filter(group=group).update(network=None)
     sync_all()
     assert not Group.objects.filter(pk=group.pk).exists()
+
+
+def test_networks_with_the_same_name_get_a_group_each(network_a):
+    twin = LearningNetwork.objects.create(
+        name=network_a.name, slug="tvilling", organiser=Organiser.KS
+    )
+    CoordinatorRole.objects.create(user=make_user("k.a"), network=network_a)
+    CoordinatorRole.objects.create(user=make_user("k.tvilling"), network=twin)
+    names = set(Group.objects.filter(samla_role__isnull=False).values_list("name", flat=True))
+    assert {
+        "Nettverk: KS Trøndelag samhandling",
+        "Nettverk: KS Trøndelag samhandling (tvilling)",
+    } <= names

@@ -22,9 +22,14 @@ from wagtail.documents.models import Document
 from wagtail.images.models import Image
 from wagtail.models import (
     Collection,
+    GroupApprovalTask,
     GroupCollectionPermission,
     GroupPagePermission,
     Page,
+    Task,
+    Workflow,
+    WorkflowPage,
+    WorkflowTask,
 )
 
 from billing.models import Consultancy
@@ -115,6 +120,29 @@ def _own_collection(role_group: RoleGroup, name: str) -> Collection:
     return collection
 
 
+def _own_workflow(role_group: RoleGroup, page: Page | None) -> Workflow:
+    """The role's approval workflow (one task: its own group approves), on its page."""
+    group = role_group.group
+    name = _("Godkjenning: %(group)s") % {"group": group.name}
+    workflow = role_group.workflow
+    if workflow is None:
+        workflow = Workflow.objects.create(name=name[:255])
+        task = GroupApprovalTask.objects.create(name=name[:255])
+        WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
+        role_group.workflow = workflow
+        role_group.save(update_fields=["workflow"])
+    elif workflow.name != name or not workflow.active:
+        workflow.name = name[:255]
+        workflow.active = True
+        workflow.save(update_fields=["name", "active"])
+    for task in workflow.tasks.specific():
+        if isinstance(task, GroupApprovalTask):
+            task.groups.set([group])
+    if page is not None:
+        WorkflowPage.objects.update_or_create(page=page, defaults={"workflow": workflow})
+    return workflow
+
+
 def _free_name(name: str, tiebreak: str, role_group: RoleGroup | None) -> str:
     """`name`, or `name (tiebreak)` when another role's group has it (networks' names
     need not be unique)."""
@@ -166,6 +194,7 @@ def sync_network(network_id: int) -> Group | None:
         group.permissions.set([_admin_access()])
         page = NetworkPage.objects.filter(network=network).first()
         _set_page_permissions(group, page, EDITOR_PAGE_PERMISSIONS)
+        _own_workflow(role_group, page)
         collection = _own_collection(role_group, group.name)
         _set_collection_permissions(group, collection, EDITOR_COLLECTION_PERMISSIONS)
         _set_members(
@@ -196,6 +225,7 @@ def sync_consultancy(consultancy_id: int) -> Group | None:
         group.permissions.set([_admin_access()])
         page = ConsultancyPage.objects.filter(consultancy=consultancy).first()
         _set_page_permissions(group, page, EDITOR_PAGE_PERMISSIONS)
+        _own_workflow(role_group, page)
         collection = _own_collection(role_group, group.name)
         _set_collection_permissions(group, collection, EDITOR_COLLECTION_PERMISSIONS)
         _set_members(
@@ -224,6 +254,9 @@ def sync_operators() -> Group:
             ]
         )
         _set_page_permissions(group, Page.get_first_root_node(), OPERATOR_PAGE_PERMISSIONS)
+        # The shared pages (home, tools, news) are approved by operators, instead of
+        # Wagtail's default workflow whose "Moderators" group nobody is in.
+        _own_workflow(role_group, HomePage.objects.first())
         _set_collection_permissions(
             group, Collection.get_first_root_node(), OPERATOR_COLLECTION_PERMISSIONS
         )
@@ -244,13 +277,17 @@ def sync_all() -> None:
             network__isnull=True,
             consultancy__isnull=True,
         )
-        Group.objects.filter(samla_role__in=orphans).delete()
+        delete_role_groups(orphans.values_list("group_id", flat=True))
 
 
 def delete_role_groups(group_ids: Iterable[int]) -> None:
     """Delete the groups of a network or consultancy that is being deleted (with their
     page and collection permissions; the collection and its documents stay)."""
-    Group.objects.filter(pk__in=list(group_ids), samla_role__isnull=False).delete()
+    group_ids = list(group_ids)
+    workflows = Workflow.objects.filter(samla_role__group_id__in=group_ids)
+    Task.objects.filter(workflow_tasks__workflow__in=workflows).update(active=False)
+    workflows.update(active=False)
+    Group.objects.filter(pk__in=group_ids, samla_role__isnull=False).delete()
 
 
 def ensure_home_page() -> HomePage:
@@ -266,6 +303,8 @@ def ensure_home_page() -> HomePage:
         root = Page.get_first_root_node()
         if home is None:
             home = root.add_child(instance=HomePage(title="Samla", slug="samla"))
+            # Its approval workflow is the operators'.
+            sync_operators()
         site = Site.objects.filter(is_default_site=True).first()
         if site is None:
             Site.objects.create(

@@ -45,6 +45,15 @@ class RoleGroup(models.Model):
         blank=True,
         related_name="samla_role",
     )
+    # "Submit for approval" on the role's pages goes to this workflow: one task, approved
+    # by the role's own group (so coordinators approve each other's pages, no one else's).
+    workflow = models.OneToOneField(
+        "wagtailcore.Workflow",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="samla_role",
+    )
 
     class Meta:
         verbose_name = gettext_lazy("rollegruppe")

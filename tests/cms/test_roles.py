@@ -150,3 +150,34 @@ def test_networks_with_the_same_name_get_a_group_each(network_a):
         "Nettverk: KS Trøndelag samhandling",
         "Nettverk: KS Trøndelag samhandling (tvilling)",
     } <= names
+
+
+# Submit for approval ------------------------------------------------------------------------
+
+
+def test_a_coordinators_submission_is_approved_by_the_networks_own_coordinators(
+    page_a, network_a, coordinator_a, coordinator_b
+):
+    colleague = make_user("koordinator.a2")
+    CoordinatorRole.objects.create(user=colleague, network=network_a)
+    page_a.title = "KS Trøndelag – ny tekst"
+    revision = page_a.save_revision(user=coordinator_a)
+    workflow = page_a.get_workflow()
+    assert workflow is not None and workflow.name.startswith("Godkjenning: Nettverk: KS")
+    state = workflow.start(page_a, coordinator_a)
+    task_state = state.current_task_state
+    task = task_state.task.specific
+    assert task.get_actions(page_a, colleague)
+    assert not task.get_actions(page_a, coordinator_b)
+    task_state.approve(user=colleague)
+    page_a.refresh_from_db()
+    assert page_a.live_revision_id == revision.pk
+    assert page_a.title == "KS Trøndelag – ny tekst"
+
+
+def test_shared_pages_are_approved_by_operators(home, operator, coordinator_a):
+    workflow = home.get_workflow()
+    assert workflow is not None
+    task = workflow.tasks.specific().get()
+    assert list(task.groups.all()) == [Group.objects.get(samla_role__kind="operators")]
+    assert not task.get_actions(home, coordinator_a)

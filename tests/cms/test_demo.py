@@ -50,3 +50,23 @@ def test_demo_content_loads_once(db):
     assert levels == ["0", "1", "2", "3"]
     html = public_client().get(path_of(bti)).content.decode()
     assert "Stafettholder" in html and "Nivå 3" in html
+
+
+def test_every_demo_page_renders_with_one_h1_and_headings_in_order(db):
+    import itertools
+    import re
+
+    load_demo_gatherings()
+    Consultancy.objects.create(name="Samarbeid Sør", slug="samarbeid-sor", org_number="912660680")
+    load_demo_cms()
+    pages = Page.objects.live().filter(depth__gte=2).specific()
+    assert len(pages) >= 7
+    for page in pages:
+        response = public_client().get(path_of(page))
+        assert response.status_code == 200, (page.title, response.status_code)
+        html = response.content.decode()
+        assert '<html lang="nb"' in html
+        main = html[html.index("<main") : html.index("</main>")]
+        levels = [int(level) for level in re.findall(r"<h([1-6])", main)]
+        assert levels.count(1) == 1, page.title
+        assert all(b <= a + 1 for a, b in itertools.pairwise(levels)), (page.title, levels)

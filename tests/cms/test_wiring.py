@@ -99,3 +99,15 @@ def test_municipal_user_cannot_reach_the_admin(nordre_land):
 
 def test_a_user_without_roles_cannot_reach_the_admin():
     assert public_client(make_user("ingen")).get("/cms/").status_code == 302
+
+
+def test_search_stems_norwegian(home):
+    from cms.models import NewsIndexPage, NewsPage
+
+    news = home.add_child(instance=NewsIndexPage(title="Nyheter"))
+    news.add_child(
+        instance=NewsPage(title="Fra nettverket", body="<p>Samlingene i nettverkene.</p>")
+    )
+    # "samlingen" and "Samlingene" share the stem "samling" (not a prefix of each other).
+    found = NewsPage.objects.live().search("samlingen")
+    assert [page.title for page in found] == ["Fra nettverket"]

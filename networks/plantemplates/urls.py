@@ -1,13 +1,20 @@
-"""Routes of network plan templates: `public_patterns` on the public host,
+"""Routes of network plan templates: `public_patterns` on the public host (the API and the
+coordinator's pages under `/nettverk/<slug>/maler/`, namespace `plantemplates`),
 `municipality_patterns` on a municipality's host (tenants.template_adoptions.api)."""
 
-from django.urls import path
+from django.urls import include, path
 
-from networks.plantemplates import api
+from networks.plantemplates import api, views
 from tenants.template_adoptions import api as municipality_api
 from tenants.template_adoptions import views as municipality_views
 
+page_patterns = [
+    path("nettverk/<slug:slug>/maler/", views.template_list, name="list"),
+    path("nettverk/<slug:slug>/maler/<int:pk>/", views.template_detail, name="detail"),
+]
+
 public_patterns = [
+    path("", include((page_patterns, "plantemplates"), namespace="plantemplates")),
     path(
         "api/networks/<int:network_id>/plan-templates/",
         api.NetworkTemplateList.as_view(),

@@ -256,6 +256,25 @@ COMPARISON_PAGES = [
     ),
 ]
 
+# The network's plan templates (the template `browser_template_plan` publishes twice), seen
+# by the browser network's coordinator.
+TEMPLATE_PAGES = [
+    Page(
+        "network-plan-templates",
+        PUBLIC,
+        f"/nettverk/{BROWSER_NETWORK}/maler/",
+        "Planmaler i Nettleser-nettverket",
+        who="coordinator",
+    ),
+    Page(
+        "network-plan-template",
+        PUBLIC,
+        f"/nettverk/{BROWSER_NETWORK}/maler/{{network_template}}/",
+        "Nettverkets mal",
+        who="coordinator",
+    ),
+]
+
 PAGES = [
     Page("landing", PUBLIC, "/", "Samla"),
     Page("landing-logged-in", PUBLIC, "/", "Samla", who="leader"),
@@ -280,6 +299,7 @@ PAGES = [
     *INDICATOR_PAGES,
     *GATHERING_PAGES,
     *COMPARISON_PAGES,
+    *TEMPLATE_PAGES,
 ]
 
 # Routes that are not pages a person opens: the API, health, language switch, logout

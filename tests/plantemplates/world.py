@@ -101,7 +101,8 @@ def make_browser_template_plan(
     coordinator_and_leader: User, network: LearningNetwork, municipality: Municipality
 ) -> dict[str, int]:
     """A template of the browser network published twice and a plan of the municipality
-    from its first version, so that its change page lists the second's changes."""
+    from its first version, so that its change page lists the second's changes; the ids of
+    the plan and of the template (the coordinator's template page)."""
     user = coordinator_and_leader
     template = services.create_template(
         user, network, {"title": "Nettverkets mal", "content": template_content()}
@@ -122,4 +123,4 @@ def make_browser_template_plan(
         user, template, {"content": content}, version=template.version
     )
     services.publish_template(user, template, version=template.version)
-    return {"adopted_plan": plan.pk}
+    return {"adopted_plan": plan.pk, "network_template": template.pk}

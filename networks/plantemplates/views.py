@@ -246,17 +246,17 @@ def _render(
     user = acting_user(request)
     manages = access.can_manage(user, template.network)
     versions = _versions(template)
+    latest = versions[0]["version"] if versions else None
+    pending: list[dict[str, Any]] = []
     if manages:
-        shown = template.content
-        latest = versions[0]["version"] if versions else None
-        pending = (
-            [describe(c) for c in content.changes(latest.content, template.content)]
-            if latest is not None
-            else []
-        )
+        shown: Any = template
+        if latest is not None:
+            pending = [describe(c) for c in content.changes(latest.content, template.content)]
+            for name, label in (("title", _("Tittel")), ("description", _("Beskrivelse"))):
+                if getattr(latest, name) != getattr(template, name):
+                    pending.insert(0, {"kind": _("Endret"), "part": label, "label": ""})
     else:  # members see what is published
-        shown = versions[0]["version"].content
-        pending = []
+        shown = latest
     parts = []
     if manages:
         for part, (_form, heading) in forms.ROW_PARTS.items():
@@ -269,7 +269,8 @@ def _render(
         "network": template.network,
         "template": template,
         "manages": manages,
-        "sections": readable(shown),
+        "shown": shown,
+        "sections": readable(shown.content),
         "versions": versions,
         "pending": pending,
         "details": details or _details_form(template),

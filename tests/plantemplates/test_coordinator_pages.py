@@ -314,6 +314,41 @@ def test_a_member_sees_published_templates_read_only_and_cannot_write(
     assert PlanTemplate.objects.count() == 2
 
 
+def test_a_member_sees_the_published_version_not_the_working_copy(
+    leader_a, coordinator_x, template_x
+):
+    content = copy.deepcopy(template_x.content)
+    content["milestones"].append({"code": "MP9", "title": "Hemmelig utkast", "at": [10]})
+    template = services.update_template(
+        coordinator_x,
+        template_x,
+        {"title": "Ny tittel i arbeid", "content": content},
+        version=template_x.version,
+    )
+    page = client_for(PUBLIC_HOST, leader_a).get(detail(template)).content.decode()
+    assert "0–24-plan" in page
+    assert "Ny tittel i arbeid" not in page and "MP9" not in page
+    page = client_for(PUBLIC_HOST, coordinator_x).get(detail(template)).content.decode()
+    assert "Ny tittel i arbeid" in page and "MP9 Hemmelig utkast" in page
+    assert "Endret</strong> tittel" in page
+
+
+def test_a_post_without_the_version_saves_nothing(coordinator_x, template_x):
+    client = client_for(PUBLIC_HOST, coordinator_x)
+    data = {"action": "details", "title": "Uten versjon", "months": 12}
+    response = client.post(detail(template_x), data)
+    assert response.status_code == 400
+    assert "Ingenting ble lagret" in response.content.decode()
+    data = rows_post(template_x, "milestones", milestone_rows(template_x))
+    del data["version"]
+    response = client.post(detail(template_x), data)
+    assert response.status_code == 400
+    assert "Oppgi versjonen" in response.content.decode()
+    assert client.post(detail(template_x), {"action": "ukjent"}).status_code == 400
+    template_x.refresh_from_db()
+    assert template_x.title == "0–24-plan" and template_x.version == 2
+
+
 def test_an_operator_manages_the_templates(operator, template_x):
     client = client_for(PUBLIC_HOST, operator)
     assert "Ny planmal" in client.get(LIST).content.decode()

@@ -156,6 +156,28 @@ def _free_name(name: str, tiebreak: str, role_group: RoleGroup | None) -> str:
     return name[: GROUP_NAME_LENGTH - len(suffix)] + suffix
 
 
+def _sync_editors(
+    role_group: RoleGroup | None,
+    kind: str,
+    name: str,
+    tiebreak: str,
+    page: Page | None,
+    members: Iterable[User],
+    **owner: object,
+) -> Group:
+    """An owner's group (a network's, a consultancy's): admin access, editing the owner's
+    page subtree and collection, its own approval workflow, exactly these members."""
+    role_group = _group_for(role_group, kind, name, tiebreak, **owner)
+    group = role_group.group
+    group.permissions.set([_admin_access()])
+    _set_page_permissions(group, page, EDITOR_PAGE_PERMISSIONS)
+    _own_workflow(role_group, page)
+    collection = _own_collection(role_group, group.name)
+    _set_collection_permissions(group, collection, EDITOR_COLLECTION_PERMISSIONS)
+    _set_members(group, members)
+    return group
+
+
 def _group_for(
     role_group: RoleGroup | None, kind: str, name: str, tiebreak: str, **owner: object
 ) -> RoleGroup:
@@ -183,27 +205,17 @@ def sync_network(network_id: int) -> Group | None:
         network = LearningNetwork.objects.filter(pk=network_id).first()
         if network is None:
             return None
-        role_group = _group_for(
+        return _sync_editors(
             RoleGroup.objects.select_related("group", "collection").filter(network=network).first(),
             RoleGroupKind.NETWORK,
             _("Nettverk: %(name)s") % {"name": network.name},
             network.slug,
-            network=network,
-        )
-        group = role_group.group
-        group.permissions.set([_admin_access()])
-        page = NetworkPage.objects.filter(network=network).first()
-        _set_page_permissions(group, page, EDITOR_PAGE_PERMISSIONS)
-        _own_workflow(role_group, page)
-        collection = _own_collection(role_group, group.name)
-        _set_collection_permissions(group, collection, EDITOR_COLLECTION_PERMISSIONS)
-        _set_members(
-            group,
+            NetworkPage.objects.filter(network=network).first(),
             User.objects.filter(
                 coordinator_roles__network=network, is_active=True, is_integration=False
             ),
+            network=network,
         )
-        return group
 
 
 def sync_consultancy(consultancy_id: int) -> Group | None:
@@ -212,29 +224,19 @@ def sync_consultancy(consultancy_id: int) -> Group | None:
         consultancy = Consultancy.objects.filter(pk=consultancy_id).first()
         if consultancy is None:
             return None
-        role_group = _group_for(
+        return _sync_editors(
             RoleGroup.objects.select_related("group", "collection")
             .filter(consultancy=consultancy)
             .first(),
             RoleGroupKind.CONSULTANCY,
             _("Konsulent: %(name)s") % {"name": consultancy.name},
             consultancy.slug,
-            consultancy=consultancy,
-        )
-        group = role_group.group
-        group.permissions.set([_admin_access()])
-        page = ConsultancyPage.objects.filter(consultancy=consultancy).first()
-        _set_page_permissions(group, page, EDITOR_PAGE_PERMISSIONS)
-        _own_workflow(role_group, page)
-        collection = _own_collection(role_group, group.name)
-        _set_collection_permissions(group, collection, EDITOR_COLLECTION_PERMISSIONS)
-        _set_members(
-            group,
+            ConsultancyPage.objects.filter(consultancy=consultancy).first(),
             User.objects.filter(
                 consultancy_roles__consultancy=consultancy, is_active=True, is_integration=False
             ),
+            consultancy=consultancy,
         )
-        return group
 
 
 def sync_operators() -> Group:

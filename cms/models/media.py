@@ -18,6 +18,22 @@ from samla.accounts.models import User
 ALT_TEXT_REQUIRED = _("Skriv en alternativ tekst: hva bildet viser, for den som ikke ser det.")
 
 
+def uploader() -> models.ForeignKey[User | None, User | None]:
+    """Who uploaded an image or a document (Wagtail's field, labelled in Norwegian); left
+    out of Wagtail's reference index, as Wagtail's own is."""
+    field: models.ForeignKey[User | None, User | None] = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("lastet opp av"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    field.wagtail_reference_index_ignore = True  # type: ignore[attr-defined]
+    return field
+
+
 class SamlaImage(AbstractImage):
     """An image; its description is the alt text and may not be empty (universal design)."""
 
@@ -27,16 +43,7 @@ class SamlaImage(AbstractImage):
         help_text=_("Hva bildet viser, for den som ikke ser det. Påkrevd."),
         error_messages={"blank": ALT_TEXT_REQUIRED},
     )
-    uploaded_by_user: models.ForeignKey[User | None, User | None] = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("lastet opp av"),
-        null=True,
-        blank=True,
-        editable=False,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    uploaded_by_user.wagtail_reference_index_ignore = True  # type: ignore[attr-defined]
+    uploaded_by_user = uploader()
 
     admin_form_fields = (
         "title",
@@ -88,16 +95,7 @@ class SamlaDocument(AbstractDocument):
     detected_type: models.CharField[str, str] = models.CharField(
         _("filtype"), max_length=10, editable=False, default=""
     )
-    uploaded_by_user: models.ForeignKey[User | None, User | None] = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("lastet opp av"),
-        null=True,
-        blank=True,
-        editable=False,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    uploaded_by_user.wagtail_reference_index_ignore = True  # type: ignore[attr-defined]
+    uploaded_by_user = uploader()
 
     admin_form_fields = ("title", "file", "collection", "tags")
 

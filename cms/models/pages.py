@@ -269,6 +269,7 @@ class ConsultancyPage(SamlaPage):
     search_fields = [*Page.search_fields, index.SearchField("intro")]
     parent_page_types = ["cms.HomePage"]
     subpage_types = ["cms.ContentPage"]
+    template = "cms/content_page.html"  # the intro, the body if any, the pages under it
 
     class Meta:
         verbose_name = gettext_lazy("konsulentside")
@@ -316,6 +317,7 @@ class ToolPage(SamlaPage):
     search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
     parent_page_types = ["cms.ToolIndexPage"]
     subpage_types: list[str] = []
+    template = "cms/content_page.html"
 
     class Meta:
         verbose_name = gettext_lazy("verktøy")

@@ -42,7 +42,10 @@ def blueprint_contents() -> dict[str, tuple[str, dict[str, Any]]]:
 class NewTemplateForm(DesignsystemetForm):
     title = forms.CharField(label=_("Tittel"), max_length=200)
     description = forms.CharField(
-        label=_("Beskrivelse"), required=False, max_length=4000, widget=forms.Textarea
+        label=_("Beskrivelse"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     start = forms.ChoiceField(
         label=_("Start fra"),
@@ -74,7 +77,10 @@ class DetailsForm(DesignsystemetForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
     title = forms.CharField(label=_("Tittel"), max_length=200)
     description = forms.CharField(
-        label=_("Beskrivelse"), required=False, max_length=4000, widget=forms.Textarea
+        label=_("Beskrivelse"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     months = forms.IntegerField(label=_("Planens lengde i måneder"), min_value=1, max_value=120)
 
@@ -87,9 +93,7 @@ def _months(label: Any) -> forms.IntegerField:
 
 
 def _days(label: Any) -> forms.IntegerField:
-    return forms.IntegerField(
-        label=label, required=False, min_value=-366, max_value=366, help_text=_("valgfritt")
-    )
+    return forms.IntegerField(label=label, required=False, min_value=-366, max_value=366)
 
 
 def _offset(data: Mapping[str, Any], name: str) -> list[Any]:
@@ -137,9 +141,9 @@ class PhaseRow(RowForm):
     name = forms.CharField(label=_("Navn"), max_length=NAME_LIMIT)
     description = forms.CharField(label=_("Beskrivelse"), required=False, max_length=TEXT_LIMIT)
     start_months = _months(_("Start: måned"))
-    start_days = _days(_("Start: dager"))
+    start_days = _days(_("Start: dager (valgfritt)"))
     end_months = _months(_("Slutt: måned"))
-    end_days = _days(_("Slutt: dager"))
+    end_days = _days(_("Slutt: dager (valgfritt)"))
 
 
 class DatedRow(RowForm):
@@ -148,7 +152,7 @@ class DatedRow(RowForm):
     code = forms.CharField(label=_("Nummer"), max_length=CODE_LIMIT)
     title = forms.CharField(label=_("Tittel"), max_length=NAME_LIMIT)
     at_months = _months(_("Måned fra start"))
-    at_days = _days(_("Dager i tillegg"))
+    at_days = _days(_("Dager i tillegg (valgfritt)"))
     text = forms.CharField(label=_("Kriterium"), required=False, max_length=TEXT_LIMIT)
 
     def as_content(self) -> dict[str, Any]:
@@ -178,12 +182,19 @@ ROW_PARTS: dict[str, tuple[type[RowForm], Any]] = {
 }
 
 
+class RowFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
+    def add_fields(self, form: forms.Form, index: int | None) -> None:
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].label = _("Fjern raden")
+
+
 def row_formset(
     part: str, content: Mapping[str, Any], data: Mapping[str, Any] | None = None
 ) -> forms.BaseFormSet[Any]:
     """The part's rows as a formset (one empty row to add one, a box to remove each)."""
     form, _heading = ROW_PARTS[part]
-    factory = forms.formset_factory(form, extra=1, can_delete=True, max_num=100)
+    factory = forms.formset_factory(form, formset=RowFormSet, extra=1, can_delete=True, max_num=100)
     rows = content.get(part, [])
     initial = [form.initial_from(row) for row in rows if isinstance(row, dict)]
     return factory(data, initial=initial, prefix=part)

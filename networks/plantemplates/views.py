@@ -23,6 +23,7 @@ from django.forms import BaseFormSet, Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from networks.access import networks_for
@@ -124,7 +125,13 @@ def offset_text(value: Any) -> str:
         return "–"
     text = _("måned %(n)s") % {"n": value[0]}
     if len(value) > 1 and value[1]:
-        text += " " + _("%(days)+d dager") % {"days": value[1]}
+        days = abs(value[1])
+        if value[1] < 0:
+            text += ", " + ngettext("%(days)s dag før", "%(days)s dager før", days) % {"days": days}
+        else:
+            text += ", " + ngettext("%(days)s dag etter", "%(days)s dager etter", days) % {
+                "days": days
+            }
     return text
 
 

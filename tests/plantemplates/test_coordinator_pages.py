@@ -109,7 +109,7 @@ def test_the_detail_page_shows_the_content_by_part(coordinator_x, template_x):
         "Arbeidsmål",
         "MP1",
         "måned 5",
-        "måned 12 -1 dager",
+        "måned 12, 1 dag før",
         "BP1",
         "HA01",
         "Styringsgruppe",

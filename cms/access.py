@@ -77,3 +77,71 @@ def can_read(page: Page, user: Any) -> bool:
     if restricting is None:
         return True
     return reads_network(user, network_of(restricting))
+
+
+def readable_network_ids(user: User | AnonymousUser) -> tuple[bool, set[int]]:
+    """In bulk: (whether the user reads members-only pages outside networks, the ids of
+    the networks whose members-only pages the user reads). Operators read all of them;
+    the same rule as `reads_network`, in a fixed number of queries."""
+    from networks.models import LearningNetwork
+
+    if not user.is_authenticated or not user.is_active:
+        return False, set()
+    if PlatformOperator.objects.filter(user_id=user.pk).exists():
+        return True, set(LearningNetwork.objects.values_list("pk", flat=True))
+    memberships = MunicipalityMembership.objects.active().filter(user_id=user.pk)
+    has_membership = memberships.exists()
+    coordinated = set(
+        CoordinatorRole.objects.filter(user_id=user.pk).values_list("network_id", flat=True)
+    )
+    member_of = set(
+        NetworkMembership.objects.current()
+        .filter(municipality_id__in=memberships.values("municipality_id"))
+        .values_list("network_id", flat=True)
+    )
+    return has_membership, coordinated | member_of
+
+
+def hidden_subtree_paths(user: User | AnonymousUser) -> list[str]:
+    """The tree paths of the members-only pages the user may not read: the user may read
+    a page unless its path starts with one of them. One query for the members-only pages
+    of every type, one for the network pages, and those of `readable_network_ids`."""
+    from cms.models import NetworkPage
+
+    page_models = [
+        model
+        for model in members_only_page_models()
+        if not model._meta.abstract and not model._meta.proxy
+    ]
+    if not page_models:
+        return []
+    querysets = [
+        model.objects.filter(members_only=True).values_list("path", flat=True)
+        for model in page_models
+    ]
+    restricted = sorted(set(querysets[0].union(*querysets[1:], all=True)))
+    if not restricted:
+        return []
+    network_paths = dict(NetworkPage.objects.values_list("path", "network_id"))
+    outside_networks, networks = readable_network_ids(user)
+    hidden = []
+    for path in restricted:
+        # The nearest NetworkPage at or above the restricting page holds its network.
+        owners = [p for p in network_paths if path.startswith(p)]
+        network_id = network_paths[max(owners, key=len)] if owners else None
+        readable = outside_networks if network_id is None else network_id in networks
+        if not readable:
+            hidden.append(path)
+    return hidden
+
+
+def members_only_page_models() -> list[type[Page]]:
+    """Every concrete page model with the `members_only` field (every SamlaPage)."""
+    from wagtail.models import get_page_models
+
+    return [
+        model
+        for model in get_page_models()
+        if any(field.name == "members_only" for field in model._meta.concrete_fields)
+        and model._meta.get_field("members_only").model is model
+    ]

@@ -2,6 +2,7 @@
 
 from django.urls import include, path
 
+from cms.urls import municipality_patterns as cms_patterns
 from networks.plantemplates.urls import municipality_patterns as plan_template_patterns
 from networks.urls import municipality_patterns as network_patterns
 from samla import views
@@ -17,4 +18,5 @@ urlpatterns = [
     path("", include("samla.accounts.integration_urls")),
     *network_patterns,
     *common_patterns,
+    *cms_patterns,
 ]

@@ -1,0 +1,150 @@
+"""Search across shared content: stemming, only what the user may read, both hosts."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from cms.models import CollaborationMethod, ContentPage, NewsIndexPage, NewsPage
+from cms.search import QueryError, search
+from tests.cms.conftest import public_client
+from tests.conftest import client_for, host_of, make_member
+
+
+def titles(user, query: str) -> list[str]:
+    return [item.title for item in search(user, query).items]
+
+
+@pytest.fixture
+def open_news(home):
+    news = home.add_child(instance=NewsIndexPage(title="Nyheter"))
+    return news.add_child(
+        instance=NewsPage(title="Fra nettverket", body="<p>Samlingene i nettverkene.</p>")
+    )
+
+
+@pytest.fixture
+def closed_page(page_a):
+    """A members-only page of network A, with a page under it."""
+    closed = page_a.add_child(
+        instance=ContentPage(
+            title="Interne notater", intro="<p>Samlingene for medlemmer.</p>", members_only=True
+        )
+    )
+    closed.add_child(instance=ContentPage(title="Underside", intro="<p>Samlingene under.</p>"))
+    return closed
+
+
+def test_stemming_finds_the_plural(open_news):
+    # "samlingen" and "Samlingene" share the stem "samling".
+    assert titles(AnonymousUser(), "samlingen") == ["Fra nettverket"]
+
+
+def test_members_only_page_and_its_subtree_are_for_members(
+    open_news, closed_page, nordre_land, nesseby, coordinator_a, operator
+):
+    member = make_member(nordre_land, "medlem.a")
+    outsider = make_member(nesseby, "utenfor")
+    everything = {"Fra nettverket", "Interne notater", "Underside"}
+    assert set(titles(AnonymousUser(), "samlingen")) == {"Fra nettverket"}
+    assert set(titles(outsider, "samlingen")) == {"Fra nettverket"}
+    assert set(titles(member, "samlingen")) == everything
+    assert set(titles(coordinator_a, "samlingen")) == everything
+    assert set(titles(operator, "samlingen")) == everything
+
+
+def test_a_municipality_that_left_the_network_no_longer_reads(closed_page, nordre_land, network_a):
+    import datetime
+
+    member = make_member(nordre_land, "medlem.a")
+    network_a.memberships.filter(municipality=nordre_land).update(left_on=datetime.date.today())
+    assert titles(member, "notater") == []
+
+
+def test_an_unpublished_draft_is_never_shown(home, operator):
+    draft = home.add_child(instance=ContentPage(title="Utkast om samlingene", live=False))
+    assert not draft.live
+    assert titles(operator, "samlingene") == []
+
+
+def test_collaboration_methods_are_found():
+    CollaborationMethod.objects.create(
+        name="Stafettlogg", slug="stafettlogg", summary="Logg over tiltak rundt ett barn."
+    )
+    [item] = search(AnonymousUser(), "stafettlogg").items
+    assert item.title == "Stafettlogg"
+    assert item.kind == "samhandlingsmetode"
+
+
+def test_query_count_does_not_grow_with_results(home, page_a, page_b, operator):
+    def queries(count: int) -> int:
+        for n in range(count):
+            page_a.add_child(instance=ContentPage(title=f"Samling nummer {n}", members_only=n % 2))
+        with CaptureQueriesContext(connection) as captured:
+            search(operator, "samling")
+        return len(captured)
+
+    search(operator, "samling")  # content types and the like, cached once per process
+    assert queries(2) == queries(10)
+
+
+def test_empty_and_too_long_queries():
+    with pytest.raises(QueryError) as empty:
+        search(AnonymousUser(), "   ")
+    assert empty.value.status == 200
+    with pytest.raises(QueryError) as long:
+        search(AnonymousUser(), "a" * 201)
+    assert long.value.status == 400
+
+
+# The pages --------------------------------------------------------------------------------
+
+
+def test_public_search_page(open_news, closed_page):
+    response = public_client().get("/sok/", {"q": "samlingen"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'for="search-query"' in html
+    assert "1 treff" in html
+    assert "Fra nettverket" in html
+    assert "nyhet" in html.lower()
+    assert "Samlingene i nettverkene." in html
+    assert 'href="/innhold/nyheter/fra-nettverket/"' in html
+    assert "Interne notater" not in html
+
+
+def test_public_search_page_messages():
+    client = public_client()
+    assert client.get("/sok/").status_code == 200
+    empty = client.get("/sok/", {"q": ""})
+    assert empty.status_code == 200
+    assert "Skriv inn et søkeord." in empty.content.decode()
+    long = client.get("/sok/", {"q": "x" * 201})
+    assert long.status_code == 400
+    assert "Søket er for langt" in long.content.decode()
+
+
+def test_search_from_a_municipality_host_links_to_the_public_host(
+    open_news, closed_page, nordre_land, nesseby
+):
+    from samla.urls_helpers import public_url
+
+    member = make_member(nordre_land, "medlem.a")
+    response = client_for(host_of(nordre_land), member).get("/sok/", {"q": "samlingen"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f'href="{public_url("/innhold/nyheter/fra-nettverket/")}"' in html
+    assert "Interne notater" in html
+
+    outsider = make_member(nesseby, "utenfor")
+    response = client_for(host_of(nesseby), outsider).get("/sok/", {"q": "samlingen"})
+    assert "Interne notater" not in response.content.decode()
+
+
+def test_municipality_search_is_for_its_members(nordre_land, nesseby):
+    outsider = make_member(nesseby, "utenfor")
+    assert client_for(host_of(nordre_land), outsider).get("/sok/", {"q": "x"}).status_code == 404
+    anonymous = client_for(host_of(nordre_land)).get("/sok/", {"q": "x"})
+    assert anonymous.status_code == 302

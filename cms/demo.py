@@ -8,6 +8,18 @@
 - The collaboration methods named in section HA06 of the Nordre Land plan (seed 000), with
   BTI, Stafettlogg and Familieråd from the issue. The seed names them only: the summaries
   of the less known ones say so, for the network to fill in.
+- The programme pages of the Finnmark 0–24 network's four gatherings (seed 001), each tied
+  to the Gathering that networks/gatherings/demo.py creates, on that gathering's own days
+  (so the 2019 reading of the seed's «27.-28.3.2018» and «13.-14.6.2018» follows it). The
+  seed gives each gathering only its agenda («Verktøy for god samhandling») and who takes
+  part (the working groups, «Arbeidsgruppa»), no programme, times or speakers: each day
+  has one session with that agenda and no speaker, and the clock times are the demo's own.
+- Samarbeid Sør's programme (seed 004, the «Helhetlig innsats» project description): a
+  content page under the consultancy's page for each part of the programme –
+  Kompetanseprogrammet (with the seed's list of topics for the training days),
+  Lederstøtteprogram, Geografiske tverrfaglige nettverk and Digitale ressurser – in the
+  seed's words, with its «xx kommune» placeholders and the price left out and obvious
+  typos mended.
 """
 
 from __future__ import annotations
@@ -21,12 +33,14 @@ from billing.models import Consultancy
 from cms.models import (
     CollaborationMethod,
     ConsultancyPage,
+    ContentPage,
     GatheringProgrammePage,
     HomePage,
     NetworkPage,
     ToolIndexPage,
     ToolPage,
 )
+from cms.models.pages import gathering_days
 from cms.services import ensure_home_page, sync_all
 from networks.gatherings.models import Gathering
 from networks.models import LearningNetwork
@@ -172,6 +186,94 @@ METHODS: list[tuple[str, str, str]] = [
 ]
 
 
+# The titles networks/gatherings/demo.py gives the Finnmark gatherings (seed 001).
+FINNMARK_GATHERING = "Læringsnettverk 0–24 Finnmark, samling {number}: verktøy for god samhandling"
+FINNMARK_GATHERINGS = 4
+FINNMARK_AGENDA = "Verktøy for god samhandling"
+FINNMARK_INTRO = (
+    "<p>Samling {number} av 4 i læringsnettverket «God samhandling for utsatte barn og unge», "
+    "i regi av KS og Fylkesmannen i Finnmark. Deltakere: arbeidsgruppa fra hver "
+    "modellkommune. Læringsnettverket skal benyttes som et verktøy i arbeidet med "
+    "prosjektet.</p>"
+)
+# (start, end) of each day's session: the seed gives no times, these are the demo's own.
+FINNMARK_HOURS = [("10:00", "16:00"), ("09:00", "14:00")]
+
+# (slug, title, intro, body) of Samarbeid Sør's programme, from seed 004.
+FAGDAG_TOPICS = [
+    "Opplæring og støtte til å gjennomføre bruk av tilbakemeldingssystemer/"
+    "brukerinvolveringsmetodikk (FIT)",
+    "Skape eierforhold hos alle ansatte i forhold til prosjektet «Ett lag for helhetlig innsats»",
+    "Opplæring i samtalemetoder med barn/unge og med foreldre, som for eksempel «den "
+    "nødvendige samtalen», snakkemedbarn.no. Kompetanse om samtaler knyttet til rus og vold",
+    "Etablere geografiske nettverk for informasjonsdeling, refleksjon, utprøving/samhandling "
+    "på tvers av tjenester/virksomheter",
+    "Opplæring og veiledning av gruppeledere for nettverksgruppene, i avtalt frekvens",
+    "Implementeringsstøtte for å mobilisere, få fremdrift og realisere ønsket mål for prosjektet",
+    "Hjelp til konkretisering og prioritering av hva som må gjøres når, og hvordan "
+    "«Helhetlig innsats» skal utføres i kommunen",
+    "Underveisevalueringer og evaluering av samarbeidet",
+    "Mulig å ta deler av parallell innsats vedrørende traumebevisst omsorg og "
+    "traumeforståelse – fosterhjem – inn i prosjektet",
+]
+PROGRAMME_TOPICS: list[tuple[str, str, str, str]] = [
+    (
+        "kompetanseprogrammet",
+        "Kompetanseprogrammet",
+        "<p>Fagdagene skal gi medarbeidere og ledere kompetanse innenfor samtalemetoder med "
+        "barn, unge og foreldre, opplæring i bruk av brukerinvolveringsverktøyet (FIT), "
+        "kunnskap om hvordan arbeide systematisk med samarbeid på tvers av tjenester og "
+        "virksomheter (BTS) samt hvordan utprøving og implementering kan føre til endring av "
+        "praksis og samhandling mellom tjenester, slik at alle barn og deres familier opplever "
+        "helhetlige og koordinerte tjenester. Ett lag for helhetlig innsats i praksis.</p>",
+        "<p>Fagdagene blir gjennomført slik at ny kunnskap kan drøftes og utprøves i de "
+        "geografiske nettverkene, og implementeres for fremtidig drift.</p>"
+        "<h2>Tema på fagdagene</h2>"
+        "<ul>" + "".join(f"<li>{topic}</li>" for topic in FAGDAG_TOPICS) + "</ul>",
+    ),
+    (
+        "lederstotteprogram",
+        "Lederstøtteprogram",
+        "<p>Lederstøtte er en viktig del av Samarbeid Sør sitt arbeid med kommunale tjenester.</p>",
+        "<p>Tjenester som skal gi god tilpasset hjelp til mennesker med sammensatte problemer "
+        "krever en trygg og endringsdyktig ledelse basert på høy grad av tillit, "
+        "medarbeiderskap og relasjonskompetanse. Det er viktig at ledelsen sikrer at ulike "
+        "utviklingsprogrammer/prosjekter settes inn i en helhet som sammen danner et godt og "
+        "trygt faglig fundament for hele tjenesten.</p>"
+        "<p>Det gjennomføres 4 dager med ledersamlinger for å styrke ledelsen i arbeidet med "
+        "målsetningen om Helhetlig innsats – «Ett lag!». Dette blir organisert som to "
+        "enkeltdager og en todagerssamling.</p>"
+        "<p>Lederstøtte vil sikre at det jobbes strukturert og planmessig med virksomme "
+        "implementeringselementer. Sentralt i programmet vil være å arbeide konkret med å "
+        "tilpasse de tiltakene tjenestene trenger for å øke sannsynligheten for at ny "
+        "kompetanse, arbeidsform og samhandling på tvers implementeres.</p>"
+        "<p>Programmet skal på denne måten bidra til å sikre god kvalitet i organisasjonens "
+        "tjenester, godt tilpasset barn, ungdom og familiers behov.</p>"
+        "<h2>Ledersamlingene</h2>"
+        "<ul><li>Ledersamling 1: Leder som menneske – «forankring for forandring»</li>"
+        "<li>Ledersamling 2: Ledelse av Vi-et – «kultur finnes i marinaden»</li></ul>",
+    ),
+    (
+        "geografiske-tverrfaglige-nettverk",
+        "Geografiske tverrfaglige nettverk",
+        "<p>Tverrfaglige nettverk rigges for å sikre gode faglige og tversektorielle prosesser "
+        "underveis og sikre implementering etter avsluttet samarbeid.</p>",
+        "<p>Det opprettes fagnettverk av nettverksledere (VIP): gruppeledere som får egen "
+        "opplæring i å drifte nettverksgrupper og mulighet for veiledning og oppfølging i en "
+        "avtalt frekvens (2 ganger pr. halvår à 1,5–2 timer). Veiledning av nettverksgruppene "
+        "gjennomføres på Teams.</p>",
+    ),
+    (
+        "digitale-ressurser",
+        "Digitale ressurser",
+        "<p>Samarbeid Sør har utviklet www.godtjenestestøtte.no, som blir brukt som "
+        "verktøykasse for arbeidet i kommunen og som kommunen fritt kan bruke i etterkant.</p>",
+        "<p>Ønsker kommunen egen programside for sitt utviklingsarbeid, kan dette utvikles "
+        "med en merkostnad. Siden vil bli forsøkt lagt til www.godtjenestestøtte.no.</p>",
+    ),
+]
+
+
 def load_demo_cms() -> HomePage:
     """Build the demo's pages and methods where they are missing; sync the role groups."""
     with transaction.atomic():
@@ -179,10 +281,14 @@ def load_demo_cms() -> HomePage:
         _methods()
         _tools(home)
         ks_page = _network_page(home, KS_NETWORK, "KS Trøndelag")
-        _network_page(home, FINNMARK_NETWORK, "Finnmark 0–24")
+        finnmark_page = _network_page(home, FINNMARK_NETWORK, "Finnmark 0–24")
         if ks_page is not None:
             _stiklestad(ks_page)
-        _consultancy_page(home)
+        if finnmark_page is not None:
+            _finnmark(finnmark_page)
+        consultancy_page = _consultancy_page(home)
+        if consultancy_page is not None:
+            _programme_topics(consultancy_page)
     sync_all()
     return home
 
@@ -235,6 +341,58 @@ def _stiklestad(parent: NetworkPage) -> None:
             programme=sessions,
         )
     )
+
+
+def _finnmark(parent: NetworkPage) -> None:
+    """A programme page for each of the four gatherings that has none yet."""
+    titles = {
+        FINNMARK_GATHERING.format(number=number): number
+        for number in range(1, FINNMARK_GATHERINGS + 1)
+    }
+    gatherings = Gathering.objects.filter(
+        network=parent.network, title__in=titles, programme_page__isnull=True
+    )
+    for gathering in gatherings:
+        number = titles[gathering.title]
+        first, last = gathering_days(gathering)
+        days = [first + datetime.timedelta(days=n) for n in range((last - first).days + 1)]
+        sessions: list[tuple[str, dict[str, Any]]] = [
+            (
+                "session",
+                {
+                    "day": day,
+                    "start": datetime.time.fromisoformat(start),
+                    "end": datetime.time.fromisoformat(end),
+                    "title": f"{FINNMARK_AGENDA} (dag {position})",
+                    "speaker": "",
+                    "kind": "plenary",
+                    "description": "",
+                    "materials": [],
+                },
+            )
+            for position, (day, (start, end)) in enumerate(
+                zip(days, FINNMARK_HOURS, strict=False), start=1
+            )
+        ]
+        parent.add_child(
+            instance=GatheringProgrammePage(
+                title=f"Program: samling {number} ({_span(first, last)})",
+                slug=f"samling-{number}",
+                gathering=gathering,
+                intro=FINNMARK_INTRO.format(number=number),
+                programme=sessions,
+            )
+        )
+
+
+def _span(first: datetime.date, last: datetime.date) -> str:
+    """The gathering's dates as the seed writes them: «28.–29.11.2018»."""
+    end = f"{last.day}.{last.month}.{last.year}"
+    if first == last:
+        return end
+    if (first.year, first.month) == (last.year, last.month):
+        return f"{first.day}.–{end}"
+    return f"{first.day}.{first.month}.–{end}"
 
 
 def _tools(home: HomePage) -> None:
@@ -306,14 +464,28 @@ def _methods() -> None:
         )
 
 
-def _consultancy_page(home: HomePage) -> None:
+def _consultancy_page(home: HomePage) -> ConsultancyPage | None:
     consultancy = Consultancy.objects.filter(slug="samarbeid-sor").first()
-    if consultancy is None or ConsultancyPage.objects.filter(consultancy=consultancy).exists():
-        return
-    home.add_child(
-        instance=ConsultancyPage(
-            title=consultancy.name,
-            consultancy=consultancy,
-            intro="<p>Programpakker for kommuner i læringsnettverk.</p>",
+    if consultancy is None:
+        return None
+    page: ConsultancyPage | None = ConsultancyPage.objects.filter(consultancy=consultancy).first()
+    if page is None:
+        page = home.add_child(
+            instance=ConsultancyPage(
+                title=consultancy.name,
+                consultancy=consultancy,
+                intro="<p>Programpakker for kommuner i læringsnettverk.</p>",
+            )
         )
-    )
+    return page
+
+
+def _programme_topics(parent: ConsultancyPage) -> None:
+    """A content page per part of Samarbeid Sør's programme, where it is missing."""
+    present = set(ContentPage.objects.child_of(parent).values_list("slug", flat=True))
+    for slug, title, intro, body in PROGRAMME_TOPICS:
+        if slug in present:
+            continue
+        parent.add_child(
+            instance=ContentPage(title=title, slug=slug, intro=intro, body=[("text", body)])
+        )

@@ -3,6 +3,7 @@
 from django.urls import include, path
 
 from cms.urls import municipality_patterns as cms_patterns
+from cms.views import workspace_patterns
 from networks.plantemplates.urls import municipality_patterns as plan_template_patterns
 from networks.urls import municipality_patterns as network_patterns
 from samla import views
@@ -17,6 +18,7 @@ urlpatterns = [
     path("api/plan-templates/", blueprint_api.PlanTemplateList.as_view(), name="plan-templates"),
     path("", include("samla.accounts.integration_urls")),
     *network_patterns,
+    *workspace_patterns,
     *common_patterns,
     *cms_patterns,
 ]

@@ -1,7 +1,8 @@
 """Keep Wagtail's own API out of Samla's OpenAPI schema.
 
 Wagtail's admin serves a DRF API for its choosers (`/cms/api/main/...`); it is Wagtail's
-contract, not Samla's, so drf-spectacular does not document it (and the fuzzer, which
+contract, not Samla's, and so is its public API v2 (`/api/cms/v2/...`, cms/api.py): so
+drf-spectacular does not document it (and the fuzzer, which
 reads the schema, does not call it).
 """
 
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-WAGTAIL_PREFIXES = ("/cms/",)
+WAGTAIL_PREFIXES = ("/cms/", "/api/cms/")
 
 
 def exclude_wagtail_endpoints(endpoints: list[Any], **kwargs: Any) -> list[Any]:

@@ -5,12 +5,15 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from cms.api import api_router
 from cms.search import search_view, workspace_search
 
 public_patterns = [
     path("cms/", include(wagtailadmin_urls)),
     path("dokumenter/", include(wagtaildocs_urls)),
     path("sok/", search_view, name="cms-search"),
+    # Wagtail's read-only API v2: what an anonymous reader may see.
+    path("api/cms/v2/", api_router.urls),
     # Wagtail's page serving catches every path under it, so it has a prefix of its own.
     path("innhold/", include(wagtail_urls)),
 ]

@@ -1,0 +1,89 @@
+"""Wagtail's API v2 on the public host: only what an anonymous reader may see."""
+
+from __future__ import annotations
+
+import pytest
+
+from cms.models import ContentPage, NewsIndexPage, NewsPage
+from tests.cms.conftest import public_client
+from tests.conftest import client_for, host_of, make_member
+
+API = "/api/cms/v2/"
+
+
+@pytest.fixture
+def tree(home, page_a):
+    news = home.add_child(instance=NewsIndexPage(title="Nyheter"))
+    news.add_child(instance=NewsPage(title="Åpen nyhet", body="<p>Til alle.</p>"))
+    closed = page_a.add_child(instance=ContentPage(title="Interne notater", members_only=True))
+    below = closed.add_child(instance=ContentPage(title="Underside"))
+    draft = page_a.add_child(instance=ContentPage(title="Utkast", live=False))
+    return {"closed": closed, "below": below, "draft": draft}
+
+
+def listed_titles(client) -> set[str]:
+    response = client.get(API + "pages/", {"limit": 20})
+    assert response.status_code == 200, response.content
+    return {item["title"] for item in response.json()["items"]}
+
+
+def test_pages_lists_what_is_public(tree):
+    titles = listed_titles(public_client())
+    assert {"Samla", "KS Trøndelag", "Nyheter", "Åpen nyhet"} <= titles
+    assert not titles & {"Interne notater", "Underside", "Utkast"}
+
+
+def test_a_member_signed_in_still_gets_what_an_anonymous_reader_gets(tree, nordre_land):
+    member = make_member(nordre_land, "medlem.a")
+    titles = listed_titles(public_client(member))
+    assert not titles & {"Interne notater", "Underside", "Utkast"}
+
+
+@pytest.mark.parametrize("which", ["closed", "below", "draft"])
+def test_hidden_pages_are_not_found_by_id(tree, which):
+    response = public_client().get(f"{API}pages/{tree[which].pk}/")
+    assert response.status_code == 404
+
+
+def test_hidden_pages_are_not_found_by_type_or_search(tree):
+    client = public_client()
+    by_type = client.get(API + "pages/", {"type": "cms.ContentPage"})
+    assert by_type.status_code == 200
+    assert by_type.json()["items"] == []
+    found = client.get(API + "pages/", {"search": "notater"})
+    assert found.status_code == 200
+    assert found.json()["items"] == []
+
+
+def test_a_public_page_by_id_and_bad_input(tree, home):
+    client = public_client()
+    response = client.get(f"{API}pages/{home.pk}/")
+    assert response.status_code == 200
+    assert response.json()["title"] == "Samla"
+    assert client.get(API + "pages/", {"type": "cms.Nothing"}).status_code == 400
+    assert client.get(f"{API}pages/999999/").status_code == 404
+
+
+def test_images_and_documents_answer(tree):
+    client = public_client()
+    assert client.get(API + "images/").status_code == 200
+    assert client.get(API + "documents/").status_code == 200
+
+
+def test_read_only(tree):
+    assert public_client().post(API + "pages/", {"title": "x"}).status_code == 405
+
+
+def test_municipality_host_answers_404(tree, nordre_land, leader_a):
+    client = client_for(host_of(nordre_land), leader_a)
+    assert client.get(API + "pages/").status_code == 404
+
+
+def test_not_in_the_openapi_schema(leader_a):
+    from knox.models import AuthToken
+
+    from tests.conftest import PUBLIC_HOST, api_client_for
+
+    _instance, token = AuthToken.objects.create(leader_a)
+    schema = api_client_for(PUBLIC_HOST, token).get("/api/schema/", {"format": "json"}).json()
+    assert not [path for path in schema["paths"] if path.startswith("/api/cms/")]

@@ -382,9 +382,24 @@ def browser_template_plan(
 
 
 @pytest.fixture(scope="package")
+def browser_cms(browser_gathering, django_db_blocker) -> Iterator[None]:
+    """A CMS tool and the browser gathering's programme page, committed (issue #9's
+    workspace pages on Nordre Land's host show them)."""
+    from tests.browser.pages import BROWSER_GATHERING, BROWSER_NETWORK
+    from tests.cms.world import make_browser_cms, remove_browser_cms
+
+    with django_db_blocker.unblock():
+        remove_browser_cms()  # left by an interrupted run
+        make_browser_cms(BROWSER_NETWORK, BROWSER_GATHERING)
+    yield
+    with django_db_blocker.unblock():
+        remove_browser_cms()
+
+
+@pytest.fixture(scope="package")
 def samla_server(
     browser, browser_users, browser_plan, browser_indicator, browser_gathering,
-    browser_template_plan,
+    browser_template_plan, browser_cms,
 ) -> Iterator[SamlaServer]:  # fmt: skip
     """Samla on 127.0.0.1 with a free port, static files served from the finders."""
     thread = _ServerThread("127.0.0.1", StaticFilesHandler, port=0)

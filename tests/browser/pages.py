@@ -275,6 +275,27 @@ TEMPLATE_PAGES = [
     ),
 ]
 
+# The CMS's shared content in Nordre Land's workspace (issue #9): the tool and the browser
+# gathering's programme come from `browser_cms` (tests/cms/world.py).
+WORKSPACE_PAGES = [
+    Page("workspace-tools", NL, "/verktoy/", "Verktøy", who="leader"),
+    Page(
+        "workspace-tool",
+        NL,
+        "/verktoy/nettleser-verktoy/",
+        "Nettleser: handlingsveileder",
+        who="leader",
+    ),
+    Page("workspace-gatherings", NL, "/samlinger/", "Samlinger", who="leader"),
+    Page(
+        "workspace-gathering",
+        NL,
+        "/samlinger/{gathering}/",
+        "Program: Nettleser-samlingen",
+        who="leader",
+    ),
+]
+
 PAGES = [
     Page("landing", PUBLIC, "/", "Samla"),
     Page("landing-logged-in", PUBLIC, "/", "Samla", who="leader"),
@@ -300,6 +321,7 @@ PAGES = [
     *GATHERING_PAGES,
     *COMPARISON_PAGES,
     *TEMPLATE_PAGES,
+    *WORKSPACE_PAGES,
 ]
 
 # Routes that are not pages a person opens: the API, health, language switch, logout

@@ -2,16 +2,17 @@
 
 Pages live in the public schema; a municipality's host reads them through its search_path.
 Everything here is a query: which tool and programme pages the workspace lists, filtered
-by the members-only rule of `cms.access` in a fixed number of queries for any number of
-pages (no query per page), and `public_links()`, under which Wagtail's URLs (documents,
-links in rich text) are built for the public host from the public schema's cache.
+by the members-only rule of `cms.access` (`hidden_subtree_paths`: a fixed number of
+queries for any number of pages, no query per page), and `public_links()`, under which
+Wagtail's URLs (documents, links in rich text) are built for the public host from the
+public schema's cache.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.db.models import QuerySet
@@ -20,131 +21,23 @@ from django.utils import timezone
 from django_tenants.utils import get_public_schema_name, schema_context
 from wagtail.models import Page
 
-from cms.models import (
-    CollaborationMethod,
-    ConsultancyPage,
-    ContentPage,
-    GatheringProgrammePage,
-    HomePage,
-    NetworkPage,
-    NewsIndexPage,
-    NewsPage,
-    ToolIndexPage,
-    ToolPage,
-)
+from cms.access import hidden_subtree_paths
+from cms.models import CollaborationMethod, GatheringProgrammePage, ToolIndexPage, ToolPage
 from networks.models import NetworkMembership
-from samla.accounts.models import CoordinatorRole, MunicipalityMembership, PlatformOperator
 from samla.urls_helpers import public_url
 from tenants.models import Municipality
-
-# Every concrete page type carrying `members_only` (SamlaPage is abstract).
-SAMLA_PAGE_MODELS: tuple[type[Page], ...] = (
-    HomePage,
-    NetworkPage,
-    GatheringProgrammePage,
-    ConsultancyPage,
-    ContentPage,
-    ToolIndexPage,
-    ToolPage,
-    NewsIndexPage,
-    NewsPage,
-)
 
 P = TypeVar("P", bound=Page)
 
 
-def _path_and_ancestors(path: str) -> list[str]:
-    """The tree paths of the page and its ancestors, root first."""
-    step = Page.steplen
-    return [path[:end] for end in range(step, len(path) + 1, step)]
-
-
-@dataclass
-class _Reader:
-    """Which networks' members-only pages the user reads (cms.access.reads_network), once."""
-
-    user: Any
-    _loaded: bool = False
-    operator: bool = False
-    in_a_municipality: bool = False
-    network_ids: set[int] = field(default_factory=set)
-
-    def reads(self, network_id: int | None) -> bool:
-        if not self.user.is_authenticated or not self.user.is_active:
-            return False
-        if not self._loaded:
-            self._load()
-        if self.operator:
-            return True
-        if network_id is None:
-            return self.in_a_municipality
-        return network_id in self.network_ids
-
-    def _load(self) -> None:
-        self._loaded = True
-        self.operator = PlatformOperator.objects.filter(user_id=self.user.pk).exists()
-        if self.operator:
-            return
-        municipality_ids = list(
-            MunicipalityMembership.objects.active()
-            .filter(user_id=self.user.pk)
-            .values_list("municipality_id", flat=True)
-        )
-        self.in_a_municipality = bool(municipality_ids)
-        self.network_ids = set(
-            CoordinatorRole.objects.filter(user_id=self.user.pk).values_list(
-                "network_id", flat=True
-            )
-        ) | set(
-            NetworkMembership.objects.current()
-            .filter(municipality_id__in=municipality_ids)
-            .values_list("network_id", flat=True)
-        )
-
-
 def readable(pages: Sequence[P], user: Any) -> list[P]:
-    """The pages the user may read, in order: `cms.access.can_read` for many pages at once.
-
-    A page is restricted by the nearest members-only page at or above it, which belongs to
-    the network of the nearest NetworkPage at or above that one. One query finds the
-    members-only paths among all the pages' ancestors, one the network pages, and the
-    user's networks are read once, whatever the number of pages.
-    """
+    """The pages the user may read, in order: `cms.access.can_read` for many pages at once,
+    through the members-only subtrees hidden from the user (a fixed number of queries,
+    whatever the number of pages)."""
     if not pages:
         return []
-    chains = {page.pk: _path_and_ancestors(page.path) for page in pages}
-    paths = sorted({path for chain in chains.values() for path in chain})
-    flagged: QuerySet[Any] | None = None
-    for model in SAMLA_PAGE_MODELS:
-        part = (
-            model.objects.filter(path__in=paths, members_only=True).order_by().values_list("path")
-        )
-        flagged = part if flagged is None else flagged.union(part)
-    assert flagged is not None
-    restricted = {path for (path,) in flagged}
-    if not restricted:
-        return list(pages)
-    network_of_path = dict(
-        NetworkPage.objects.filter(path__in=paths).values_list("path", "network_id")
-    )
-    reader = _Reader(user)
-    allowed = []
-    for page in pages:
-        chain = chains[page.pk]
-        restricting = next((path for path in reversed(chain) if path in restricted), None)
-        if restricting is not None:
-            network_id = next(
-                (
-                    network_of_path[path]
-                    for path in reversed(_path_and_ancestors(restricting))
-                    if path in network_of_path
-                ),
-                None,
-            )
-            if not reader.reads(network_id):
-                continue
-        allowed.append(page)
-    return allowed
+    hidden = tuple(hidden_subtree_paths(user))
+    return [page for page in pages if not page.path.startswith(hidden)] if hidden else list(pages)
 
 
 # Tools and methods.

@@ -234,7 +234,7 @@ def test_members_only_programme_is_read_by_members_until_the_municipality_leaves
     assert "Nettverkssamling Stiklestad" not in html_of(client.get("/samlinger/"))
 
 
-def test_members_only_network_page_is_not_read_by_a_coordinator_elsewhere(
+def test_members_only_network_subtree_is_read_only_once_a_member(
     home, network_a, network_b, page_b, nordre_land, leader_a
 ):
     """Nordre Land joins network B too, but B's subtree is members-only and Nordre Land's

@@ -237,8 +237,8 @@ def test_members_only_programme_is_read_by_members_until_the_municipality_leaves
 def test_members_only_network_subtree_is_read_only_once_a_member(
     home, network_a, network_b, page_b, nordre_land, leader_a
 ):
-    """Nordre Land joins network B too, but B's subtree is members-only and Nordre Land's
-    user reads it only as a member: here, while the membership is current."""
+    """Network B's subtree is members-only: its programme is not found on Nordre Land's
+    host until Nordre Land joins network B."""
     page_b.members_only = True
     page_b.save()
     gathering = add_gathering(network_b, "Samling i Vadsø", STIKLESTAD)

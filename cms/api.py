@@ -12,12 +12,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Q
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Model, Q
 from rest_framework.permissions import AllowAny
 from wagtail.api.v2.router import WagtailAPIRouter
 from wagtail.api.v2.views import PagesAPIViewSet
 from wagtail.documents.api.v2.views import DocumentsAPIViewSet
 from wagtail.images.api.v2.views import ImagesAPIViewSet
+from wagtail.models import Page, ReferenceIndex
 
 from cms.access import hidden_subtree_paths
 
@@ -48,7 +50,40 @@ class PublicImagesAPIViewSet(AnonymousReaderMixin, ImagesAPIViewSet):
 
 
 class PublicDocumentsAPIViewSet(AnonymousReaderMixin, DocumentsAPIViewSet):
-    pass
+    """Documents, minus those used only on pages an anonymous reader may not read (the
+    rule documents are served by, cms/wagtail_hooks.py), in a fixed number of queries."""
+
+    def get_queryset(self) -> Any:
+        documents = super().get_queryset()
+        hidden = documents_only_on_hidden_pages(documents.model)
+        return documents.exclude(pk__in=hidden) if hidden else documents
+
+
+def documents_only_on_hidden_pages(document_model: type[Model]) -> set[int]:
+    """Ids of documents that pages use, none of which an anonymous reader may read."""
+    hidden_paths = tuple(hidden_subtree_paths(AnonymousUser()))
+    if not hidden_paths:
+        return set()
+    page_type = ContentType.objects.get_for_model(Page)
+    uses = list(
+        ReferenceIndex.objects.filter(
+            to_content_type=ContentType.objects.get_for_model(document_model),
+            base_content_type=page_type,
+        ).values_list("to_object_id", "object_id")
+    )
+    paths = dict(
+        Page.objects.filter(pk__in={int(page_id) for _doc, page_id in uses}).values_list(
+            "pk", "path"
+        )
+    )
+    readable: set[int] = set()
+    used: set[int] = set()
+    for document_id, page_id in uses:
+        used.add(int(document_id))
+        path = paths.get(int(page_id))
+        if path is not None and not path.startswith(hidden_paths):
+            readable.add(int(document_id))
+    return used - readable
 
 
 api_router = WagtailAPIRouter("cms-api")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from cms.models import ContentPage, NewsIndexPage, NewsPage
-from tests.cms.conftest import public_client
+from cms.models import ContentPage, NewsIndexPage, NewsPage, SamlaDocument
+from tests.cms.conftest import pdf_bytes, public_client, upload
 from tests.conftest import client_for, host_of, make_member
 
 API = "/api/cms/v2/"
@@ -87,3 +87,20 @@ def test_not_in_the_openapi_schema(leader_a):
     _instance, token = AuthToken.objects.create(leader_a)
     schema = api_client_for(PUBLIC_HOST, token).get("/api/schema/", {"format": "json"}).json()
     assert not [path for path in schema["paths"] if path.startswith("/api/cms/")]
+
+
+@pytest.mark.parametrize("members_only", [True, False])
+def test_documents_used_only_on_members_only_pages_are_not_listed(
+    page_a, gathering_a, members_only
+):
+    from tests.cms.test_media import _material_on
+
+    document = _material_on(page_a, gathering_a, members_only=members_only)
+    free = SamlaDocument(title="Fritt skjema", file=upload("skjema.pdf", pdf_bytes()))
+    free.save()
+    client = public_client()
+    listed = {item["id"] for item in client.get(API + "documents/").json()["items"]}
+    assert free.pk in listed
+    assert (document.pk in listed) is not members_only
+    detail = client.get(f"{API}documents/{document.pk}/")
+    assert detail.status_code == (404 if members_only else 200)

@@ -79,9 +79,13 @@ def gathering_page(request: HttpRequest, gathering_id: int) -> HttpResponse:
         intro = _rich(page.intro) if page.intro else ""
         for day, sessions in page.sessions_by_day():
             days.append((day, [mark_safe(session.render()) for session in sessions]))  # noqa: S308
-    tasks = list(page.gathering.tasks.all())
-    context = {"page": page, "gathering": page.gathering, "intro": intro, "days": days}
-    context["tasks"] = tasks
+    context = {
+        "page": page,
+        "gathering": page.gathering,
+        "intro": intro,
+        "days": days,
+        "tasks": list(page.gathering.tasks.all()),
+    }
     return render(request, "cms/workspace/gathering.html", context)
 
 

@@ -57,7 +57,8 @@ class Results:
 
 def clean_query(raw: str | None) -> str:
     """The query stripped of surrounding space; QueryError if empty or too long."""
-    query = (raw or "").strip()
+    # PostgreSQL refuses NUL in a string literal; it is never part of a word.
+    query = (raw or "").replace("\x00", " ").strip()
     if not query:
         raise QueryError(_("Skriv inn et søkeord."), 200)
     if len(query) > MAX_QUERY_LENGTH:

@@ -148,3 +148,11 @@ def test_municipality_search_is_for_its_members(nordre_land, nesseby):
     assert client_for(host_of(nordre_land), outsider).get("/sok/", {"q": "x"}).status_code == 404
     anonymous = client_for(host_of(nordre_land)).get("/sok/", {"q": "x"})
     assert anonymous.status_code == 302
+
+
+@pytest.mark.parametrize(
+    "query", ["'", "a & b", "!:*", "(", "\\", "«»", "--", "%", "a\x00b", "OR", "ø" * 200]
+)
+def test_odd_queries_answer_without_error(open_news, query):
+    response = public_client().get("/sok/", {"q": query})
+    assert response.status_code == 200

@@ -14,8 +14,10 @@ from typing import Any
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model, Q
+from django.utils.translation import gettext as _
 from rest_framework.permissions import AllowAny
 from wagtail.api.v2.router import WagtailAPIRouter
+from wagtail.api.v2.utils import BadRequestError
 from wagtail.api.v2.views import PagesAPIViewSet
 from wagtail.documents.api.v2.views import DocumentsAPIViewSet
 from wagtail.images.api.v2.views import ImagesAPIViewSet
@@ -29,6 +31,12 @@ class AnonymousReaderMixin:
 
     authentication_classes: list[Any] = []
     permission_classes = [AllowAny]
+
+    def initial(self, request: Any, *args: Any, **kwargs: Any) -> None:
+        # PostgreSQL refuses NUL in a string; Wagtail's search would pass it on (a 500).
+        if any("\x00" in value for value in request.GET.values()):
+            raise BadRequestError(_("Ugyldig tegn (NUL) i spørringen."))
+        super().initial(request, *args, **kwargs)  # type: ignore[misc]
 
 
 class PublicPagesAPIViewSet(AnonymousReaderMixin, PagesAPIViewSet):

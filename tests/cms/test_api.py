@@ -104,3 +104,29 @@ def test_documents_used_only_on_members_only_pages_are_not_listed(
     assert (document.pk in listed) is not members_only
     detail = client.get(f"{API}documents/{document.pk}/")
     assert detail.status_code == (404 if members_only else 200)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"search": "a\x00b"},
+        {"search": "'"},
+        {"type": "a\x00b"},
+        {"slug": "a\x00b"},
+        {"title": "a\x00b"},
+        {"limit": "x"},
+        {"offset": "-1"},
+        {"order": "nothing"},
+        {"fields": "nothing"},
+        {"child_of": "x"},
+        {"descendant_of": "987654"},
+        {"html_path": "/a\x00b/"},
+    ],
+)
+def test_bad_parameters_are_not_server_errors(tree, params):
+    response = public_client().get(API + "pages/", params)
+    assert response.status_code in (200, 400, 404), (params, response.status_code)
+    for endpoint in ("images", "documents"):
+        if "search" in params or "title" in params:
+            response = public_client().get(API + endpoint + "/", params)
+            assert response.status_code in (200, 400), (endpoint, params)

@@ -156,3 +156,22 @@ def test_municipality_search_is_for_its_members(nordre_land, nesseby):
 def test_odd_queries_answer_without_error(open_news, query):
     response = public_client().get("/sok/", {"q": query})
     assert response.status_code == 200
+
+
+def test_members_only_page_outside_networks_is_for_anyone_with_a_municipality(
+    home, nesseby, consultant
+):
+    from cms.models import ToolIndexPage, ToolPage
+
+    tools = home.add_child(instance=ToolIndexPage(title="Verktøy"))
+    tools.add_child(instance=ToolPage(title="Samtykkeskjema", members_only=True))
+    assert titles(AnonymousUser(), "samtykkeskjema") == []
+    assert titles(consultant, "samtykkeskjema") == []  # a consultancy, no municipality
+    assert titles(make_member(nesseby, "leser"), "samtykkeskjema") == ["Samtykkeskjema"]
+
+
+def test_a_members_only_network_page_is_for_its_network(page_a, nordre_land, nesseby):
+    page_a.members_only = True
+    page_a.save_revision().publish()
+    assert titles(make_member(nesseby, "utenfor"), "trøndelag") == []
+    assert titles(make_member(nordre_land, "medlem"), "trøndelag") == ["KS Trøndelag"]

@@ -53,6 +53,7 @@ class Result:
 class Results:
     query: str
     items: list[Result]
+    total: int  # every match, of which `items` shows at most `limit` pages and methods
 
 
 def clean_query(raw: str | None) -> str:
@@ -107,7 +108,9 @@ def search(user: Any, query: str, *, limit: int = DEFAULT_LIMIT) -> Results:
     """The pages and collaboration methods that match the query, best first, that the
     user may read. Pages first, then methods; at most `limit` of each."""
     query = clean_query(query)
-    hits = list(readable_pages(user).search(query)[:limit])
+    found = readable_pages(user).search(query)
+    hits = list(found[:limit])
+    total = len(hits) if len(hits) < limit else found.count()
     ids = [page.pk for page in hits]
     specific = {page.pk: page for page in Page.objects.filter(pk__in=ids).specific()}
     home = HomePage.objects.values_list("url_path", flat=True).first()
@@ -126,7 +129,9 @@ def search(user: Any, query: str, *, limit: int = DEFAULT_LIMIT) -> Results:
             )
         )
     methods = get_search_backend().search(query, CollaborationMethod.objects.all())
-    for method in methods[:limit]:
+    method_hits = list(methods[:limit])
+    total += len(method_hits) if len(method_hits) < limit else methods.count()
+    for method in method_hits:
         items.append(
             Result(
                 title=method.name,
@@ -135,7 +140,7 @@ def search(user: Any, query: str, *, limit: int = DEFAULT_LIMIT) -> Results:
                 url=method.link or None,
             )
         )
-    return Results(query=query, items=items)
+    return Results(query=query, items=items, total=total)
 
 
 def _render(request: HttpRequest, *, absolute: bool) -> HttpResponse:
@@ -158,6 +163,7 @@ def _render(request: HttpRequest, *, absolute: bool) -> HttpResponse:
                     for item in items
                 ]
             context["results"] = items
+            context["total"] = results.total
     return render(request, "cms/search.html", context, status=status)
 
 

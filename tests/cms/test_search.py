@@ -175,3 +175,11 @@ def test_a_members_only_network_page_is_for_its_network(page_a, nordre_land, nes
     page_a.save_revision().publish()
     assert titles(make_member(nesseby, "utenfor"), "trøndelag") == []
     assert titles(make_member(nordre_land, "medlem"), "trøndelag") == ["KS Trøndelag"]
+
+
+def test_the_count_names_every_match_when_more_than_are_shown(page_a, operator):
+    for n in range(4):
+        page_a.add_child(instance=ContentPage(title=f"Samling nummer {n}"))
+    results = search(operator, "samling", limit=2)
+    assert results.total == 4
+    assert len(results.items) == 2

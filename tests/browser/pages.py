@@ -68,8 +68,8 @@ class Page:
 
     @property
     def path(self) -> str:
-        """A path reaching the page's route (ids as 1), for matching routes."""
-        return self.pattern.format_map(_SampleIds())
+        """A path reaching the page's route (ids as 1, no query), for matching routes."""
+        return self.pattern.format_map(_SampleIds()).partition("?")[0]
 
     def path_with(self, ids: Mapping[str, int]) -> str:
         """The path with the browser plan's ids filled in."""
@@ -287,6 +287,9 @@ WORKSPACE_PAGES = [
         who="leader",
     ),
     Page("workspace-gatherings", NL, "/samlinger/", "Samlinger", who="leader"),
+    # Search in the shared content, with results (the browser tool) and without.
+    Page("search-municipality", NL, "/sok/?q=nettleser", "Søk i delt innhold", who="leader"),
+    Page("search-public", PUBLIC, "/sok/?q=samling", "Søk i delt innhold"),
     Page(
         "workspace-gathering",
         NL,

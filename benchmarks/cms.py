@@ -28,7 +28,6 @@ import argparse
 import datetime
 import logging
 import os
-import statistics
 import sys
 import time
 from collections.abc import Sequence
@@ -40,13 +39,12 @@ if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
 from benchmarks.provision import (  # noqa: E402
+    measure_requests,
     org_numbers,
-    percentile,
     report_from_scratch_database,
 )
 
 log = logging.getLogger("benchmarks.cms")
-WARM_UP = 3
 SESSIONS = 12
 TOOLS = 6
 
@@ -139,33 +137,6 @@ def build_world(pages: int) -> dict[str, Any]:
     return {"municipality": municipality, "leader": leader, "programme": programme}
 
 
-def measure(client: Any, path: str, repeat: int) -> dict[str, float | int]:
-    from django.db import connection
-
-    for _ in range(WARM_UP):
-        client.get(path)
-    queries: list[str] = []
-
-    def count(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
-        if not sql.startswith("SET search_path"):
-            queries.append(sql)
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(count):
-        status = client.get(path).status_code
-    durations = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        client.get(path)
-        durations.append((time.perf_counter() - started) * 1000)
-    return {
-        "ms_median": statistics.median(durations),
-        "ms_p95": percentile(durations, 0.95),
-        "queries": len(queries),
-        "status": status,
-    }
-
-
 def tools_route_exists() -> bool:
     from django.urls import Resolver404, resolve
 
@@ -209,7 +180,7 @@ def run(pages: int, repeat: int) -> dict[str, float | int]:
         log.info("workspace_tools: /verktoy/ is not in the municipality's URL map; skipped")
     targets["search"] = (public, "/sok/?q=samlingen")
     for name, (client, path) in targets.items():
-        figures = measure(client, path, repeat)
+        figures = measure_requests(client, path, repeat)
         log.info("%s %s: %s", name, path, figures)
         assert figures["status"] == 200, (name, figures["status"])
         results[f"{name}_ms_median"] = figures["ms_median"]

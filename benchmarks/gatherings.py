@@ -28,7 +28,6 @@ import argparse
 import datetime
 import logging
 import os
-import statistics
 import sys
 import time
 from collections.abc import Sequence
@@ -39,10 +38,9 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
-from benchmarks.provision import percentile, report_from_scratch_database  # noqa: E402
+from benchmarks.provision import measure_requests, report_from_scratch_database  # noqa: E402
 
 log = logging.getLogger("benchmarks.gatherings")
-WARM_UP = 3
 GRID = {
     "satisfied": "Familiens hus samler tjenestene under ett tak",
     "satisfied_why": "Kort vei mellom helsestasjon, barnevern og PPT",
@@ -95,33 +93,6 @@ def build_world(count: int) -> dict[str, Any]:
     return {"coordinator": coordinator, "gathering": gathering, "grid": grid}
 
 
-def measure(client: Any, path: str, repeat: int, **headers: str) -> dict[str, float | int]:
-    from django.db import connection
-
-    for _ in range(WARM_UP):
-        client.get(path, **headers)
-    queries: list[str] = []
-
-    def count(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
-        if not sql.startswith("SET search_path"):
-            queries.append(sql)
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(count):
-        status = client.get(path, **headers).status_code
-    durations = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        client.get(path, **headers)
-        durations.append((time.perf_counter() - started) * 1000)
-    return {
-        "ms_median": statistics.median(durations),
-        "ms_p95": percentile(durations, 0.95),
-        "queries": len(queries),
-        "status": status,
-    }
-
-
 def run(count: int, repeat: int) -> dict[str, float | int]:
     import django
     from django.core.management import call_command
@@ -153,7 +124,7 @@ def run(count: int, repeat: int) -> dict[str, float | int]:
         "task_answers_api": (f"/api/tasks/{world['grid'].pk}/answers/", {}),
     }
     for name, (path, headers) in targets.items():
-        figures = measure(client, path, repeat, **headers)
+        figures = measure_requests(client, path, repeat, **headers)
         log.info("%s: %s", name, figures)
         results[f"{name}_ms_median"] = figures["ms_median"]
         results[f"{name}_ms_p95"] = figures["ms_p95"]

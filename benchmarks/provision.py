@@ -136,6 +136,39 @@ def database_exists(url: str, name: str) -> bool:
 # Timed work ----------------------------------------------------------------------------
 
 
+REQUEST_WARM_UP = 3
+
+
+def measure_requests(client: Any, path: str, repeat: int, **headers: str) -> dict[str, float | int]:
+    """GET `path` with Django's test client: three warm-up requests, the queries of one
+    (without django-tenants' `SET search_path`) and its status, then the median and p95
+    milliseconds of `repeat` more."""
+    from django.db import connection
+
+    for _ in range(REQUEST_WARM_UP):
+        client.get(path, **headers)
+    queries: list[str] = []
+
+    def count(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        if not sql.startswith("SET search_path"):
+            queries.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
+        status = client.get(path, **headers).status_code
+    durations = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        client.get(path, **headers)
+        durations.append((time.perf_counter() - started) * 1000)
+    return {
+        "ms_median": statistics.median(durations),
+        "ms_p95": percentile(durations, 0.95),
+        "queries": len(queries),
+        "status": status,
+    }
+
+
 def timed(action: Callable[[], Any]) -> float:
     started = time.perf_counter()
     action()

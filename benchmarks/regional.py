@@ -56,8 +56,8 @@ if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
 from benchmarks.provision import (  # noqa: E402
+    measure_requests,
     org_numbers,
-    percentile,
     report_from_scratch_database,
 )
 
@@ -153,30 +153,9 @@ def existing_world(count: int) -> dict[str, Any] | None:
 
 
 def measure_page(client: Any, path: str, repeat: int) -> dict[str, float | int]:
-    from django.db import connection
-
-    for _ in range(WARM_UP):
-        client.get(path)
-    queries: list[str] = []
-
-    def count(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
-        if not sql.startswith("SET search_path"):
-            queries.append(sql)
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(count):
-        status = client.get(path).status_code
-    assert status == 200, (path, status)
-    durations = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        client.get(path)
-        durations.append((time.perf_counter() - started) * 1000)
-    return {
-        "ms_median": statistics.median(durations),
-        "ms_p95": percentile(durations, 0.95),
-        "queries": len(queries),
-    }
+    figures = measure_requests(client, path, repeat)
+    assert figures["status"] == 200, (path, figures["status"])
+    return figures
 
 
 def measure_query(network: Any, repeat: int) -> tuple[float, float]:

@@ -13,8 +13,7 @@ page (every tenth members-only) until the tree holds `--pages` pages. Then, in-p
 Django's test client (after three warm-up requests), it times:
 
 - `programme_page_ms_median`: the programme page on the public host, as the leader;
-- `workspace_tools_ms_median`: the "Verktøy" page (`/verktoy/`) on the municipality's host,
-  printed only when that route exists in the municipality's URL map;
+- `workspace_tools_ms_median`: the "Verktøy" page (`/verktoy/`) on the municipality's host;
 - `search_ms_median`: `/sok/?q=samlingen` on the public host as the leader, a word every
   content page holds (so the query runs over all of them; a page of results is shown);
 
@@ -137,16 +136,6 @@ def build_world(pages: int) -> dict[str, Any]:
     return {"municipality": municipality, "leader": leader, "programme": programme}
 
 
-def tools_route_exists() -> bool:
-    from django.urls import Resolver404, resolve
-
-    try:
-        resolve("/verktoy/", urlconf="samla.urls_tenant")
-    except Resolver404:
-        return False
-    return True
-
-
 def run(pages: int, repeat: int) -> dict[str, float | int]:
     import django
     from django.core.management import call_command
@@ -173,12 +162,11 @@ def run(pages: int, repeat: int) -> dict[str, float | int]:
     programme_path = "/innhold/" + world["programme"].url_path[len(home_path) :]
     workspace = Client(HTTP_HOST=municipality_host(world["municipality"].slug))
     workspace.force_login(world["leader"])
-    targets: dict[str, tuple[Any, str]] = {"programme_page": (public, programme_path)}
-    if tools_route_exists():
-        targets["workspace_tools"] = (workspace, "/verktoy/")
-    else:
-        log.info("workspace_tools: /verktoy/ is not in the municipality's URL map; skipped")
-    targets["search"] = (public, "/sok/?q=samlingen")
+    targets: dict[str, tuple[Any, str]] = {
+        "programme_page": (public, programme_path),
+        "workspace_tools": (workspace, "/verktoy/"),
+        "search": (public, "/sok/?q=samlingen"),
+    }
     for name, (client, path) in targets.items():
         figures = measure_requests(client, path, repeat)
         log.info("%s %s: %s", name, path, figures)

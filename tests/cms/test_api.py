@@ -106,27 +106,110 @@ def test_documents_used_only_on_members_only_pages_are_not_listed(
     assert detail.status_code == (404 if members_only else 200)
 
 
-@pytest.mark.parametrize(
-    "params",
-    [
-        {"search": "a\x00b"},
-        {"search": "'"},
-        {"type": "a\x00b"},
-        {"slug": "a\x00b"},
-        {"title": "a\x00b"},
-        {"limit": "x"},
-        {"offset": "-1"},
-        {"order": "nothing"},
-        {"fields": "nothing"},
-        {"child_of": "x"},
-        {"descendant_of": "987654"},
-        {"html_path": "/a\x00b/"},
-    ],
-)
+BAD_PARAMETERS = [
+    {"search": "a\x00b"},
+    {"search": "'"},
+    {"type": "a\x00b"},
+    {"slug": "a\x00b"},
+    {"title": "a\x00b"},
+    {"limit": "x"},
+    {"offset": "-1"},
+    {"offset": str(10**20)},
+    {"order": "nothing"},
+    {"order": "random", "offset": "1"},
+    {"fields": "nothing"},
+    {"fields": "title(id)"},
+    {"child_of": "x"},
+    {"child_of": str(10**20)},
+    {"descendant_of": "987654"},
+    {"id": str(10**20)},
+    {"html_path": "/a\x00b/"},
+    {"search": "x", "search_operator": "xor"},
+]
+
+
+def assert_norwegian_error(response, status: int | None = None) -> str:
+    """The error is DRF's JSON shape with one Norwegian sentence; that sentence."""
+    if status is not None:
+        assert response.status_code == status, response.content
+    assert response["Content-Type"].startswith("application/json")
+    body = response.json()
+    assert list(body) == ["detail"], body
+    detail = body["detail"]
+    assert detail and not any(
+        word in detail for word in ("must", "cannot", "unknown", "exist", "matches", "not found")
+    ), detail
+    return str(detail)
+
+
+@pytest.mark.parametrize("params", BAD_PARAMETERS)
 def test_bad_parameters_are_not_server_errors(tree, params):
     response = public_client().get(API + "pages/", params)
     assert response.status_code in (200, 400, 404), (params, response.status_code)
+    if response.status_code != 200:
+        assert_norwegian_error(response)
     for endpoint in ("images", "documents"):
         if "search" in params or "title" in params:
             response = public_client().get(API + endpoint + "/", params)
             assert response.status_code in (200, 400), (endpoint, params)
+            if response.status_code != 200:
+                assert_norwegian_error(response)
+
+
+@pytest.mark.parametrize(
+    ("path", "params", "status", "detail"),
+    [
+        ("pages/999999/", {}, 404, "Fant ikke det du ba om."),
+        ("pages/find/", {"html_path": "/finnes-ikke/"}, 404, "Fant ikke det du ba om."),
+        ("images/999999/", {}, 404, "Fant ikke det du ba om."),
+        ("documents/999999/", {}, 404, "Fant ikke det du ba om."),
+        ("pages/", {"type": "bad"}, 400, "Ukjent sidetype i «type»."),
+        ("pages/", {"limit": "-1"}, 400, "«limit» må være et positivt heltall."),
+        ("pages/", {"limit": "1000"}, 400, "«limit» kan ikke være høyere enn 20."),
+        ("pages/", {"offset": "x"}, 400, "«offset» må være et positivt heltall."),
+        ("pages/", {"fields": "nope"}, 400, "Ukjente felt i «fields»: nope."),
+        ("pages/", {"order": "nope"}, 400, "Kan ikke sortere etter «nope» (ukjent felt)."),
+        ("documents/", {"order": "nope"}, 400, "Kan ikke sortere etter «nope» (ukjent felt)."),
+        ("pages/", {"child_of": "987654"}, 400, "Siden i «child_of» finnes ikke."),
+        ("pages/", {"descendant_of": "987654"}, 400, "Siden i «descendant_of» finnes ikke."),
+        ("pages/", {"nope": "1"}, 400, "Ukjente parametere i spørringen: nope."),
+        ("pages/", {"id": "abc"}, 400, "«abc» er ikke en gyldig verdi for «id»."),
+        (
+            "pages/",
+            {"search": "x", "search_operator": "xor"},
+            400,
+            "«search_operator» må være «and» eller «or».",
+        ),
+        ("pages/", {"search": "a\x00b"}, 400, "Ugyldig tegn (NUL) i spørringen."),
+        ("pages/", {"offset": str(10**20)}, 400, "Tallet i «offset» er for stort."),
+    ],
+)
+def test_errors_are_json_with_a_norwegian_detail(tree, path, params, status, detail):
+    # Given an anonymous reader of the API, asking for HTML as a browser does
+    # When they send a bad id or parameter
+    response = public_client().get(API + path, params, HTTP_ACCEPT="text/html")
+
+    # Then the answer is DRF's error shape, in Norwegian, never Wagtail's English
+    assert assert_norwegian_error(response, status) == detail
+
+
+def test_a_hidden_page_and_a_missing_one_answer_alike(tree):
+    client = public_client()
+    hidden = client.get(f"{API}pages/{tree['closed'].pk}/")
+    missing = client.get(f"{API}pages/987654/")
+    assert (hidden.status_code, hidden.json()) == (missing.status_code, missing.json())
+
+
+def test_unknown_wagtail_message_falls_back_to_the_plain_sentence():
+    from cms.api import norwegian_message
+
+    assert norwegian_message("something new in Wagtail 9") == "Forespørselen er ugyldig."
+    translated = norwegian_message("ancestor page doesn't exist")
+    assert translated == "Siden i «descendant_of» finnes ikke."
+
+
+def test_methods_other_than_get_answer_405_in_json(tree):
+    response = public_client().post(API + "pages/", {"title": "x"})
+    assert response.status_code == 405
+    assert response["Content-Type"].startswith("application/json")
+    assert list(response.json()) == ["detail"]

@@ -194,7 +194,16 @@ class PublicPagesAPIViewSet(AnonymousReaderMixin, PagesAPIViewSet):
 
 
 class PublicImagesAPIViewSet(AnonymousReaderMixin, ImagesAPIViewSet):
-    pass
+    """Images, by the documents' rule: minus those used only on pages an anonymous reader
+    may not read. No page type shows an image today (no image block, no image feature in
+    rich text), so the library is listed as Wagtail's documents are; the rule holds the
+    day a page type gets one. Fields: id, title, width, height, tags and the file's
+    address, never the uploader or the collection."""
+
+    def get_queryset(self) -> Any:
+        images = super().get_queryset()
+        hidden = used_only_on_hidden_pages(images.model)
+        return images.exclude(pk__in=hidden) if hidden else images
 
 
 class PublicDocumentsAPIViewSet(AnonymousReaderMixin, DocumentsAPIViewSet):
@@ -203,19 +212,20 @@ class PublicDocumentsAPIViewSet(AnonymousReaderMixin, DocumentsAPIViewSet):
 
     def get_queryset(self) -> Any:
         documents = super().get_queryset()
-        hidden = documents_only_on_hidden_pages(documents.model)
+        hidden = used_only_on_hidden_pages(documents.model)
         return documents.exclude(pk__in=hidden) if hidden else documents
 
 
-def documents_only_on_hidden_pages(document_model: type[Model]) -> set[int]:
-    """Ids of documents that pages use, none of which an anonymous reader may read."""
+def used_only_on_hidden_pages(media_model: type[Model]) -> set[int]:
+    """Ids of documents (or images) that pages use, none of which an anonymous reader
+    may read."""
     hidden_paths = tuple(hidden_subtree_paths(AnonymousUser()))
     if not hidden_paths:
         return set()
     page_type = ContentType.objects.get_for_model(Page)
     uses = list(
         ReferenceIndex.objects.filter(
-            to_content_type=ContentType.objects.get_for_model(document_model),
+            to_content_type=ContentType.objects.get_for_model(media_model),
             base_content_type=page_type,
         ).values_list("to_object_id", "object_id")
     )

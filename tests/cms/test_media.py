@@ -165,3 +165,48 @@ def test_material_of_a_members_only_page_is_for_members_only(page_a, gathering_a
 def test_material_of_an_open_page_is_for_everyone(page_a, gathering_a):
     document = _material_on(page_a, gathering_a, members_only=False)
     assert public_client().get(served_at(document)).status_code == 200
+
+
+def test_material_under_a_members_only_network_page_is_for_its_members(
+    page_a, gathering_a, nesseby
+):
+    # Given a programme (open itself) under a network page that is members-only
+    from tests.conftest import make_member
+
+    page_a.members_only = True
+    page_a.save_revision().publish()
+    document = _material_on(page_a, gathering_a, members_only=False)
+
+    # When an anonymous reader, another municipality's user and a member fetch its material
+    anonymous = public_client().get(served_at(document))
+    outsider = make_member(nesseby, "leser.nesseby")
+    member = make_member(page_a.network.municipalities.get(), "leser.nordre-land")
+
+    # Then only the member gets the file
+    assert anonymous.status_code == 302 and "/login/" in anonymous["Location"]
+    assert public_client(outsider).get(served_at(document)).status_code == 404
+    assert public_client(member).get(served_at(document)).status_code == 200
+
+
+def test_document_linked_from_a_members_only_pages_rich_text_is_for_members_only(page_a, nesseby):
+    # Given a document linked only from the rich text of a members-only content page
+    from cms.models import ContentPage
+    from tests.conftest import make_member
+
+    document = SamlaDocument(title="Referat", file=upload("referat.pdf", pdf_bytes()))
+    document.save()
+    page_a.add_child(
+        instance=ContentPage(
+            title="Interne referater",
+            members_only=True,
+            intro=f'<p>Se <a linktype="document" id="{document.pk}">referatet</a>.</p>',
+        )
+    )
+
+    # When an anonymous reader and another municipality's user fetch it
+    anonymous = public_client().get(served_at(document))
+    outsider = make_member(nesseby, "leser.nesseby")
+
+    # Then neither gets the file
+    assert anonymous.status_code == 302 and "/login/" in anonymous["Location"]
+    assert public_client(outsider).get(served_at(document)).status_code == 404

@@ -9,6 +9,7 @@ from networks.urls import municipality_patterns as network_patterns
 from samla import views
 from samla.urls_common import common_patterns
 from tenants.plans import blueprint_api
+from tenants.routines.urls import api_patterns as routine_api_patterns
 
 urlpatterns = [
     path("", views.municipality_home, name="home"),
@@ -16,6 +17,7 @@ urlpatterns = [
     path("api/plans/", include("tenants.plans.urls")),
     path("planer/", include("tenants.plans.page_urls")),
     path("api/plan-templates/", blueprint_api.PlanTemplateList.as_view(), name="plan-templates"),
+    *routine_api_patterns,
     path("", include("samla.accounts.integration_urls")),
     *network_patterns,
     *workspace_patterns,

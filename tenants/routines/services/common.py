@@ -106,17 +106,20 @@ def read_date(
         if required:
             add_error(errors, name, _("Oppgi en dato."))
         return None
+    day: datetime.date | None
     if isinstance(value, datetime.datetime):
-        value = value.date()
-    if not isinstance(value, datetime.date):
+        day = value.date()
+    elif isinstance(value, datetime.date):
+        day = value
+    else:
         try:
-            value = parse_date(str(value).strip())
+            day = parse_date(str(value).strip())
         except ValueError:
-            value = None
-        if value is None:
+            day = None
+        if day is None:
             add_error(errors, name, _("Oppgi en gyldig dato på formen ÅÅÅÅ-MM-DD."))
             return None
-    if value > timezone.localdate():
+    if day > timezone.localdate():
         add_error(errors, name, _("Datoen kan ikke være fram i tid."))
         return None
-    return value
+    return day

@@ -11,11 +11,13 @@ written again, and it becomes the routine's current version.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from functools import partial
 from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cms.models import CollaborationMethod
@@ -358,7 +360,7 @@ def approve_routine(
         routine.next_review = add_months(on, draft.review_interval_months)
         saved = _saved(tenant, routine)
         for hook in after_approval:
-            transaction.on_commit(lambda hook=hook: hook(tenant, saved.pk), robust=True)
+            transaction.on_commit(partial(hook, tenant, saved.pk), robust=True)
         return saved
 
 
@@ -430,7 +432,7 @@ def record_review(
         on = read_date(reviewed_on, "reviewed_on", errors)
         review = RoutineReview(
             routine=routine,
-            reviewed_on=on,
+            reviewed_on=on or timezone.localdate(),
             note=(note or "").strip(),
             reviewed_by=display_name(user),
         )

@@ -38,7 +38,7 @@ def save_checked(obj: models.Model, fields: Mapping[str, str]) -> None:
             obj.save()
     except IntegrityError as exc:
         name = constraint_name(exc)
-        if name not in fields:
+        if name is None or name not in fields:
             logger.error("Unexpected integrity error saving %s (%s)", type(obj).__name__, name)
             raise
         raise ValidationError(

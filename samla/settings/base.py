@@ -259,7 +259,22 @@ CELERY_BEAT_SCHEDULE = {
         "task": "networks.dispatch_progress_refresh",
         "schedule": crontab(hour=2, minute=15),
     },
+    "routine-review-notices-daily": {
+        "task": "routines.dispatch_review_notices",
+        "schedule": crontab(hour=6, minute=30),
+    },
 }
+
+# E-mail (routines' review notices) -----------------------------------------------------
+
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", "")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", f"Samla <varsel@{SAMLA_BASE_DOMAIN}>")
 
 # Cache ---------------------------------------------------------------------------------
 

@@ -30,3 +30,5 @@ STORAGES = {
 WAGTAILADMIN_BASE_URL = os.environ.get(
     "WAGTAILADMIN_BASE_URL", f"http://{SAMLA_BASE_DOMAIN}:{SAMLA_PORT}"
 )
+# Mail (review notices) is printed to the console unless EMAIL_BACKEND names another.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

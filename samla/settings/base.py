@@ -68,6 +68,7 @@ SHARED_APPS = [
     "networks.indicators",
     "networks.gatherings",
     "networks.plantemplates",
+    "networks.library",
     "cms",
     "billing",
     # Wagtail and what it needs: public schema only (a test asserts none is in TENANT_APPS).

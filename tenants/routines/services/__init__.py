@@ -2,14 +2,15 @@
 
 By concern: `common` (roles and shared checks), `units`, `routines` (a routine's
 lifecycle: draft, approve, discard, retire, review) and `adoption` (units taking an
-approved routine into use). Each public function takes the municipality and the acting
+approved routine into use) and `library` (sharing to a network's library, adopting
+from it, taking its changes). Each public function takes the municipality and the acting
 user explicitly, then the object, then already-typed data, as the plans' services do.
 """
 
 from __future__ import annotations
 
 from tenants.plans.services.engine import StaleVersion, stale_message
-from tenants.routines.services import adoption, common, routines, units
+from tenants.routines.services import adoption, common, library, routines, units
 from tenants.routines.services.adoption import (
     confirm_unit_use,
     in_use,
@@ -37,6 +38,7 @@ __all__ = [
     "delete_unit",
     "discard_draft",
     "in_use",
+    "library",
     "record_review",
     "record_unit_adoption",
     "remove_unit_adoption",

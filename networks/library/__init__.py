@@ -1,0 +1,1 @@
+"""The networks' routine library: approved routines a municipality shares with its networks."""

@@ -1,0 +1,16 @@
+"""Tasks of the routine library that run in a member municipality's schema."""
+
+from __future__ import annotations
+
+from samla.tasks import municipality_task
+from tenants.db import connection
+
+
+@municipality_task(name="library.notify_library_update")
+def notify_library_update(schema_name: str, entry_id: int, number: int) -> int | None:
+    """Tell this municipality about version `number` of a library entry, if it adopted the
+    entry (idempotent: one notice per routine and library version). Returns the notice's id."""
+    from tenants.routines.services.library import notify_library_update as notify
+
+    notice = notify(connection.tenant, entry_id, number)
+    return None if notice is None else notice.pk

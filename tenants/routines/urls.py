@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, include, path
 
-from tenants.routines import api
+from tenants.routines import api, export_api
 
 app_name = "routines"
 
@@ -19,6 +19,8 @@ routes: list[URLPattern | URLResolver] = [
     path("units/<int:pk>/", api.UnitDetail.as_view(), name="unit-detail"),
     path("routines/", api.RoutineList.as_view(), name="routine-list"),
     path("routines/due/", api.RoutinesDue.as_view(), name="routine-due"),
+    path("routines/handbook.docx", export_api.HandbookDocx.as_view(), name="handbook-docx"),
+    path("routines/handbook.pdf", export_api.HandbookPdf.as_view(), name="handbook-pdf"),
     path(ROUTINE, api.RoutineDetail.as_view(), name="routine-detail"),
     path(f"{ROUTINE}versions/", api.VersionList.as_view(), name="version-list"),
     path(f"{ROUTINE}versions/<int:number>/", api.VersionDetail.as_view(), name="version-detail"),

@@ -130,9 +130,9 @@ class VatCategory:
             )
 
     @property
-    def key(self) -> tuple[str, Decimal, str]:
-        """What groups lines into one VAT breakdown: code, rate and reason."""
-        return (self.code, self.rate, self.exemption_reason)
+    def key(self) -> tuple[str, Decimal]:
+        """What groups lines into one VAT breakdown: code and rate (BR-S-08, BR-E-01)."""
+        return (self.code, self.rate)
 
     def vat_on(self, taxable: Decimal) -> Decimal:
         return (taxable * self.rate / HUNDRED).quantize(CENT, rounding=ROUND_HALF_UP)
@@ -182,11 +182,24 @@ class Totals:
 
 def compute_totals(lines: Iterable[tuple[VatCategory, Decimal]]) -> Totals:
     """Totals of lines given as (VAT category, net amount)."""
-    taxable: dict[tuple[str, Decimal, str], Decimal] = {}
-    categories: dict[tuple[str, Decimal, str], VatCategory] = {}
+    taxable: dict[tuple[str, Decimal], Decimal] = {}
+    categories: dict[tuple[str, Decimal], VatCategory] = {}
     line_total = Decimal("0.00")
     for category, net in lines:
-        categories.setdefault(category.key, category)
+        if categories.setdefault(category.key, category) != category:
+            # One breakdown per category and rate, with one reason (BR-E-01, BR-O-01):
+            # a document cannot state two reasons for exemption.
+            raise ValidationError(
+                _(
+                    "Alle fritatte linjer på samme faktura må ha samme fritaksgrunn "
+                    "(«%(first)s» og «%(second)s»): lag én faktura per fritaksgrunn."
+                ),
+                code="exemption_reasons_differ",
+                params={
+                    "first": categories[category.key].exemption_reason,
+                    "second": category.exemption_reason,
+                },
+            )
         taxable[category.key] = taxable.get(category.key, Decimal("0.00")) + net
         line_total += net
     breakdown = tuple(

@@ -203,6 +203,7 @@ class Document:
         if self.currency != "NOK":
             raise ValidationError(_("Samla fakturerer bare i norske kroner."), code="currency")
         self._check_vat()
+        self.totals  # noqa: B018 - computing them refuses two exemption reasons
         self._check_dates()
         self._check_payment()
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.urls import URLPattern, URLResolver, include, path
 
 from tenants.routines import api, export_api
+from tenants.routines.suggestions_api import RoutineSuggestions
 
 app_name = "routines"
 
@@ -19,6 +20,7 @@ routes: list[URLPattern | URLResolver] = [
     path("units/<int:pk>/", api.UnitDetail.as_view(), name="unit-detail"),
     path("routines/", api.RoutineList.as_view(), name="routine-list"),
     path("routines/due/", api.RoutinesDue.as_view(), name="routine-due"),
+    path("routines/suggestions/", RoutineSuggestions.as_view(), name="routine-suggestions"),
     path("routines/handbook.docx", export_api.HandbookDocx.as_view(), name="handbook-docx"),
     path("routines/handbook.pdf", export_api.HandbookPdf.as_view(), name="handbook-pdf"),
     path(ROUTINE, api.RoutineDetail.as_view(), name="routine-detail"),

@@ -383,8 +383,9 @@ def browser_template_plan(
 
 @pytest.fixture(scope="package")
 def browser_cms(browser_gathering, django_db_blocker) -> Iterator[None]:
-    """A CMS tool and the browser gathering's programme page, committed (issue #9's
-    workspace pages on Nordre Land's host show them)."""
+    """A CMS page of every type, the browser gathering's programme among them, committed,
+    the home page as the default site's root (issue #9: the CMS pages on the public host
+    and the workspace pages on Nordre Land's host show them)."""
     from tests.browser.pages import BROWSER_GATHERING, BROWSER_NETWORK
     from tests.cms.world import make_browser_cms, remove_browser_cms
 

@@ -299,6 +299,48 @@ WORKSPACE_PAGES = [
     ),
 ]
 
+# The CMS's own pages on the public host (issue #9), one of every page type, from
+# `browser_cms` (tests/cms/world.py): its home page is the default site's root.
+CMS_NETWORK = "/innhold/nettleser-nettverket/"
+CMS_PAGES = [
+    Page("cms-home", PUBLIC, "/innhold/", "Samla"),
+    Page("cms-network", PUBLIC, CMS_NETWORK, "Nettleser-nettverket"),
+    Page(
+        "cms-programme",
+        PUBLIC,
+        CMS_NETWORK + "program-nettleser-samlingen/",
+        "Program: Nettleser-samlingen",
+    ),
+    Page(
+        "cms-content",
+        PUBLIC,
+        CMS_NETWORK + "nettleser-bakgrunn/",
+        "Nettleser: bakgrunn for nettverket",
+    ),
+    Page(
+        "cms-members-only",
+        PUBLIC,
+        CMS_NETWORK + "nettleser-medlemmer/",
+        "Nettleser: bare for medlemmer",
+        who="leader",
+    ),
+    Page("cms-tools", PUBLIC, "/innhold/verktoy-nettleser/", "Verktøy"),
+    Page(
+        "cms-tool",
+        PUBLIC,
+        "/innhold/verktoy-nettleser/nettleser-verktoy/",
+        "Nettleser: handlingsveileder",
+    ),
+    Page("cms-news-index", PUBLIC, "/innhold/nettleser-nyheter/", "Nettleser: nyheter"),
+    Page(
+        "cms-news",
+        PUBLIC,
+        "/innhold/nettleser-nyheter/nettleser-nytt-program/",
+        "Nettleser: nytt program publisert",
+    ),
+    Page("cms-consultancy", PUBLIC, "/innhold/nettleser-konsulent/", "Nettleser Konsulent AS"),
+]
+
 PAGES = [
     Page("landing", PUBLIC, "/", "Samla"),
     Page("landing-logged-in", PUBLIC, "/", "Samla", who="leader"),
@@ -325,11 +367,21 @@ PAGES = [
     *COMPARISON_PAGES,
     *TEMPLATE_PAGES,
     *WORKSPACE_PAGES,
+    *CMS_PAGES,
 ]
 
 # Routes that are not pages a person opens: the API, health, language switch, logout
 # (POST only). Matched against the route's path without its leading slash.
 # Also Wagtail's own admin (`cms/`, its UI is Wagtail's), document downloads
-# (`dokumenter/`) and Wagtail's page serving (`innhold/`: one catch-all route; the CMS
-# pages join the walk by their real paths with the CMS workspace work of issue #9).
-NOT_PAGES = ("api/", "healthz", "i18n/", "accounts/logout/", "cms/", "dokumenter/", "innhold/")
+# (`dokumenter/`) and Wagtail's view-restriction forms (`innhold/_util/`: a page's password
+# and Wagtail's login; Samla restricts pages by its own rule, cms.access, and never sends a
+# reader there). Wagtail's page serving (`innhold/`) is walked by real paths (CMS_PAGES).
+NOT_PAGES = (
+    "api/",
+    "healthz",
+    "i18n/",
+    "accounts/logout/",
+    "cms/",
+    "dokumenter/",
+    "innhold/_util/",
+)

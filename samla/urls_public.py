@@ -5,6 +5,7 @@ from django.urls import include, path
 from cms.urls import public_patterns as cms_patterns
 from networks.gatherings.urls import public_patterns as gathering_patterns
 from networks.indicators.urls import public_patterns as indicator_patterns
+from networks.library.urls import public_patterns as library_patterns
 from networks.plantemplates.urls import public_patterns as plan_template_patterns
 from networks.urls import public_patterns as network_patterns
 from samla import views
@@ -18,6 +19,7 @@ urlpatterns = [
     *indicator_patterns,
     *gathering_patterns,
     *plan_template_patterns,
+    *library_patterns,
     *common_patterns,
     # Wagtail: its admin at /cms/, documents, pages under /innhold/ (public host only).
     *cms_patterns,

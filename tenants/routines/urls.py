@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.urls import URLPattern, URLResolver, include, path
 
 from tenants.routines import api, export_api
+from tenants.routines import library_api as library_views
 from tenants.routines.suggestions_api import RoutineSuggestions
 
 app_name = "routines"
@@ -32,6 +33,20 @@ routes: list[URLPattern | URLResolver] = [
     path(f"{ROUTINE}reviews/", api.ReviewList.as_view(), name="review-list"),
     path(f"{ROUTINE}adoptions/", api.AdoptionList.as_view(), name="adoption-list"),
     path(f"{ROUTINE}adoptions/<int:pk>/", api.AdoptionDetail.as_view(), name="adoption-detail"),
+    # The network's library (tenants/routines/library_api.py).
+    path("routines/adopt/", library_views.RoutineAdopt.as_view(), name="routine-adopt"),
+    path("routines/library/", library_views.LibraryList.as_view(), name="library-list"),
+    path(
+        "routines/library/<int:pk>/", library_views.LibraryDetail.as_view(), name="library-detail"
+    ),
+    path(f"{ROUTINE}share/", library_views.RoutineShare.as_view(), name="routine-share"),
+    path(f"{ROUTINE}unshare/", library_views.RoutineUnshare.as_view(), name="routine-unshare"),
+    path(
+        f"{ROUTINE}library-changes/", library_views.LibraryChanges.as_view(), name="library-changes"
+    ),
+    path(
+        f"{ROUTINE}library-changes/take/", library_views.LibraryTake.as_view(), name="library-take"
+    ),
 ]
 
 api_patterns: list[URLPattern | URLResolver] = [

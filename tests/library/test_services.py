@@ -253,8 +253,7 @@ def test_unmapped_unit_names_are_refused_by_name(
     with pytest.raises(ValidationError) as refused:
         adopt(nesseby, leader_b, entry, mapping)
     assert refused.value.message_dict["unit_mapping"] == [
-        "Koble disse enhetene fra kilden til en av kommunens egne enheter: "
-        "«Barnehagene», «PPT»."
+        "Koble disse enhetene fra kilden til en av kommunens egne enheter: «Barnehagene», «PPT»."
     ]
     assert routines_in(nesseby) == 0
 
@@ -354,7 +353,10 @@ def test_a_new_approved_version_shows_as_pending_changes_and_changes_nothing(
         assert notice.recipients == ["barnehagen@nesseby.test"]
     [sent] = mail.outbox
     assert sent.to == ["barnehagen@nesseby.test"]
-    assert sent.subject == "Ny versjon av «Overgang fra barnehage til skole» i nettverkets bibliotek"
+    assert sent.subject == (
+        "Ny versjon av «Overgang fra barnehage til skole» i nettverkets bibliotek"
+    )
+    assert "Hei,\n\ndette er et varsel fra Samla for Unjárga/Nesseby." in sent.body
     assert "Nordre Land har godkjent en ny versjon" in sent.body
     assert "Ingenting er endret i deres rutine" in sent.body
     assert f"http://nesseby.localhost/rutiner/{adopted_b.pk}/" in sent.body

@@ -15,7 +15,6 @@ force if it has none), so the adopter's own edits of other fields stay.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,10 +22,11 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tenants.utils import tenant_context
 
@@ -36,6 +36,7 @@ from networks.library.models import LibraryRoutine, LibraryRoutineVersion
 from networks.library.tasks import notify_library_update as notify_task
 from networks.models import NetworkMembership
 from samla.tasks import send_for_municipality
+from samla.urls_helpers import municipality_url
 from tenants.models import Municipality
 from tenants.plans.services.engine import Errors, add_error, raise_if
 from tenants.routines.content import FieldDiff, diff, version_content
@@ -55,9 +56,8 @@ from tenants.routines.services.common import (
     resolve_unit,
     unit_missing,
 )
+from tenants.routines.services.reviews import leader_emails
 from tenants.routines.services.routines import after_approval, create_routine, update_routine
-
-logger = logging.getLogger(__name__)
 
 MAX_MAPPED_NAMES = 500
 # The content fields that name units, and how each is read.
@@ -251,71 +251,75 @@ if publish_approved_version not in after_approval:
 # Telling an adopter (in the adopter's schema) ------------------------------------------------
 
 
-def _routine_url(tenant: Municipality, routine: Routine) -> str:
-    domain = tenant.get_primary_domain()
-    host = domain.domain if domain is not None else ""
-    port = f":{settings.SAMLA_PORT}" if settings.SAMLA_PORT else ""
-    return f"{settings.SAMLA_SCHEME}://{host}{port}/rutiner/{routine.pk}/"
+def _claim(routine: Routine, number: int, recipients: list[str]) -> Notice | None:
+    """Insert the notice's row (inside the caller's transaction), or None if it was taken."""
+    try:
+        with transaction.atomic():  # a savepoint: a duplicate leaves the outer one usable
+            return Notice.objects.create(
+                routine=routine,
+                kind=NoticeKind.LIBRARY_UPDATE,
+                occasion=str(number),
+                recipients=recipients,
+            )
+    except IntegrityError:
+        return None
 
 
 def notify_library_update(tenant: Municipality, entry_id: int, number: int) -> Notice | None:
-    """Tell the owner unit of the routine this municipality adopted from the entry that the
-    library has version `number`: a notice, and a mail to the owner unit's address. Once
-    per library version, however often it runs; nothing if the routine took it already."""
+    """Tell the municipality that the routine it adopted from the entry has version `number`
+    in the library: a notice, and a mail to the owner unit (else the leaders), once per
+    library version however often it runs (claimed by the notice's row, as the review
+    notices are; the mail goes out inside the claim, so a failed send is retried). None
+    when the municipality did not adopt it, has taken that version, or nobody has an
+    address, or when the notice was sent before."""
     routine = (
         Routine.objects.select_related("current__owner_unit", "draft__owner_unit")
         .filter(library_entry_id=entry_id)
         .first()
     )
-    entry = LibraryRoutine.objects.select_related("source_municipality", "network")
-    found = entry.filter(pk=entry_id).first()
-    if routine is None or found is None or (routine.library_version or 0) >= number:
+    entry = (
+        LibraryRoutine.objects.select_related("source_municipality", "network")
+        .filter(pk=entry_id)
+        .first()
+    )
+    if routine is None or entry is None or (routine.library_version or 0) >= number:
         return None
     head = routine.head
     assert head is not None
     email = head.owner_unit.email
+    recipients = [email] if email else leader_emails(tenant, timezone.localdate())
+    if not recipients:
+        return None
     with transaction.atomic():
-        notice, created = Notice.objects.get_or_create(
-            routine=routine,
-            kind=NoticeKind.LIBRARY_UPDATE,
-            occasion=str(number),
-            defaults={"recipients": [email] if email else []},
-        )
-        if created and notice.recipients:
-            subject, body = _update_mail(tenant, routine, head, found, number)
-            recipients = list(notice.recipients)
-            transaction.on_commit(
-                lambda: send_mail(subject, body, None, recipients, fail_silently=False)
+        notice = _claim(routine, number, recipients)
+        if notice is not None:
+            _update_message(tenant, routine, head, entry, number, recipients).send(
+                fail_silently=False
             )
     return notice
 
 
-def _update_mail(
+def _update_message(
     tenant: Municipality,
     routine: Routine,
     head: RoutineVersion,
     entry: LibraryRoutine,
     number: int,
-) -> tuple[str, str]:
-    subject = _("Ny versjon av «%(title)s» i nettverkets bibliotek") % {"title": head.title}
-    body = _(
-        "%(source)s har godkjent en ny versjon av rutinen «%(title)s», som %(municipality)s "
-        "har hentet fra biblioteket i %(network)s.\n\n"
-        "Biblioteket har nå versjon %(number)d; dere har tatt inn versjon %(taken)d.\n\n"
-        "Ingenting er endret i deres rutine. Se hva som er endret, og ta det inn i et "
-        "utkast om dere vil: %(url)s\n\n"
-        "Endringene gjelder først når kommunens leder har godkjent utkastet.\n\n"
-        "Hilsen Samla"
-    ) % {
+    recipients: list[str],
+) -> EmailMessage:
+    context = {
+        "municipality": tenant,
+        "title": head.title,
         "source": entry.source_municipality.name,
-        "title": entry.title,
-        "municipality": tenant.name,
         "network": entry.network.name,
         "number": number,
         "taken": routine.library_version or 0,
-        "url": _routine_url(tenant, routine),
+        "url": municipality_url(tenant, f"/rutiner/{routine.pk}/"),
     }
-    return subject, body
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = render_to_string("routines/email/library_update_subject.txt", context)
+        body = render_to_string("routines/email/library_update_body.txt", context)
+    return EmailMessage(subject=" ".join(subject.split()), body=body, to=recipients)
 
 
 # Adopting (the adopter's host) -----------------------------------------------------------
@@ -331,6 +335,11 @@ def _names_in(content: Mapping[str, Any], fields: tuple[str, ...] = UNIT_FIELDS)
     if "steps" in fields:
         names += [str(step.get("responsible_unit")) for step in content.get("steps") or []]
     return list(dict.fromkeys(name for name in names if name))
+
+
+def unit_names(content: Mapping[str, Any]) -> list[str]:
+    """Every unit name a library version's content uses: what an adoption must map."""
+    return _names_in(content)
 
 
 def _read_mapping(value: Any, errors: Errors) -> dict[str, Unit]:

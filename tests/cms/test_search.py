@@ -183,3 +183,46 @@ def test_the_count_names_every_match_when_more_than_are_shown(page_a, operator):
     results = search(operator, "samling", limit=2)
     assert results.total == 4
     assert len(results.items) == 2
+
+
+def test_a_published_pages_unpublished_draft_is_not_searched(open_news, nesseby, operator):
+    # Given a live news item whose newer draft (not published) holds a word of its own
+    draft = open_news.get_latest_revision_as_object()
+    draft.body = "<p>Hemmelighetene i utkastet.</p>"
+    draft.save_revision()
+
+    # When anyone searches for that word, even an operator
+    # Then nothing is found: only what is published is searched
+    for user in (AnonymousUser(), make_member(nesseby, "leser"), operator):
+        assert titles(user, "hemmelighetene") == []
+    assert titles(AnonymousUser(), "samlingene") == ["Fra nettverket"]
+
+
+def test_search_links_follow_a_moved_page_on_two_municipality_hosts(
+    open_news, page_b, nordre_land, nesseby
+):
+    from samla.urls_helpers import public_url
+
+    # Given members of two municipalities who have searched on their own hosts
+    hosts = [
+        (host_of(nordre_land), make_member(nordre_land, "leser.a")),
+        (host_of(nesseby), make_member(nesseby, "leser.b")),
+    ]
+    before = public_url("/innhold/nyheter/fra-nettverket/")
+    for host, user in hosts:
+        html = client_for(host, user).get("/sok/", {"q": "samlingen"}).content.decode()
+        assert f'href="{before}"' in html
+
+    # When the news index is renamed and moved under another network's page
+    index = open_news.get_parent().specific
+    index.slug = "nytt"
+    index.save_revision().publish()
+    index.refresh_from_db()
+    index.move(page_b, pos="last-child")
+
+    # Then both hosts link to the new path, and neither shows the old one
+    after = public_url("/innhold/finnmark/nytt/fra-nettverket/")
+    for host, user in hosts:
+        html = client_for(host, user).get("/sok/", {"q": "samlingen"}).content.decode()
+        assert f'href="{after}"' in html, host
+        assert "/innhold/nyheter/" not in html

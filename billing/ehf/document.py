@@ -173,6 +173,9 @@ class Document:
     due_date: datetime.date | None = None
     order_reference: str = ""
     period: Period | None = None
+    # When the service was delivered (bokføringsforskriften § 5-1-1 asks for the time of
+    # delivery: this or the period).
+    delivery_date: datetime.date | None = None
     kid: str = ""
     # The payment terms (BT-20): where the hosted invoice link and the bank details go.
     payment_note: str = ""

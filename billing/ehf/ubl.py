@@ -47,8 +47,7 @@ def _amount(parent: Element, name: str, value: Decimal, currency: str) -> Elemen
 
 def _quantity(value: Decimal) -> str:
     # Plain notation without trailing zeros: 2, 1.5, never 1E+1.
-    text = f"{value.normalize():f}"
-    return text
+    return f"{value.normalize():f}"
 
 
 def write(document: Document) -> bytes:
@@ -86,6 +85,9 @@ def write(document: Document) -> bytes:
         _cbc(reference, "IssueDate", document.credited_invoice.issue_date.isoformat())
     _supplier(root, document)
     _buyer(root, document)
+    if document.delivery_date:
+        delivery = _cac(root, "Delivery")
+        _cbc(delivery, "ActualDeliveryDate", document.delivery_date.isoformat())
     _payment(root, document)
     _tax_total(root, document)
     _monetary_total(root, document)

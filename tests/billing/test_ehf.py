@@ -56,6 +56,7 @@ def test_an_as_delivered_monthly_invoice_with_its_period_passes():
     doc = document(
         number="2026-0002",
         period=november,
+        delivery_date=datetime.date(2026, 11, 30),
         kid=make_kid(2, prefix="17", method=KidMethod.MOD11),
         lines=(
             line("1", "Fagdag: Bedre tverrfaglig innsats", "1", "22000.00",
@@ -67,6 +68,7 @@ def test_an_as_delivered_monthly_invoice_with_its_period_passes():
     )  # fmt: skip
     xml = _valid(doc)
     assert _text(xml, "/*/cac:InvoicePeriod/cbc:StartDate/text()") == ["2026-11-01"]
+    assert _text(xml, "/*/cac:Delivery/cbc:ActualDeliveryDate/text()") == ["2026-11-30"]
     assert _text(xml, "//cac:InvoiceLine[2]/cbc:InvoicedQuantity/text()") == ["7.5"]
     assert _text(xml, "//cac:InvoiceLine[2]/cbc:InvoicedQuantity/@unitCode") == ["HUR"]
     assert _text(xml, "//cac:InvoiceLine[2]/cbc:LineExtensionAmount/text()") == ["10875.00"]

@@ -16,7 +16,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from networks.access import User
-from networks.library.models import LibraryRoutine, LibraryRoutineVersion
+from networks.library.models import LibraryRoutine, LibraryRoutineQuerySet, LibraryRoutineVersion
 from networks.models import LearningNetwork, NetworkMembership
 from samla.accounts.models import CoordinatorRole, MunicipalityMembership
 from tenants.models import Municipality
@@ -38,7 +38,7 @@ def library_networks_for(user: User) -> QuerySet[LearningNetwork]:
     )
 
 
-def _listed(entries: QuerySet[LibraryRoutine]) -> QuerySet[LibraryRoutine]:
+def _listed(entries: LibraryRoutineQuerySet) -> LibraryRoutineQuerySet:
     return (
         entries.shared()
         .select_related("network", "source_municipality")

@@ -95,7 +95,8 @@ class TakeSerializer(serializers.Serializer[dict[str, Any]]):
 
 class FieldChangeSerializer(serializers.Serializer[Any]):
     field = serializers.ChoiceField(choices=list(FIELDS))
-    label = serializers.CharField()
+    # A declared field; DRF's metaclass takes it off the class, so Field.label is untouched.
+    label = serializers.CharField()  # type: ignore[assignment]
     before = serializers.JSONField(allow_null=True)
     after = serializers.JSONField(allow_null=True)
 

@@ -523,3 +523,30 @@ def test_a_routine_not_from_the_library_has_no_changes(nordre_land, leader_a, ap
             library.take_library_changes(
                 nordre_land, leader_a, approved_a, version=approved_a.version, library_version=1
             )
+
+
+def test_without_an_owner_address_the_leaders_are_told_and_a_failed_send_is_retried(
+    nordre_land, nesseby, leader_a, leader_b, approved_a, adopted_b, units_b, monkeypatch
+):
+    leader_b.email = "leder@nesseby.test"
+    leader_b.save(update_fields=["email"])
+    with inside(nesseby):
+        units_b["Barnehagen"].email = ""
+        units_b["Barnehagen"].save(update_fields=["email"])
+        entry_id = adopted_b.library_entry_id
+        mail.outbox.clear()
+
+        def refuse(*args, **kwargs):
+            raise OSError("e-posttjeneren svarer ikke")
+
+        monkeypatch.setattr("django.core.mail.EmailMessage.send", refuse)
+        with pytest.raises(OSError):
+            library.notify_library_update(nesseby, entry_id, 2)
+        assert not Notice.objects.exists()  # the claim went with the failed send
+
+        monkeypatch.undo()
+        notice = library.notify_library_update(nesseby, entry_id, 2)
+        assert notice is not None and notice.recipients == ["leder@nesseby.test"]
+        assert library.notify_library_update(nesseby, entry_id, 2) is None
+    [sent] = mail.outbox
+    assert sent.to == ["leder@nesseby.test"]

@@ -29,11 +29,24 @@ from tests.cms.pages import path_of
 
 
 def counts() -> tuple[int, ...]:
+    from django.contrib.auth.models import Group
+    from wagtail.models import Collection, Site, Workflow
+
+    from cms.models import RoleGroup, SamlaDocument
+
     return (
         Page.objects.count(),
         CollaborationMethod.objects.count(),
         GatheringProgrammePage.objects.count(),
         ContentPage.objects.count(),
+        # What loading pages brings with it: sites, role groups and their collections and
+        # workflows, documents.
+        Site.objects.count(),
+        RoleGroup.objects.count(),
+        Group.objects.count(),
+        Collection.objects.count(),
+        Workflow.objects.count(),
+        SamlaDocument.objects.count(),
     )
 
 

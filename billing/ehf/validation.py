@@ -118,7 +118,8 @@ def validate(xml: bytes | str) -> list[RuleFailure]:
     failures: list[RuleFailure] = []
     with _lock:
         processor, validators = _validators()
-        node = processor.parse_xml(xml_text=data.decode("utf-8"))
+        # Handed over as text lxml has already decoded, whatever encoding the bytes declared.
+        node = processor.parse_xml(xml_text=etree.tostring(root, encoding="unicode"))
         reports = [validator.transform_to_string(xdm_node=node) for validator in validators]
     for report in reports:
         failures.extend(_failures(report))

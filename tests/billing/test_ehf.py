@@ -185,6 +185,13 @@ def test_what_is_not_a_ubl_document_is_fatal(xml, rule):
     assert [(f.id, f.flag) for f in validation.validate(xml)] == [(rule, "fatal")]
 
 
+def test_a_document_in_another_declared_encoding_is_read_as_declared():
+    xml = ubl.write(document())
+    latin1 = etree.tostring(etree.fromstring(xml), xml_declaration=True, encoding="ISO-8859-1")
+    assert "Sør".encode("latin-1") in latin1
+    assert validation.validate(latin1) == []
+
+
 def test_the_compiled_rules_are_cached_on_disk_by_digest():
     processor, _validators = validation._validators()
     paths = [validation.compiled_path(processor, rules) for rules in validation.RULE_FILES]
@@ -259,3 +266,73 @@ def test_a_line_keeps_its_figures_exact():
     item = line("1", "Fagdag", "0.5", "0.01")
     assert item.net == Decimal("0.01")
     assert dataclasses.replace(item, quantity=Decimal("2")).net == Decimal("0.02")
+
+
+# The document-level sequences of UBL 2.1's Invoice and CreditNote schemas (OASIS,
+# UBL-Invoice-2.1.xsd and UBL-CreditNote-2.1.xsd), for the elements Samla writes: an
+# access point checks the schema before the rules, and a sequence out of order fails it.
+INVOICE_SEQUENCE = [
+    "CustomizationID",
+    "ProfileID",
+    "ID",
+    "IssueDate",
+    "DueDate",
+    "InvoiceTypeCode",
+    "Note",
+    "DocumentCurrencyCode",
+    "BuyerReference",
+    "InvoicePeriod",
+    "OrderReference",
+    "BillingReference",
+    "AccountingSupplierParty",
+    "AccountingCustomerParty",
+    "Delivery",
+    "PaymentMeans",
+    "PaymentTerms",
+    "TaxTotal",
+    "LegalMonetaryTotal",
+    "InvoiceLine",
+]
+CREDIT_NOTE_SEQUENCE = [
+    "CustomizationID",
+    "ProfileID",
+    "ID",
+    "IssueDate",
+    "CreditNoteTypeCode",
+    "Note",
+    "DocumentCurrencyCode",
+    "BuyerReference",
+    "InvoicePeriod",
+    "OrderReference",
+    "BillingReference",
+    "AccountingSupplierParty",
+    "AccountingCustomerParty",
+    "Delivery",
+    "PaymentMeans",
+    "PaymentTerms",
+    "TaxTotal",
+    "LegalMonetaryTotal",
+    "CreditNoteLine",
+]
+
+
+@pytest.mark.parametrize("kind", list(DocumentKind))
+def test_every_element_is_written_in_the_ubl_schemas_order(kind):
+    november = Period(datetime.date(2026, 11, 1), datetime.date(2026, 11, 30))
+    credit = kind is DocumentKind.CREDIT_NOTE
+    doc = document(
+        kind=kind,
+        note="Fakturaen gjelder programmet «Helhetlig innsats – Ett lag».",
+        period=november,
+        delivery_date=datetime.date(2026, 11, 30),
+        credited_invoice=InvoiceReference("2026-0001", datetime.date(2026, 12, 1))
+        if credit
+        else None,
+    )
+    written = [etree.QName(child).localname for child in etree.fromstring(ubl.write(doc))]
+    sequence = CREDIT_NOTE_SEQUENCE if credit else INVOICE_SEQUENCE
+    line_name = sequence[-1]
+    head = [name for name in written if name != line_name]
+    assert written[len(head) :] == [line_name] * len(doc.lines)  # the lines come last
+    assert set(head) <= set(sequence)
+    assert head == [name for name in sequence if name in head]  # each once, in order

@@ -144,7 +144,14 @@ class Line:
         _required(self.name, _("En fakturalinje mangler navn."), "line_name")
         object.__setattr__(self, "quantity", money.quantity(self.quantity))
         object.__setattr__(self, "unit_price", money.unit_price(self.unit_price))
-        object.__setattr__(self, "unit_code", UnitCode(self.unit_code))
+        try:
+            object.__setattr__(self, "unit_code", UnitCode(self.unit_code))
+        except ValueError:
+            raise ValidationError(
+                _("Ukjent enhet «%(unit)s»: bruk DAY, HUR, MON, EA eller C62."),
+                code="unit_code",
+                params={"unit": self.unit_code},
+            ) from None
 
     @property
     def net(self) -> Decimal:
@@ -253,6 +260,9 @@ class Document:
     def _check_payment(self) -> None:
         if self.kid:
             object.__setattr__(self, "kid", validate_kid(self.kid))
+        if self.kind is DocumentKind.CREDIT_NOTE and self.kid:
+            # Nothing is paid against a credit note: a KID there would match no payment.
+            raise ValidationError(_("En kreditnota har ingen KID."), code="kid_on_credit_note")
         if self.kind is DocumentKind.INVOICE:
             if self.due_date is None:
                 raise ValidationError(_("Fakturaen mangler forfallsdato."), code="due_date")

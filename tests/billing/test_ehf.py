@@ -226,6 +226,14 @@ def test_the_builder_refuses_what_the_rules_would():
     assert _refused("kid_checksum", kid="1700000012")
     assert _refused("credited_invoice", kind=DocumentKind.CREDIT_NOTE, kid="")
     assert _refused(
+        "kid_on_credit_note",
+        kind=DocumentKind.CREDIT_NOTE,
+        credited_invoice=InvoiceReference("1", datetime.date(2026, 1, 1)),
+    )
+    with pytest.raises(ValidationError) as caught:
+        line("1", "Fagdag", "1", "1", unit="DAGER")  # type: ignore[arg-type]  # as a form might
+    assert caught.value.code == "unit_code"
+    assert _refused(
         "credited_invoice_on_invoice",
         credited_invoice=InvoiceReference("1", datetime.date(2026, 1, 1)),
     )
@@ -322,6 +330,7 @@ def test_every_element_is_written_in_the_ubl_schemas_order(kind):
     credit = kind is DocumentKind.CREDIT_NOTE
     doc = document(
         kind=kind,
+        kid="" if credit else make_kid(1),
         note="Fakturaen gjelder programmet «Helhetlig innsats – Ett lag».",
         period=november,
         delivery_date=datetime.date(2026, 11, 30),

@@ -32,6 +32,7 @@ from samla.accounts.models import (
 from tenants.models import Municipality
 from tenants.plans.models import Plan
 from tenants.plans.seed_plans import PLANS_BY_MUNICIPALITY, SEEDS, build_seed_plan
+from tenants.routines.demo import load_demo_routines
 from tenants.services import (
     ensure_municipality_hosts,
     ensure_public_tenant,
@@ -176,6 +177,7 @@ def load_demo() -> list[tuple[str, str]]:
     load_demo_history()
     load_demo_templates()
     load_demo_cms()
+    load_demo_routines()  # after the CMS: routines name its collaboration methods
     return logins
 
 

@@ -142,7 +142,8 @@ def test_the_exports_open_with_the_rows(coordinator_x, network_x, world):
     )  # narrow columns wrap their words
     assert "Sammenligning: Nettverk X" in text
     assert "Testkommune 03" in text and "Nordre Land" in text
-    assert "svakere enn medianen" in text
+    # With many figures the columns are narrow enough to break words ("medi anen").
+    assert "svakereennmedianen" in text.replace(" ", "")
 
 
 def test_the_pdf_holds_sami_letters(coordinator_x, network_x, nesseby):

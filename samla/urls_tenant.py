@@ -16,6 +16,7 @@ urlpatterns = [
     *plan_template_patterns,
     path("api/plans/", include("tenants.plans.urls")),
     path("planer/", include("tenants.plans.page_urls")),
+    path("rutiner/", include("tenants.routines.page_urls")),
     path("api/plan-templates/", blueprint_api.PlanTemplateList.as_view(), name="plan-templates"),
     *routine_api_patterns,
     path("", include("samla.accounts.integration_urls")),

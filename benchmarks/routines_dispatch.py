@@ -123,9 +123,9 @@ def walk(*, worker: bool, timeout: float = RESULT_TIMEOUT_S) -> float:
     started = time.perf_counter()
     pending: str | None = dispatch_review_notices.delay().id
     while worker and pending is not None:
-        batch = AsyncResult(pending, app=app).get(timeout=timeout)
+        batch: dict[str, Any] = AsyncResult(pending, app=app).get(timeout=timeout)
         for task_id in batch["task_ids"]:
-            outcome = AsyncResult(task_id, app=app).get(timeout=timeout)
+            outcome: dict[str, Any] = AsyncResult(task_id, app=app).get(timeout=timeout)
             assert not outcome["failed"], outcome
         pending = batch["next_task_id"]
     return time.perf_counter() - started

@@ -19,7 +19,7 @@ from tenants.plans.models import Measure, Milestone, MilestoneStatus, Plan
 from tenants.routines.models import Routine
 
 
-def _linked_routines() -> Prefetch:
+def _linked_routines() -> Prefetch[Any, Any, Any]:
     return Prefetch(
         "routines",
         queryset=Routine.objects.select_related("current").order_by("id"),

@@ -301,7 +301,7 @@ def test_the_dispatcher_walks_every_municipality_each_told_its_own(
     assert result["on"] == TODAY.isoformat()
     by_address: dict[str, list[str]] = {}
     for message in mail.outbox:
-        by_address.setdefault(message.to[0], []).append(message.body)
+        by_address.setdefault(message.to[0], []).append(str(message.body))
     assert len(by_address["eier1@nordre-land.kommune.no"]) == 1
     assert (
         f"nordre-land.localhost/rutiner/{ours.pk}/" in by_address["eier1@nordre-land.kommune.no"][0]

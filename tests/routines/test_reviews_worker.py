@@ -16,6 +16,7 @@ import datetime
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any, cast
 
 import pytest
 from django.core.cache import cache
@@ -125,7 +126,8 @@ def test_the_daily_dispatch_sends_each_notice_once_through_a_real_worker(
 
         # Then every municipality's task succeeded in its own schema
         assert all(r.state == "SUCCESS" for r in results), real_worker.log_text()[-3000:]
-        by_schema = {r.result["schema"]: r.result for r in results}
+        outcomes: list[dict[str, Any]] = [cast(dict[str, Any], r.result) for r in results]
+        by_schema = {outcome["schema"]: outcome for outcome in outcomes}
         for slug in SLUGS:
             overdue, soon = routines[slug]
             schema = slug.replace("-", "_")
@@ -153,5 +155,7 @@ def test_the_daily_dispatch_sends_each_notice_once_through_a_real_worker(
         rerun = [real_worker.result(task_id) for task_id in again["task_ids"]]
 
         # Then nothing more is sent
-        assert all(r.state == "SUCCESS" and r.result["sent"] == [] for r in rerun)
+        assert all(r.state == "SUCCESS" for r in rerun)
+        rerun_outcomes: list[dict[str, Any]] = [cast(dict[str, Any], r.result) for r in rerun]
+        assert all(outcome["sent"] == [] for outcome in rerun_outcomes)
         assert len(_mails(mail_files)) == 4

@@ -221,6 +221,7 @@ def world(django_db_setup, django_db_blocker) -> Iterator[World]:
     from tenants.models import Municipality
     from tenants.services import provision_municipality
     from tests.gatherings.world import make_fuzz_gatherings
+    from tests.library.world import make_fuzz_library
     from tests.plantemplates.world import make_fuzz_templates
 
     suffix = secrets.token_hex(3)
@@ -284,6 +285,16 @@ def world(django_db_setup, django_db_blocker) -> Iterator[World]:
             connection.set_schema_to_public()
             templates = make_fuzz_templates(
                 users["coordinator"], users["leader"], network, municipality
+            )
+            # The network's routine library: the member `leaver` shares, the runs adopt.
+            source_leader = User.objects.create_user(
+                username=f"fuzz-{suffix}.kilde", password=password
+            )
+            MunicipalityMembership.objects.create(
+                user=source_leader, municipality=leaver, role=MunicipalityRole.LEADER
+            )
+            library = make_fuzz_library(
+                network, leaver, source_leader, municipality, users["leader"]
             )
 
         def fresh_deletes(host: str) -> dict[str, list[int]]:
@@ -385,6 +396,7 @@ def world(django_db_setup, django_db_blocker) -> Iterator[World]:
                 ],
                 **_indicator_examples(indicator, municipality, network),
                 **templates["examples"],
+                **library["examples"],
             },
         )
     finally:

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
+from billing.demo import load_demo_billing
 from billing.models import Consultancy
 from cms.demo import load_demo_cms
 from networks.demo import load_demo_history
@@ -178,6 +179,7 @@ def load_demo() -> list[tuple[str, str]]:
     load_demo_templates()
     load_demo_cms()
     load_demo_routines()  # after the CMS: routines name its collaboration methods
+    load_demo_billing()  # after the CMS: a package links to its programme page
     return logins
 
 

@@ -2,6 +2,7 @@
 
 from django.urls import include, path
 
+from billing.urls import public_patterns as billing_patterns
 from cms.urls import public_patterns as cms_patterns
 from networks.gatherings.urls import public_patterns as gathering_patterns
 from networks.indicators.urls import public_patterns as indicator_patterns
@@ -20,6 +21,7 @@ urlpatterns = [
     *gathering_patterns,
     *plan_template_patterns,
     *library_patterns,
+    *billing_patterns,
     *common_patterns,
     # Wagtail: its admin at /cms/, documents, pages under /innhold/ (public host only).
     *cms_patterns,

@@ -351,6 +351,10 @@ WAGTAILSEARCH_BACKENDS = {
 # the immediate backend runs it in the request, as Samla has no task worker for it.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
+# Billing: Samla's platform fee, a percentage of each invoice's net amount (a consultancy
+# may have its own, `Consultancy.platform_fee_percent`). A string, read as an exact Decimal.
+SAMLA_PLATFORM_FEE_PERCENT = os.environ.get("SAMLA_PLATFORM_FEE_PERCENT", "5.00")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -240,6 +240,11 @@ SPECTACULAR_SETTINGS = {
         "ReportKindEnum": "tenants.plans.models.ReportKind",
         "GroupTaskKindEnum": "networks.gatherings.kinds.TaskKind",
         "EvaluationQuestionKindEnum": "networks.gatherings.models.QuestionKind",
+        "UnitKindEnum": "tenants.routines.models.UnitKind",
+        "RoutineKindEnum": "tenants.routines.models.RoutineKind",
+        "RoutineLevelEnum": "tenants.routines.models.RoutineLevel",
+        "RoutineStatusEnum": "tenants.routines.models.RoutineStatus",
+        "GoalLevelEnum": "tenants.plans.models.GoalLevel",
     },
 }
 

@@ -291,7 +291,7 @@ class RoutineDetail(RoutineScoped):
         sent = request.query_params.get("version")
         if sent is None and isinstance(request.data, dict):
             sent = request.data.get("version")
-        version = self.checked(s.DiscardSerializer, {"version": sent})["version"]
+        version = self.checked(s.RoutineDiscardSerializer, {"version": sent})["version"]
         try:
             kept = services.discard_draft(
                 tenant_of(request), acting_user(request), self.routine, version=version
@@ -303,11 +303,11 @@ class RoutineDetail(RoutineScoped):
         return Response(routine_data(kept))
 
 
-@extend_schema(responses=s.VersionSummarySerializer(many=True))
+@extend_schema(responses=s.RoutineVersionSummarySerializer(many=True))
 class VersionList(RoutineScoped):
     """The routine's versions, oldest first (the draft, if any, is the last)."""
 
-    serializer_class = s.VersionSummarySerializer
+    serializer_class = s.RoutineVersionSummarySerializer
     schema = ListSchema()
 
     def get(self, request: Request, routine_id: int) -> Response:
@@ -315,15 +315,15 @@ class VersionList(RoutineScoped):
         return self.list_response(versions)
 
 
-@extend_schema(responses=s.VersionSerializer)
+@extend_schema(responses=s.RoutineVersionSerializer)
 class VersionDetail(RoutineScoped):
     """One version's whole content, with its steps; an approved version never changes."""
 
-    serializer_class = s.VersionSerializer
+    serializer_class = s.RoutineVersionSerializer
 
     def get(self, request: Request, routine_id: int, number: int) -> Response:
         version = access.get_version_for(self.routine, number)
-        return Response(s.VersionSerializer(version).data)
+        return Response(s.RoutineVersionSerializer(version).data)
 
 
 @extend_schema(
@@ -331,15 +331,15 @@ class VersionDetail(RoutineScoped):
         OpenApiParameter("from", int, required=True, description="Versjonsnummeret før."),
         OpenApiParameter("to", int, required=True, description="Versjonsnummeret etter."),
     ],
-    responses=s.CompareSerializer,
+    responses=s.RoutineCompareSerializer,
 )
 class RoutineCompare(RoutineScoped):
     """Two versions side by side: both contents (units by name) and the fields that differ."""
 
-    serializer_class = s.CompareSerializer
+    serializer_class = s.RoutineCompareSerializer
 
     def get(self, request: Request, routine_id: int) -> Response:
-        wanted = self.checked(s.CompareQuerySerializer, request.query_params)
+        wanted = self.checked(s.RoutineCompareQuerySerializer, request.query_params)
         before = access.get_version_for(self.routine, wanted["from"])
         after = access.get_version_for(self.routine, wanted["to"])
         old, new = content.version_content(before), content.version_content(after)
@@ -373,12 +373,12 @@ class RoutineAction(RoutineScoped):
         return Response(routine_data(done))
 
 
-@extend_schema(request=s.ApproveSerializer, responses=s.RoutineSerializer)
+@extend_schema(request=s.RoutineApproveSerializer, responses=s.RoutineSerializer)
 class RoutineApprove(RoutineAction):
     """The municipality's leader approves the draft (on a date, by a body or a named
     approver): it is frozen, comes into force, and the next review is one interval on."""
 
-    body = s.ApproveSerializer
+    body = s.RoutineApproveSerializer
 
     def act(self, request: Request, data: dict[str, Any]) -> Routine:
         version = data.pop("version")
@@ -387,11 +387,11 @@ class RoutineApprove(RoutineAction):
         )
 
 
-@extend_schema(request=s.RetireSerializer, responses=s.RoutineSerializer)
+@extend_schema(request=s.RoutineRetireSerializer, responses=s.RoutineSerializer)
 class RoutineRetire(RoutineAction):
     """The municipality's leader sets an approved routine as no longer in use."""
 
-    body = s.RetireSerializer
+    body = s.RoutineRetireSerializer
 
     def act(self, request: Request, data: dict[str, Any]) -> Routine:
         version = data.pop("version")
@@ -400,15 +400,17 @@ class RoutineRetire(RoutineAction):
         )
 
 
-@extend_schema(methods=["GET"], responses=s.ReviewSerializer(many=True))
+@extend_schema(methods=["GET"], responses=s.RoutineReviewSerializer(many=True))
 @extend_schema(
-    methods=["POST"], request=s.ReviewWriteSerializer, responses={201: s.ReviewSerializer}
+    methods=["POST"],
+    request=s.RoutineReviewWriteSerializer,
+    responses={201: s.RoutineReviewSerializer},
 )
 class ReviewList(RoutineScoped):
     """The routine's reviews, latest first; the leader records one (naming the routine's
     `version`), which sets the next review one interval on."""
 
-    serializer_class = s.ReviewSerializer
+    serializer_class = s.RoutineReviewSerializer
     schema = ListSchema()
     creates = True
     conflict_methods = frozenset({"POST"})
@@ -417,7 +419,7 @@ class ReviewList(RoutineScoped):
         return self.list_response(self.routine.reviews.all())
 
     def post(self, request: Request, routine_id: int) -> Response:
-        data = self.checked(s.ReviewWriteSerializer, request.data)
+        data = self.checked(s.RoutineReviewWriteSerializer, request.data)
         version = data.pop("version")
         try:
             review = services.record_review(
@@ -425,17 +427,19 @@ class ReviewList(RoutineScoped):
             )
         except StaleVersion as exc:
             return self.conflict(exc)
-        return Response(s.ReviewSerializer(review).data, status=status.HTTP_201_CREATED)
+        return Response(s.RoutineReviewSerializer(review).data, status=status.HTTP_201_CREATED)
 
 
-@extend_schema(methods=["GET"], responses=s.AdoptionSerializer(many=True))
+@extend_schema(methods=["GET"], responses=s.UnitAdoptionSerializer(many=True))
 @extend_schema(
-    methods=["POST"], request=s.AdoptionWriteSerializer, responses={201: s.AdoptionSerializer}
+    methods=["POST"],
+    request=s.UnitAdoptionWriteSerializer,
+    responses={201: s.UnitAdoptionSerializer},
 )
 class AdoptionList(RoutineScoped):
     """Which of the routine's units have taken the approved routine into use, and when."""
 
-    serializer_class = s.AdoptionSerializer
+    serializer_class = s.UnitAdoptionSerializer
     schema = ListSchema()
     creates = True
 
@@ -443,22 +447,24 @@ class AdoptionList(RoutineScoped):
         return self.list_response(self.routine.adoptions.select_related("unit"))
 
     def post(self, request: Request, routine_id: int) -> Response:
-        data = self.checked(s.AdoptionWriteSerializer, request.data)
+        data = self.checked(s.UnitAdoptionWriteSerializer, request.data)
         adoption = services.record_unit_adoption(
             tenant_of(request), acting_user(request), self.routine, **data
         )
         adoption = UnitAdoption.objects.select_related("unit").get(pk=adoption.pk)
-        return Response(s.AdoptionSerializer(adoption).data, status=status.HTTP_201_CREATED)
+        return Response(s.UnitAdoptionSerializer(adoption).data, status=status.HTTP_201_CREATED)
 
 
-@extend_schema(methods=["GET"], responses=s.AdoptionSerializer)
-@extend_schema(methods=["PATCH"], request=s.ConfirmSerializer, responses=s.AdoptionSerializer)
+@extend_schema(methods=["GET"], responses=s.UnitAdoptionSerializer)
+@extend_schema(
+    methods=["PATCH"], request=s.UnitAdoptionConfirmSerializer, responses=s.UnitAdoptionSerializer
+)
 @extend_schema(methods=["DELETE"], responses={204: None})
 class AdoptionDetail(RoutineScoped):
     """One unit's adoption: PATCH confirms the unit still uses the routine (naming the
     adoption's `version`); DELETE undoes an adoption recorded by mistake."""
 
-    serializer_class = s.AdoptionSerializer
+    serializer_class = s.UnitAdoptionSerializer
     conflict_methods = frozenset({"PATCH"})
     adoption: UnitAdoption
 
@@ -473,7 +479,7 @@ class AdoptionDetail(RoutineScoped):
         return Response(self.get_serializer(self.adoption).data)
 
     def patch(self, request: Request, routine_id: int, pk: int) -> Response:
-        data = self.checked(s.ConfirmSerializer, request.data)
+        data = self.checked(s.UnitAdoptionConfirmSerializer, request.data)
         try:
             adoption = services.confirm_unit_use(
                 tenant_of(request), acting_user(request), self.adoption, **data

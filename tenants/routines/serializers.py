@@ -37,6 +37,14 @@ def ids_field(*, max_length: int = 500, **kwargs: Any) -> serializers.ListField:
     return serializers.ListField(child=id_field(), required=False, max_length=max_length, **kwargs)
 
 
+# DRF's own sentence for a value that is not text has no Norwegian translation.
+TEXT_ERRORS = {"invalid": _("Skriv inn tekst.")}
+
+
+def text_field(**kwargs: Any) -> serializers.CharField:
+    return serializers.CharField(error_messages=TEXT_ERRORS, **kwargs)
+
+
 def version_field(*, required: bool = False) -> serializers.IntegerField:
     return serializers.IntegerField(
         required=required, min_value=1, max_value=2**31 - 1, help_text=str(VERSION_HELP)
@@ -56,6 +64,7 @@ class UnitSerializer(serializers.ModelSerializer[m.Unit]):
             "updated_at",
         )  # fmt: skip
         read_only_fields = ("id", "created_at", "updated_at")
+        extra_kwargs = {name: {"error_messages": TEXT_ERRORS} for name in ("name", "leader_name")}
         # The service checks the name is free (the constraint is on UPPER(name)).
         validators: list[Any] = []
 
@@ -70,23 +79,19 @@ class UnitRefSerializer(serializers.Serializer[m.Unit]):
 # Routines: what a client sends ------------------------------------------------------------
 
 
-class StepWriteSerializer(serializers.Serializer[dict[str, Any]]):
-    action = serializers.CharField(max_length=TEXT_LIMIT, label=_("Hva gjøres"))
+class RoutineStepWriteSerializer(serializers.Serializer[dict[str, Any]]):
+    action = text_field(max_length=TEXT_LIMIT, label=_("Hva gjøres"))
     responsible_unit = id_field(label=_("Ansvarlig enhet"))
-    timing = serializers.CharField(
-        max_length=NAME_LIMIT, required=False, allow_blank=True, label=_("Når")
-    )
+    timing = text_field(max_length=NAME_LIMIT, required=False, allow_blank=True, label=_("Når"))
 
 
 class RoutineWriteSerializer(serializers.Serializer[dict[str, Any]]):
     """A routine's content and links. On create every field but `title`, `owner_unit` is
     optional; a change sends only what changes, naming the routine's `version`."""
 
-    title = serializers.CharField(max_length=NAME_LIMIT, label=_("Tittel"))
+    title = text_field(max_length=NAME_LIMIT, label=_("Tittel"))
     kind = serializers.ChoiceField(m.RoutineKind.choices, required=False, label=_("Type"))
-    purpose = serializers.CharField(
-        max_length=TEXT_LIMIT, required=False, allow_blank=True, label=_("Formål")
-    )
+    purpose = text_field(max_length=TEXT_LIMIT, required=False, allow_blank=True, label=_("Formål"))
     level = serializers.ChoiceField(m.RoutineLevel.choices, required=False, label=_("Nivå"))
     bti_levels = serializers.ListField(
         child=serializers.IntegerField(min_value=0, max_value=3),
@@ -97,12 +102,12 @@ class RoutineWriteSerializer(serializers.Serializer[dict[str, Any]]):
     owner_unit = id_field(label=_("Eierenhet"))
     units = ids_field(max_length=m.MAX_STEPS, label=_("Enheter"))
     methods = serializers.ListField(
-        child=serializers.CharField(max_length=63),
+        child=text_field(max_length=63),
         required=False,
         max_length=30,
         label=_("Samhandlingsmetoder"),
     )
-    internal_control_area = serializers.CharField(
+    internal_control_area = text_field(
         max_length=NAME_LIMIT, required=False, allow_blank=True, label=_("Internkontrollområde")
     )
     review_interval_months = serializers.IntegerField(
@@ -111,47 +116,45 @@ class RoutineWriteSerializer(serializers.Serializer[dict[str, Any]]):
         required=False,
         label=_("Gjennomgås hver (måneder)"),
     )
-    change_note = serializers.CharField(
+    change_note = text_field(
         max_length=TEXT_LIMIT, required=False, allow_blank=True, label=_("Hva er endret")
     )
     steps = serializers.ListField(
-        child=StepWriteSerializer(), required=False, max_length=m.MAX_STEPS, label=_("Trinn")
+        child=RoutineStepWriteSerializer(), required=False, max_length=m.MAX_STEPS, label=_("Trinn")
     )
     milestones = ids_field(label=_("Milepæler"))
     measures = ids_field(label=_("Tiltak"))
     version = version_field()
 
 
-class ApproveSerializer(serializers.Serializer[dict[str, Any]]):
+class RoutineApproveSerializer(serializers.Serializer[dict[str, Any]]):
     version = version_field(required=True)
     approved_on = serializers.DateField(label=_("Godkjent dato"))
     approved_by_body = id_field(
         required=False, allow_null=True, label=_("Godkjent av gruppe"),
         help_text=_("En av planenes grupper (styringsgruppe o.l.), eller oppgi approved_by."),
     )  # fmt: skip
-    approved_by = serializers.CharField(
+    approved_by = text_field(
         max_length=NAME_LIMIT, required=False, allow_blank=True, label=_("Godkjent av")
     )
 
 
-class RetireSerializer(serializers.Serializer[dict[str, Any]]):
+class RoutineRetireSerializer(serializers.Serializer[dict[str, Any]]):
     version = version_field(required=True)
     retired_on = serializers.DateField(label=_("Utgått dato"))
 
 
-class DiscardSerializer(serializers.Serializer[dict[str, Any]]):
+class RoutineDiscardSerializer(serializers.Serializer[dict[str, Any]]):
     version = version_field(required=True)
 
 
-class ReviewWriteSerializer(serializers.Serializer[dict[str, Any]]):
+class RoutineReviewWriteSerializer(serializers.Serializer[dict[str, Any]]):
     version = version_field(required=True)
     reviewed_on = serializers.DateField(label=_("Gjennomgått dato"))
-    note = serializers.CharField(
-        max_length=TEXT_LIMIT, required=False, allow_blank=True, label=_("Merknad")
-    )
+    note = text_field(max_length=TEXT_LIMIT, required=False, allow_blank=True, label=_("Merknad"))
 
 
-class AdoptionWriteSerializer(serializers.Serializer[dict[str, Any]]):
+class UnitAdoptionWriteSerializer(serializers.Serializer[dict[str, Any]]):
     unit = id_field(label=_("Enhet"))
     adopted_on = serializers.DateField(label=_("Tatt i bruk"))
     confirmed_on = serializers.DateField(
@@ -159,12 +162,12 @@ class AdoptionWriteSerializer(serializers.Serializer[dict[str, Any]]):
     )
 
 
-class ConfirmSerializer(serializers.Serializer[dict[str, Any]]):
+class UnitAdoptionConfirmSerializer(serializers.Serializer[dict[str, Any]]):
     version = version_field(required=True)
     confirmed_on = serializers.DateField(label=_("Sist bekreftet i bruk"))
 
 
-class CompareQuerySerializer(serializers.Serializer[dict[str, Any]]):
+class RoutineCompareQuerySerializer(serializers.Serializer[dict[str, Any]]):
     from_ = serializers.IntegerField(min_value=1, max_value=2**31 - 1, label=_("Fra versjon"))
     to = serializers.IntegerField(min_value=1, max_value=2**31 - 1, label=_("Til versjon"))
 
@@ -188,7 +191,7 @@ class RoutineFilterSerializer(serializers.Serializer[dict[str, Any]]):
 # Routines: what the API answers -----------------------------------------------------------
 
 
-class VersionSummarySerializer(serializers.ModelSerializer[m.RoutineVersion]):
+class RoutineVersionSummarySerializer(serializers.ModelSerializer[m.RoutineVersion]):
     """A version as the routine lists it (its content is `/versions/{number}/`)."""
 
     owner_unit = serializers.IntegerField(source="owner_unit_id", read_only=True)
@@ -204,7 +207,7 @@ class VersionSummarySerializer(serializers.ModelSerializer[m.RoutineVersion]):
         read_only_fields = fields
 
 
-class StepSerializer(serializers.ModelSerializer[m.RoutineStep]):
+class RoutineStepSerializer(serializers.ModelSerializer[m.RoutineStep]):
     responsible_unit = serializers.IntegerField(source="responsible_unit_id", read_only=True)
     responsible_unit_name = serializers.CharField(source="responsible_unit.name", read_only=True)
 
@@ -214,12 +217,12 @@ class StepSerializer(serializers.ModelSerializer[m.RoutineStep]):
         read_only_fields = fields
 
 
-class VersionSerializer(serializers.ModelSerializer[m.RoutineVersion]):
+class RoutineVersionSerializer(serializers.ModelSerializer[m.RoutineVersion]):
     """A version's whole content, its steps in order. An approved version never changes."""
 
     owner_unit = UnitRefSerializer(read_only=True)
     units = UnitRefSerializer(many=True, read_only=True)
-    steps = StepSerializer(many=True, read_only=True)
+    steps = RoutineStepSerializer(many=True, read_only=True)
     approved_by_body = serializers.IntegerField(source="approved_by_body_id", read_only=True)
     is_approved = serializers.BooleanField(read_only=True)
 
@@ -245,8 +248,8 @@ class RoutineSerializer(serializers.ModelSerializer[m.Routine]):
     fixed number of queries however many there are."""
 
     status_label = serializers.CharField(source="get_status_display", read_only=True)
-    current = VersionSummarySerializer(read_only=True, allow_null=True)
-    draft = VersionSummarySerializer(read_only=True, allow_null=True)
+    current = RoutineVersionSummarySerializer(read_only=True, allow_null=True)
+    draft = RoutineVersionSummarySerializer(read_only=True, allow_null=True)
     title = serializers.SerializerMethodField()
     review_due = serializers.SerializerMethodField(
         help_text=_("Godkjent, og neste gjennomgang er innen 30 dager eller passert.")
@@ -313,14 +316,14 @@ class RoutineSerializer(serializers.ModelSerializer[m.Routine]):
 LIST_PREFETCH = ("current__units", "adoptions", "milestones", "measures")
 
 
-class ReviewSerializer(serializers.ModelSerializer[m.RoutineReview]):
+class RoutineReviewSerializer(serializers.ModelSerializer[m.RoutineReview]):
     class Meta:
         model = m.RoutineReview
         fields = ("id", "reviewed_on", "note", "reviewed_by", "created_at")
         read_only_fields = fields
 
 
-class AdoptionSerializer(serializers.ModelSerializer[m.UnitAdoption]):
+class UnitAdoptionSerializer(serializers.ModelSerializer[m.UnitAdoption]):
     unit = serializers.IntegerField(source="unit_id", read_only=True)
     unit_name = serializers.CharField(source="unit.name", read_only=True)
     version = version_field()
@@ -341,7 +344,7 @@ class FieldDiffSerializer(serializers.Serializer[Any]):
     after = serializers.JSONField()
 
 
-class CompareSerializer(serializers.Serializer[Any]):
+class RoutineCompareSerializer(serializers.Serializer[Any]):
     """Two versions' contents side by side, and the fields that differ."""
 
     from_version = serializers.IntegerField()

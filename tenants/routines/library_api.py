@@ -220,8 +220,7 @@ class RoutineShare(RoutineScoped):
         summary="Nettverkene rutinen er delt med", responses=SharedEntrySerializer(many=True)
     )
     def get(self, request: Request, routine_id: int) -> Response:
-        entries = library.shared_entries(tenant_of(request), self.routine)
-        return Response(SharedEntrySerializer(entries, many=True).data)
+        return self.list_response(library.shared_entries(tenant_of(request), self.routine))
 
     @extend_schema(
         summary="Del rutinen med nettverkets bibliotek (lederen)",

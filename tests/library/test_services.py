@@ -18,10 +18,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from networks.library.models import LibraryRoutine, LibraryRoutineVersion
 from networks.library.tasks import notify_library_update
 from networks.models import LearningNetwork, Organiser
+from samla.accounts.models import MunicipalityMembership, MunicipalityRole
 from samla.tasks import run_for_municipality
 from tenants.routines import services
 from tenants.routines.models import Notice, NoticeKind, Routine, RoutineStatus
 from tenants.routines.services import library
+from tests.conftest import make_member
 from tests.library.conftest import mapping_b
 from tests.plans.conftest import inside
 from tests.plans.test_validators import national_id
@@ -550,3 +552,24 @@ def test_without_an_owner_address_the_leaders_are_told_and_a_failed_send_is_retr
         assert library.notify_library_update(nesseby, entry_id, 2) is None
     [sent] = mail.outbox
     assert sent.to == ["leder@nesseby.test"]
+
+
+def test_a_consultant_adopts_until_the_engagement_ends(
+    nordre_land, nesseby, leader_a, approved_a, finnmark, units_b
+):
+    entry = share(nordre_land, leader_a, approved_a, finnmark)
+    consultant = make_member(
+        nesseby, "konsulent.nesseby", role=MunicipalityRole.CONSULTANT,
+        valid_until=TODAY + datetime.timedelta(days=30),
+    )  # fmt: skip
+    MunicipalityMembership.objects.filter(user=consultant).update(
+        valid_until=TODAY - datetime.timedelta(days=1)
+    )
+    with pytest.raises(PermissionDenied):
+        adopt(nesseby, consultant, entry, mapping_b(units_b))
+    assert routines_in(nesseby) == 0
+    MunicipalityMembership.objects.filter(user=consultant).update(
+        valid_until=TODAY + datetime.timedelta(days=30)
+    )
+    routine = adopt(nesseby, consultant, entry, mapping_b(units_b))
+    assert routine.library_entry_id == entry.pk

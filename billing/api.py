@@ -146,7 +146,7 @@ class PackageSerializer(serializers.ModelSerializer[Package]):
     @extend_schema_field(TotalsSerializer)
     def get_totals(self, package: Package) -> dict[str, Decimal]:
         price = price_of(package)
-        return TotalsSerializer(price).data  # type: ignore[return-value]
+        return TotalsSerializer(price).data
 
 
 class PackageItemInputSerializer(serializers.Serializer[dict[str, Any]]):

@@ -102,8 +102,8 @@ def _clean_item(raw: Any, duration_weeks: int | None) -> tuple[dict[str, Any], l
         except ValidationError as exc:
             problems.extend(exc.messages)
             continue
-        limit = MAX_QUANTITY if name == "quantity" else MAX_UNIT_PRICE
-        if number > limit:
+        ceiling = MAX_QUANTITY if name == "quantity" else MAX_UNIT_PRICE
+        if number > ceiling:
             problems.append(_("%(field)s er for stort.") % {"field": name})
         item[name] = number
     unit = raw.get("unit") or (kind.default_unit.value if kind else "")

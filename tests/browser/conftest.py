@@ -398,9 +398,22 @@ def browser_cms(browser_gathering, django_db_blocker) -> Iterator[None]:
 
 
 @pytest.fixture(scope="package")
+def browser_billing(browser_users, django_db_blocker) -> Iterator[dict[str, int]]:
+    """A consultancy's published package, committed (the catalogue pages, `{package}`)."""
+    from tests.billing.world import make_browser_packages, remove_browser_packages
+
+    with django_db_blocker.unblock():
+        remove_browser_packages()  # left by an interrupted run
+        ids = make_browser_packages()
+    yield ids
+    with django_db_blocker.unblock():
+        remove_browser_packages()
+
+
+@pytest.fixture(scope="package")
 def samla_server(
     browser, browser_users, browser_plan, browser_indicator, browser_gathering,
-    browser_template_plan, browser_cms,
+    browser_template_plan, browser_cms, browser_billing,
 ) -> Iterator[SamlaServer]:  # fmt: skip
     """Samla on 127.0.0.1 with a free port, static files served from the finders."""
     thread = _ServerThread("127.0.0.1", StaticFilesHandler, port=0)
@@ -414,8 +427,11 @@ def samla_server(
     try:
         yield SamlaServer(
             thread.port,
-            {**browser_plan, **browser_indicator, **browser_gathering, **browser_template_plan},
-        )
+            {
+                **browser_plan, **browser_indicator, **browser_gathering, **browser_template_plan,
+                **browser_billing,
+            },
+        )  # fmt: skip
     finally:
         overrides.disable()
         # The browser's kept-alive connections end with its contexts, which the tests close.

@@ -341,6 +341,13 @@ CMS_PAGES = [
     Page("cms-consultancy", PUBLIC, "/innhold/nettleser-konsulent/", "Nettleser Konsulent AS"),
 ]
 
+# The package catalogue (issue #11) on the public host, with the package `browser_billing`
+# commits (tests/billing/world.py), seen by the leader of a municipality.
+BILLING_PAGES = [
+    Page("packages", PUBLIC, "/pakker/", "Programpakker", who="leader"),
+    Page("package", PUBLIC, "/pakker/{package}/", "Nettleserpakke: Ett lag", who="leader"),
+]
+
 PAGES = [
     Page("landing", PUBLIC, "/", "Samla"),
     Page("landing-logged-in", PUBLIC, "/", "Samla", who="leader"),
@@ -368,6 +375,7 @@ PAGES = [
     *TEMPLATE_PAGES,
     *WORKSPACE_PAGES,
     *CMS_PAGES,
+    *BILLING_PAGES,
 ]
 
 # Routes that are not pages a person opens: the API, health, language switch, logout

@@ -65,6 +65,9 @@ WRITABLE = CONTENT_FIELDS | RELATED_FIELDS | LINK_FIELDS
 # Called after a routine's approval commits (the library publishes shared routines'
 # new versions here). Each takes the municipality and the routine's id.
 after_approval: list[Callable[[Municipality, int], None]] = []
+# Called inside a routine's retirement, in its transaction (the library withdraws a
+# retired routine from every network here). Each takes the municipality and the routine.
+on_retirement: list[Callable[[Municipality, Routine], None]] = []
 
 
 # Reading and checking content --------------------------------------------------------
@@ -410,6 +413,8 @@ def retire_routine(
         routine.status = RoutineStatus.RETIRED
         routine.retired_on = on
         routine.next_review = None
+        for hook in on_retirement:
+            hook(tenant, routine)
         return _saved(tenant, routine)
 
 

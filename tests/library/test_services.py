@@ -130,6 +130,18 @@ def test_a_routine_is_shared_once_per_network_and_can_be_shared_again_after_with
     assert again.versions.count() == 1  # the same approved version is not copied twice
 
 
+def test_a_retired_routine_leaves_the_library(nordre_land, leader_a, approved_a, finnmark):
+    share(nordre_land, leader_a, approved_a, finnmark)
+    with inside(nordre_land):
+        routine = Routine.objects.get(pk=approved_a.pk)
+        services.retire_routine(
+            nordre_land, leader_a, routine, version=routine.version, retired_on=TODAY
+        )
+    entry = LibraryRoutine.objects.get()
+    assert entry.withdrawn_at is not None and entry.versions.count() == 1
+    assert not LibraryRoutine.objects.shared().exists()
+
+
 # Adopting ------------------------------------------------------------------------------
 
 

@@ -57,7 +57,12 @@ from tenants.routines.services.common import (
     unit_missing,
 )
 from tenants.routines.services.reviews import leader_emails
-from tenants.routines.services.routines import after_approval, create_routine, update_routine
+from tenants.routines.services.routines import (
+    after_approval,
+    create_routine,
+    on_retirement,
+    update_routine,
+)
 
 MAX_MAPPED_NAMES = 500
 # The content fields that name units, and how each is read.
@@ -244,8 +249,18 @@ def publish_approved_version(tenant: Municipality, routine_id: int) -> None:
                 )
 
 
+def withdraw_retired(tenant: Municipality, routine: Routine) -> None:
+    """The `on_retirement` hook: a retired routine leaves every library it was shared to
+    (its versions stay for those who adopted it)."""
+    LibraryRoutine.objects.filter(
+        source_municipality=tenant, source_routine_id=routine.pk, withdrawn_at__isnull=True
+    ).update(withdrawn_at=timezone.now())
+
+
 if publish_approved_version not in after_approval:
     after_approval.append(publish_approved_version)
+if withdraw_retired not in on_retirement:
+    on_retirement.append(withdraw_retired)
 
 
 # Telling an adopter (in the adopter's schema) ------------------------------------------------

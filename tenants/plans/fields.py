@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
 
 from django.contrib.postgres.fields import ArrayField
 from django.core.validators import MaxLengthValidator
@@ -97,10 +97,23 @@ def choice(
     return models.CharField(verbose_name, max_length=20, choices=choices.choices, default=default)
 
 
+@overload
 def optional_link(
     to: type[_M], *, related_name: str, verbose_name: StrOrPromise
-) -> models.ForeignKey[_M | Combinable | None, _M | None]:
-    """A link that may be empty, and becomes empty when the row it names is deleted."""
+) -> models.ForeignKey[_M | Combinable | None, _M | None]: ...
+
+
+@overload
+def optional_link(
+    to: Literal["self"], *, related_name: str, verbose_name: StrOrPromise
+) -> models.ForeignKey[Any, Any]: ...
+
+
+def optional_link(
+    to: type[_M] | Literal["self"], *, related_name: str, verbose_name: StrOrPromise
+) -> models.ForeignKey[Any, Any]:
+    """A link that may be empty, and becomes empty when the row it names is deleted
+    (`"self"`: another row of the same model, as a goal's parent goal)."""
     return models.ForeignKey(
         to,
         on_delete=models.SET_NULL,

@@ -4,7 +4,8 @@ Every editable row carries `version` (optimistic concurrency: a save names the v
 edited, services refuse stale ones) and `updated_at`. Ranges are enforced twice: by the
 services with Norwegian field errors, and by CheckConstraints as the last line. The kinds
 of field and constraint that recur (texts, optional dates, choices, "end after start") are
-named once in `fields.py`.
+named once in `fields.py`; the shapes several rows share (a row known by its name, one
+people order by hand, a dated checkpoint) are abstract bases here, which add no table.
 
 People who are not users (members of a body, owners of a risk) are plain text. A body
 member may name a Samla user by `user_id`, a plain integer rather than a foreign key:
@@ -16,6 +17,7 @@ against the municipality's memberships instead.
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -46,6 +48,79 @@ from tenants.plans.fields import (
     text_list,
 )
 
+# The values of the choice fields ---------------------------------------------------------
+# One table of every set: the services, queries, documents and the API schema
+# (ENUM_NAME_OVERRIDES) read each by its name here.
+
+
+class PlanStatus(models.TextChoices):
+    DRAFT = "draft", _("Utkast")
+    APPROVED = "approved", _("Godkjent")
+    ACTIVE = "active", _("Aktiv")
+    COMPLETED = "completed", _("Avsluttet")
+    ARCHIVED = "archived", _("Arkivert")
+
+
+class GoalLevel(models.TextChoices):
+    VISION = "vision", _("Visjon")
+    MAIN = "main", _("Hovedmål")
+    IMPACT = "impact", _("Effektmål")
+    OUTCOME = "outcome", _("Resultatmål")
+    WORK = "work", _("Arbeidsmål")
+    SUB = "sub", _("Delmål")
+
+
+class MilestoneStatus(models.TextChoices):
+    PLANNED = "planned", _("Planlagt")
+    IN_PROGRESS = "in_progress", _("Pågår")
+    DONE = "done", _("Nådd")
+    MISSED = "missed", _("Ikke nådd")
+
+
+class ActivityStatus(models.TextChoices):
+    PLANNED = "planned", _("Planlagt")
+    IN_PROGRESS = "in_progress", _("Pågår")
+    DONE = "done", _("Fullført")
+    CANCELLED = "cancelled", _("Avlyst")
+
+
+class RiskStatus(models.TextChoices):
+    OPEN = "open", _("Åpen")
+    MONITORED = "monitored", _("Følges med")
+    CLOSED = "closed", _("Lukket")
+
+
+class BudgetKind(models.TextChoices):
+    COST = "cost", _("Kostnad")
+    FUNDING = "funding", _("Finansiering")
+    GRANT = "grant", _("Tildeling")
+
+
+class BodyKind(models.TextChoices):
+    STEERING = "steering", _("Styringsgruppe")
+    PROJECT = "project", _("Prosjektgruppe")
+    WORKING = "working", _("Arbeidsgruppe")
+    REFERENCE = "reference", _("Referansegruppe")
+    RESOURCE = "resource", _("Ressursgruppe")
+    OTHER = "other", _("Annen gruppe")
+
+
+class ReportKind(models.TextChoices):
+    STATUS = "status", _("Statusrapport")
+    FINAL = "final", _("Sluttrapport")
+    INTERIM_REVIEW = "interim_review", _("Underveisvurdering")
+    FINAL_REVIEW = "final_review", _("Sluttvurdering")
+
+
+class ChangeAction(models.TextChoices):
+    CREATE = "create", _("Opprettet")
+    UPDATE = "update", _("Endret")
+    DELETE = "delete", _("Slettet")
+    RESTORE = "restore", _("Gjenopprettet")
+
+
+# The shapes that several rows share -------------------------------------------------------
+
 
 class Versioned(models.Model):
     """Optimistic concurrency and change time for every editable row."""
@@ -58,12 +133,54 @@ class Versioned(models.Model):
         abstract = True
 
 
-class PlanStatus(models.TextChoices):
-    DRAFT = "draft", _("Utkast")
-    APPROVED = "approved", _("Godkjent")
-    ACTIVE = "active", _("Aktiv")
-    COMPLETED = "completed", _("Avsluttet")
-    ARCHIVED = "archived", _("Arkivert")
+class Named(Versioned):
+    """A row people know by its name (a phase, a body, a member, a meeting series).
+
+    Each model declares `name` itself, in its place among its fields: the API lists a
+    part's fields in the model's order, and a field declared here would come first.
+    """
+
+    name: str
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OrderedByHand(Named):
+    """A named row in the place people gave it among its siblings (`order`, then id)."""
+
+    order: int
+
+    class Meta:
+        abstract = True
+        ordering = ["order", "id"]
+
+
+class DatedCheckpoint(Versioned):
+    """A numbered, dated checkpoint of a plan (MP1, BP1): listed by date, then number, and
+    shown as its number and title.
+
+    Each kind declares its `plan` link, `title` and `due` itself (its own related name and
+    label, and fields declared here would come before its own: the API lists a part's
+    fields in the model's order); its number is unique per plan by its own constraint.
+    """
+
+    code = part_code()
+    title: str
+    due: date
+
+    class Meta:
+        abstract = True
+        ordering = ["due", "code", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+
+# A plan and its parts ---------------------------------------------------------------------
 
 
 class Plan(Versioned):
@@ -100,7 +217,7 @@ def plan_link(related_name: str) -> models.ForeignKey[Plan, Plan]:
     return models.ForeignKey(Plan, on_delete=models.CASCADE, related_name=related_name)
 
 
-class Phase(Versioned):
+class Phase(OrderedByHand):
     """A phase of the plan (e.g. mapping, routines, anchoring, evaluation); one is current."""
 
     plan = plan_link("phases")
@@ -111,27 +228,14 @@ class Phase(Versioned):
     end = optional_date(_("slutt"))
     is_current = models.BooleanField(_("nåværende fase"), default=False)
 
-    class Meta:
+    class Meta(OrderedByHand.Meta):
         verbose_name, verbose_name_plural = _("fase"), _("faser")
-        ordering = ["order", "id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["plan"], condition=Q(is_current=True), name="plans_one_current_phase"
             ),
             end_after_start("plans_phase_end_after_start", optional=True),
         ]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class GoalLevel(models.TextChoices):
-    VISION = "vision", _("Visjon")
-    MAIN = "main", _("Hovedmål")
-    IMPACT = "impact", _("Effektmål")
-    OUTCOME = "outcome", _("Resultatmål")
-    WORK = "work", _("Arbeidsmål")
-    SUB = "sub", _("Delmål")
 
 
 class GoalManager(models.Manager["Goal"]):
@@ -151,14 +255,7 @@ class Goal(Versioned):
     level = choice(_("nivå"), GoalLevel)
     text = long_text(_("mål"), blank=False)
     due = optional_date(_("frist"))
-    parent = models.ForeignKey(
-        "self",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="children",
-        verbose_name=_("overordnet mål"),
-    )
+    parent = optional_link("self", related_name="children", verbose_name=_("overordnet mål"))
     baseline = optional_decimal(_("utgangsverdi"))
     target = optional_decimal(_("målverdi"))
     current = optional_decimal(_("nåverdi"))
@@ -241,18 +338,10 @@ class Measure(Versioned):
         return self.text[:80]
 
 
-class MilestoneStatus(models.TextChoices):
-    PLANNED = "planned", _("Planlagt")
-    IN_PROGRESS = "in_progress", _("Pågår")
-    DONE = "done", _("Nådd")
-    MISSED = "missed", _("Ikke nådd")
-
-
-class Milestone(Versioned):
+class Milestone(DatedCheckpoint):
     """A dated checkpoint (MP1 …) with a measurable criterion."""
 
     plan = plan_link("milestones")
-    code = part_code()
     title = short_text(_("milepæl"), blank=False)
     due = models.DateField(_("dato"))
     criterion = long_text(_("målbart resultat"))
@@ -261,20 +350,15 @@ class Milestone(Versioned):
     evidence = long_text(_("dokumentasjon"))
     responsible = short_text(_("ansvarlig"))
 
-    class Meta:
+    class Meta(DatedCheckpoint.Meta):
         verbose_name, verbose_name_plural = _("milepæl"), _("milepæler")
-        ordering = ["due", "code", "id"]
         constraints = [code_unique_per_plan("plans_milestone_code_per_plan")]
 
-    def __str__(self) -> str:
-        return f"{self.code} {self.title}"
 
-
-class DecisionPoint(Versioned):
+class DecisionPoint(DatedCheckpoint):
     """A dated decision (BP1 …) by the owner or steering group, with its basis."""
 
     plan = plan_link("decision_points")
-    code = part_code()
     title = short_text(_("beslutningspunkt"), blank=False)
     due = models.DateField(_("dato"))
     basis = long_text(_("beslutningsgrunnlag"))
@@ -282,20 +366,9 @@ class DecisionPoint(Versioned):
     decided_on = optional_date(_("besluttet dato"))
     decided_by = short_text(_("besluttet av"))
 
-    class Meta:
+    class Meta(DatedCheckpoint.Meta):
         verbose_name, verbose_name_plural = _("beslutningspunkt"), _("beslutningspunkter")
-        ordering = ["due", "code", "id"]
         constraints = [code_unique_per_plan("plans_decision_point_code_per_plan")]
-
-    def __str__(self) -> str:
-        return f"{self.code} {self.title}"
-
-
-class ActivityStatus(models.TextChoices):
-    PLANNED = "planned", _("Planlagt")
-    IN_PROGRESS = "in_progress", _("Pågår")
-    DONE = "done", _("Fullført")
-    CANCELLED = "cancelled", _("Avlyst")
 
 
 class Activity(Versioned):
@@ -329,12 +402,6 @@ class Activity(Versioned):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
-
-
-class RiskStatus(models.TextChoices):
-    OPEN = "open", _("Åpen")
-    MONITORED = "monitored", _("Følges med")
-    CLOSED = "closed", _("Lukket")
 
 
 SCALE_MESSAGE = _("Bruk en verdi fra 1 til 5.")
@@ -400,12 +467,6 @@ class SuccessFactor(Versioned):
         return self.text
 
 
-class BudgetKind(models.TextChoices):
-    COST = "cost", _("Kostnad")
-    FUNDING = "funding", _("Finansiering")
-    GRANT = "grant", _("Tildeling")
-
-
 class BudgetLine(Versioned):
     """A cost, funding or grant line in NOK (exact decimals) for one period."""
 
@@ -430,16 +491,7 @@ class BudgetLine(Versioned):
         return f"{self.label}: {self.amount}"
 
 
-class BodyKind(models.TextChoices):
-    STEERING = "steering", _("Styringsgruppe")
-    PROJECT = "project", _("Prosjektgruppe")
-    WORKING = "working", _("Arbeidsgruppe")
-    REFERENCE = "reference", _("Referansegruppe")
-    RESOURCE = "resource", _("Ressursgruppe")
-    OTHER = "other", _("Annen gruppe")
-
-
-class Body(Versioned):
+class Body(OrderedByHand):
     """A body of the plan's organisation with its mandate; its members are rows."""
 
     plan = plan_link("bodies")
@@ -448,15 +500,11 @@ class Body(Versioned):
     mandate = long_text(_("mandat"), limit=LONG_TEXT_LIMIT)
     order = sort_order()
 
-    class Meta:
+    class Meta(OrderedByHand.Meta):
         verbose_name, verbose_name_plural = _("gruppe"), _("grupper")
-        ordering = ["order", "id"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
-class BodyMember(Versioned):
+class BodyMember(OrderedByHand):
     """A member of a body: a person by name, optionally a Samla user (see module docstring)."""
 
     body = models.ForeignKey(Body, on_delete=models.CASCADE, related_name="members")
@@ -467,15 +515,11 @@ class BodyMember(Versioned):
     user_id = models.PositiveIntegerField(_("bruker-id"), null=True, blank=True)
     order = sort_order()
 
-    class Meta:
+    class Meta(OrderedByHand.Meta):
         verbose_name, verbose_name_plural = _("medlem"), _("medlemmer")
-        ordering = ["order", "id"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
-class MeetingSeries(Versioned):
+class MeetingSeries(Named):
     """A body's recurring meeting: the meeting plan (møteplan) row."""
 
     plan = plan_link("meeting_series")
@@ -488,9 +532,6 @@ class MeetingSeries(Versioned):
     class Meta:
         verbose_name, verbose_name_plural = _("møteserie"), _("møteserier")
         ordering = ["id"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Meeting(Versioned):
@@ -514,13 +555,6 @@ class Meeting(Versioned):
 
     def __str__(self) -> str:
         return f"{self.title} {format_date(self.held_on)}"
-
-
-class ReportKind(models.TextChoices):
-    STATUS = "status", _("Statusrapport")
-    FINAL = "final", _("Sluttrapport")
-    INTERIM_REVIEW = "interim_review", _("Underveisvurdering")
-    FINAL_REVIEW = "final_review", _("Sluttvurdering")
 
 
 class StatusReport(Versioned):
@@ -548,13 +582,6 @@ class StatusReport(Versioned):
     @property
     def is_submitted(self) -> bool:
         return self.submitted_at is not None
-
-
-class ChangeAction(models.TextChoices):
-    CREATE = "create", _("Opprettet")
-    UPDATE = "update", _("Endret")
-    DELETE = "delete", _("Slettet")
-    RESTORE = "restore", _("Gjenopprettet")
 
 
 class Change(models.Model):

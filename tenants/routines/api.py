@@ -31,7 +31,7 @@ from samla.accounts.permissions import HasRole
 from tenants.plans.api import ListSchema
 from tenants.routines import access, content, services
 from tenants.routines import serializers as s
-from tenants.routines.models import Routine, RoutineVersion, Unit, UnitAdoption
+from tenants.routines.models import Routine, RoutineQuerySet, RoutineVersion, Unit, UnitAdoption
 from tenants.routines.services import StaleVersion, stale_message
 from tenants.routines.services.common import WRITERS
 
@@ -41,7 +41,7 @@ def _split_version(validated: dict[str, Any]) -> tuple[dict[str, Any], int | Non
     return data, data.pop("version", None)
 
 
-def listed_routines() -> models.QuerySet[Routine]:
+def listed_routines() -> RoutineQuerySet:
     """Routines with all a row of the list shows, in a fixed number of queries."""
     return Routine.objects.listed().prefetch_related(*s.LIST_PREFETCH)
 
@@ -146,9 +146,7 @@ class UnitDetail(RoutinesView):
 # Routines ------------------------------------------------------------------------------
 
 
-def filter_routines(
-    queryset: models.QuerySet[Routine], filters: dict[str, Any]
-) -> models.QuerySet[Routine]:
+def filter_routines(queryset: RoutineQuerySet, filters: dict[str, Any]) -> RoutineQuerySet:
     """The list narrowed by `RoutineFilterSerializer`'s checked filters. `unit` and
     `bti_level` match either version (the one in force or the draft)."""
     if "unit" in filters:
@@ -201,7 +199,7 @@ class RoutineList(RoutinesView):
     schema = ListSchema()
     creates = True
 
-    def get_queryset(self) -> models.QuerySet[Routine]:
+    def get_queryset(self) -> RoutineQuerySet:
         return listed_routines()
 
     def get(self, request: Request) -> Response:
@@ -222,7 +220,7 @@ class RoutinesDue(RoutinesView):
     serializer_class = s.RoutineSerializer
     schema = ListSchema()
 
-    def get_queryset(self) -> models.QuerySet[Routine]:
+    def get_queryset(self) -> RoutineQuerySet:
         return listed_routines().due_for_review(timezone.localdate()).order_by("next_review", "id")
 
     def get(self, request: Request) -> Response:
@@ -307,7 +305,7 @@ class RoutineDetail(RoutineScoped):
 class VersionList(RoutineScoped):
     """The routine's versions, oldest first (the draft, if any, is the last)."""
 
-    serializer_class = s.RoutineVersionSummarySerializer
+    serializer_class = s.RoutineVersionSummarySerializer  # type: ignore[assignment]
     schema = ListSchema()
 
     def get(self, request: Request, routine_id: int) -> Response:
@@ -319,7 +317,7 @@ class VersionList(RoutineScoped):
 class VersionDetail(RoutineScoped):
     """One version's whole content, with its steps; an approved version never changes."""
 
-    serializer_class = s.RoutineVersionSerializer
+    serializer_class = s.RoutineVersionSerializer  # type: ignore[assignment]
 
     def get(self, request: Request, routine_id: int, number: int) -> Response:
         version = access.get_version_for(self.routine, number)
@@ -336,7 +334,7 @@ class VersionDetail(RoutineScoped):
 class RoutineCompare(RoutineScoped):
     """Two versions side by side: both contents (units by name) and the fields that differ."""
 
-    serializer_class = s.RoutineCompareSerializer
+    serializer_class = s.RoutineCompareSerializer  # type: ignore[assignment]
 
     def get(self, request: Request, routine_id: int) -> Response:
         wanted = self.checked(s.RoutineCompareQuerySerializer, request.query_params)
@@ -410,7 +408,7 @@ class ReviewList(RoutineScoped):
     """The routine's reviews, latest first; the leader records one (naming the routine's
     `version`), which sets the next review one interval on."""
 
-    serializer_class = s.RoutineReviewSerializer
+    serializer_class = s.RoutineReviewSerializer  # type: ignore[assignment]
     schema = ListSchema()
     creates = True
     conflict_methods = frozenset({"POST"})
@@ -439,7 +437,7 @@ class ReviewList(RoutineScoped):
 class AdoptionList(RoutineScoped):
     """Which of the routine's units have taken the approved routine into use, and when."""
 
-    serializer_class = s.UnitAdoptionSerializer
+    serializer_class = s.UnitAdoptionSerializer  # type: ignore[assignment]
     schema = ListSchema()
     creates = True
 
@@ -464,7 +462,7 @@ class AdoptionDetail(RoutineScoped):
     """One unit's adoption: PATCH confirms the unit still uses the routine (naming the
     adoption's `version`); DELETE undoes an adoption recorded by mistake."""
 
-    serializer_class = s.UnitAdoptionSerializer
+    serializer_class = s.UnitAdoptionSerializer  # type: ignore[assignment]
     conflict_methods = frozenset({"PATCH"})
     adoption: UnitAdoption
 

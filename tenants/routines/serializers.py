@@ -14,7 +14,7 @@ version's full content, with its steps, is its own endpoint.
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +23,9 @@ from rest_framework import serializers
 from tenants.plans.fields import NAME_LIMIT, TEXT_LIMIT
 from tenants.routines import models as m
 from tenants.routines.services import in_use
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 MAX_ID = 2**63 - 1
 VERSION_HELP = _("Versjonen du har endret; kreves ved endring.")
@@ -38,7 +41,7 @@ def ids_field(*, max_length: int = 500, **kwargs: Any) -> serializers.ListField:
 
 
 # DRF's own sentence for a value that is not text has no Norwegian translation.
-TEXT_ERRORS = {"invalid": _("Skriv inn tekst.")}
+TEXT_ERRORS: dict[str, StrOrPromise] = {"invalid": _("Skriv inn tekst.")}
 
 
 def text_field(**kwargs: Any) -> serializers.CharField:
@@ -339,7 +342,8 @@ class UnitAdoptionSerializer(serializers.ModelSerializer[m.UnitAdoption]):
 
 class FieldDiffSerializer(serializers.Serializer[Any]):
     field = serializers.CharField()
-    label = serializers.CharField()
+    # A declared field named like Field.label: the metaclass takes it out of the class.
+    label = serializers.CharField()  # type: ignore[assignment]
     before = serializers.JSONField()
     after = serializers.JSONField()
 

@@ -102,6 +102,10 @@ def _clean_item(raw: Any, duration_weeks: int | None) -> tuple[dict[str, Any], l
         except ValidationError as exc:
             problems.extend(exc.messages)
             continue
+        except ArithmeticError:
+            # billing.money quantizes in the default context: 1E+30 overflows it.
+            problems.append(_("%(field)s er for stort.") % {"field": name})
+            continue
         ceiling = MAX_QUANTITY if name == "quantity" else MAX_UNIT_PRICE
         if number > ceiling:
             problems.append(_("%(field)s er for stort.") % {"field": name})

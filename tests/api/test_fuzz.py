@@ -220,6 +220,7 @@ def world(django_db_setup, django_db_blocker) -> Iterator[World]:
     )
     from tenants.models import Municipality
     from tenants.services import provision_municipality
+    from tests.billing.world import fresh_package, make_fuzz_packages
     from tests.gatherings.world import make_fuzz_gatherings
     from tests.library.world import make_fuzz_library
     from tests.plantemplates.world import make_fuzz_templates
@@ -279,6 +280,9 @@ def world(django_db_setup, django_db_blocker) -> Iterator[World]:
                 name=f"Fuzz konsulent {suffix}", slug=slug, org_number=org_number()
             )
             ConsultancyMembership.objects.create(user=users["consultant"], consultancy=consultancy)
+            # The public deletes run (as the coordinator) deletes a package too.
+            ConsultancyMembership.objects.create(user=users["coordinator"], consultancy=consultancy)
+            packages = make_fuzz_packages(users["consultant"], consultancy)
             tokens = {who: AuthToken.objects.create(user)[1] for who, user in users.items()}
             with tenant_context(municipality):
                 plan, doomed, draft, kept = _seed_plans(municipality, users["leader"])
@@ -299,7 +303,10 @@ def world(django_db_setup, django_db_blocker) -> Iterator[World]:
 
         def fresh_deletes(host: str) -> dict[str, list[int]]:
             if host != "municipality":
-                return {}
+                with django_db_blocker.unblock():
+                    return {
+                        "/api/packages/{pk}/": [fresh_package(consultancy, users["consultant"])]
+                    }
             made: list[int] = []
 
             def make() -> None:
@@ -396,6 +403,7 @@ def world(django_db_setup, django_db_blocker) -> Iterator[World]:
                 ],
                 **_indicator_examples(indicator, municipality, network),
                 **templates["examples"],
+                **packages["examples"],
                 **library["examples"],
             },
         )

@@ -3,7 +3,9 @@ published package, and its removal (the consultancy's packages and member go wit
 
 from __future__ import annotations
 
-from billing.models import Consultancy
+import threading
+
+from billing.models import Consultancy, Package
 from billing.services import packages as services
 from samla.accounts.models import ConsultancyMembership, User
 from tests.numbers import org_number
@@ -48,3 +50,76 @@ def make_browser_packages() -> dict[str, int]:
     )  # fmt: skip
     package = services.publish_package(member, package, version=package.version)
     return {"package": package.pk}
+
+
+# The API fuzzer's packages (tests/api/test_fuzz.py), committed; removed with the fuzz
+# consultancy (cascade).
+CURRENT_VERSION_OF = "__samla_current_version_of__"  # read by tests/api/fuzz_hooks.py
+
+
+def _fuzz_items() -> list[dict[str, object]]:
+    return [
+        {"kind": "training_day", "quantity": "2", "unit_price": "18500.00", "schedule_week": 1},
+        {"kind": "website", "quantity": "1", "unit_price": "12000.00", "schedule_week": 2},
+    ]
+
+
+def make_fuzz_package(member: User, consultancy: Consultancy, title: str) -> int:
+    """A draft package with items (the deletes run deletes one made just before it)."""
+    package = services.create_package(
+        member, consultancy, {"title": title, "duration_weeks": 12, "items": _fuzz_items()}
+    )
+    return int(package.pk)
+
+
+def make_fuzz_packages(member: User, consultancy: Consultancy) -> dict[str, object]:
+    """A draft with items (for `…/publish/`) and a published package (for `…/unpublish/`),
+    and the examples that reach each with its current version, and a new package."""
+    draft = make_fuzz_package(member, consultancy, "Fuzz-utkast")
+    published = make_fuzz_package(member, consultancy, "Fuzz-pakke")
+    package = services.publish_package(member, Package.objects.get(pk=published), version=1)
+    return {
+        "examples": {
+            "POST /api/packages/": [
+                {
+                    "body": {
+                        "consultancy": consultancy.pk,
+                        "title": "Fuzz: ny pakke",
+                        "duration_weeks": 12,
+                        "items": _fuzz_items(),
+                    }
+                }
+            ],
+            "POST /api/packages/{pk}/publish/": [
+                {
+                    "body": {CURRENT_VERSION_OF: f"/api/packages/{draft}/"},
+                    "path_parameters": {"pk": draft},
+                }
+            ],
+            "POST /api/packages/{pk}/unpublish/": [
+                {
+                    "body": {CURRENT_VERSION_OF: f"/api/packages/{package.pk}/"},
+                    "path_parameters": {"pk": package.pk},
+                }
+            ],
+        }
+    }
+
+
+def fresh_package(consultancy: Consultancy, member: User) -> int:
+    """A draft package for the public deletes run, committed on a connection of its own (the
+    fuzz test's body runs in a transaction that is rolled back)."""
+    from django.db import connections
+
+    made: list[int] = []
+
+    def make() -> None:
+        try:
+            made.append(make_fuzz_package(member, consultancy, "Fuzz: slettes"))
+        finally:
+            connections.close_all()
+
+    maker = threading.Thread(target=make)
+    maker.start()
+    maker.join()
+    return made[0]

@@ -11,9 +11,10 @@ than copying membership into Wagtail view-restriction groups, so it never goes s
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.contrib.auth.models import AnonymousUser
+from django.db.models import Q, QuerySet
 from wagtail.models import Page
 
 from networks.models import NetworkMembership
@@ -26,6 +27,8 @@ from samla.accounts.models import (
 
 if TYPE_CHECKING:
     from networks.models import LearningNetwork
+
+P = TypeVar("P", bound=Page)
 
 
 def restricting_page(page: Page) -> Page | None:
@@ -133,6 +136,18 @@ def hidden_subtree_paths(user: User | AnonymousUser) -> list[str]:
         if not readable:
             hidden.append(path)
     return hidden
+
+
+def readable_pages(pages: QuerySet[P], user: User | AnonymousUser) -> QuerySet[P]:
+    """The pages of `pages` the user may read: none under a members-only page hidden from
+    them (`hidden_subtree_paths`, a fixed number of queries whatever the pages' number)."""
+    hidden = hidden_subtree_paths(user)
+    if not hidden:
+        return pages
+    excluded = Q()
+    for path in hidden:
+        excluded |= Q(path__startswith=path)
+    return pages.exclude(excluded)
 
 
 def members_only_page_models() -> list[type[Page]]:

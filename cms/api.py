@@ -14,7 +14,7 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Model, Q
+from django.db.models import Model
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework.permissions import AllowAny
@@ -27,7 +27,7 @@ from wagtail.documents.api.v2.views import DocumentsAPIViewSet
 from wagtail.images.api.v2.views import ImagesAPIViewSet
 from wagtail.models import Page, ReferenceIndex
 
-from cms.access import hidden_subtree_paths
+from cms.access import hidden_subtree_paths, readable_pages
 from samla.api.errors import status_message
 
 # Wagtail's own API answers `{"message": "<English>"}`; under /api/ Samla answers DRF's
@@ -183,14 +183,7 @@ class PublicPagesAPIViewSet(AnonymousReaderMixin, PagesAPIViewSet):
     """Live pages outside every members-only subtree."""
 
     def get_base_queryset(self) -> Any:
-        pages = super().get_base_queryset()
-        hidden = hidden_subtree_paths(AnonymousUser())
-        if hidden:
-            excluded = Q()
-            for path in hidden:
-                excluded |= Q(path__startswith=path)
-            pages = pages.exclude(excluded)
-        return pages
+        return readable_pages(super().get_base_queryset(), AnonymousUser())
 
 
 class PublicImagesAPIViewSet(AnonymousReaderMixin, ImagesAPIViewSet):

@@ -65,6 +65,17 @@ class SamlaPage(Page):
         response: HttpResponse = super().serve(request, *args, **kwargs)
         return response
 
+    def readable_children(self, request: HttpRequest) -> Any:
+        """The live pages under this one that the reader may read (a members-only page's
+        title is not shown to those it is not for)."""
+        from cms.access import readable_pages
+
+        return readable_pages(self.get_children().live(), request.user)
+
+    def subpages_context(self, request: HttpRequest, context: dict[str, Any]) -> dict[str, Any]:
+        context["subpages"] = self.readable_children(request)
+        return context
+
 
 class HomePage(SamlaPage):
     intro = SafeRichTextField(gettext_lazy("innledning"), blank=True)
@@ -82,6 +93,10 @@ class HomePage(SamlaPage):
 
     class Meta:
         verbose_name = gettext_lazy("forside")
+
+    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        context: dict[str, Any] = super().get_context(request, *args, **kwargs)
+        return self.subpages_context(request, context)
 
 
 class NetworkPage(SamlaPage):
@@ -104,10 +119,15 @@ class NetworkPage(SamlaPage):
         verbose_name = gettext_lazy("nettverksside")
 
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        from cms.access import readable_pages
+
         context: dict[str, Any] = super().get_context(request, *args, **kwargs)
-        context["programmes"] = (
-            GatheringProgrammePage.objects.child_of(self).live().select_related("gathering")
+        context["programmes"] = readable_pages(
+            GatheringProgrammePage.objects.child_of(self).live().select_related("gathering"),
+            request.user,
         )
+        # The network's other pages: its news and background material.
+        context["subpages"] = self.readable_children(request).not_type(GatheringProgrammePage)
         return context
 
 
@@ -274,6 +294,10 @@ class ConsultancyPage(SamlaPage):
     class Meta:
         verbose_name = gettext_lazy("konsulentside")
 
+    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        context: dict[str, Any] = super().get_context(request, *args, **kwargs)
+        return self.subpages_context(request, context)
+
 
 class ContentPage(SamlaPage):
     """A plain page: a programme description, a network's background material."""
@@ -289,6 +313,10 @@ class ContentPage(SamlaPage):
     class Meta:
         verbose_name = gettext_lazy("innholdsside")
 
+    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        context: dict[str, Any] = super().get_context(request, *args, **kwargs)
+        return self.subpages_context(request, context)
+
 
 class ToolIndexPage(SamlaPage):
     intro = SafeRichTextField(gettext_lazy("innledning"), blank=True)
@@ -303,7 +331,9 @@ class ToolIndexPage(SamlaPage):
 
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
         context: dict[str, Any] = super().get_context(request, *args, **kwargs)
-        context["tools"] = ToolPage.objects.child_of(self).live()
+        from cms.access import readable_pages
+
+        context["tools"] = readable_pages(ToolPage.objects.child_of(self).live(), request.user)
         return context
 
 
@@ -336,7 +366,10 @@ class NewsIndexPage(SamlaPage):
 
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
         context: dict[str, Any] = super().get_context(request, *args, **kwargs)
-        context["news"] = NewsPage.objects.child_of(self).live().order_by("-date", "-pk")
+        from cms.access import readable_pages
+
+        news = NewsPage.objects.child_of(self).live().order_by("-date", "-pk")
+        context["news"] = readable_pages(news, request.user)
         return context
 
 

@@ -269,3 +269,146 @@ def test_coordinator_opens_the_programme_editor(page_a, gathering_a, coordinator
     response = public_client(coordinator_a).get(f"/cms/pages/{page.pk}/edit/")
     assert response.status_code == 200
     assert "Programpost" in response.content.decode()
+
+
+# Index pages: the same queries for 2 and 12 items ------------------------------------------
+
+
+def _served_queries(page) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = public_client()
+    assert client.get(path_of(page)).status_code == 200  # warms the site's root paths
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path_of(page))
+    assert response.status_code == 200
+    return len(queries.captured_queries)
+
+
+def _add_news(index, number: int) -> None:
+    index.add_child(
+        instance=NewsPage(title=f"Nyhet {number}", intro="Kort.", members_only=number % 2 == 1)
+    )
+
+
+def _add_tool(index, number: int) -> None:
+    index.add_child(instance=ToolPage(title=f"Verktøy {number}", members_only=number % 2 == 1))
+
+
+def _add_content(parent, number: int) -> None:
+    from cms.models import ContentPage
+
+    parent.add_child(instance=ContentPage(title=f"Side {number}", members_only=number % 2 == 1))
+
+
+def _add_programme(network_page, number: int) -> None:
+    from django.utils import timezone
+
+    from networks.gatherings.models import Gathering
+
+    starts = timezone.now() + datetime.timedelta(days=number + 1)
+    gathering = Gathering.objects.create(
+        network=network_page.network,
+        title=f"Samling {number}",
+        starts_at=starts,
+        ends_at=starts + datetime.timedelta(hours=4),
+        place="Stiklestad",
+        evaluation_code=f"SAML{number:04d}",
+    )
+    network_page.add_child(
+        instance=GatheringProgrammePage(
+            title=f"Program {number}", gathering=gathering, members_only=number % 2 == 1
+        )
+    )
+
+
+@pytest.mark.parametrize("kind", ["news", "tools", "network", "content", "home"])
+def test_index_pages_answer_in_the_same_queries_for_2_and_12_items(home, page_a, kind):
+    # Given an index page of each kind with two items under it, one members-only (so the
+    # reader's rule is applied to them)
+    from cms.models import ContentPage
+
+    page: Any
+    add: Any
+    if kind == "news":
+        page, add = home.add_child(instance=NewsIndexPage(title="Nyheter")), _add_news
+    elif kind == "tools":
+        page, add = home.add_child(instance=ToolIndexPage(title="Verktøy")), _add_tool
+    elif kind == "network":
+        page, add = page_a, _add_programme
+    elif kind == "content":
+        page, add = page_a.add_child(instance=ContentPage(title="Bakgrunn")), _add_content
+    else:
+        page, add = (
+            home,
+            lambda parent, number: parent.add_child(
+                instance=NewsIndexPage(title=f"Nyheter {number}", members_only=number % 2 == 1)
+            ),
+        )
+    add(page, 0)
+    add(page, 1)
+    two = _served_queries(page)
+
+    # When ten more are added
+    for number in range(2, 12):
+        add(page, number)
+
+    # Then serving it takes as many queries as before
+    assert _served_queries(page) == two
+
+
+# Listings show only what the reader may read ---------------------------------------------
+
+
+@pytest.fixture
+def listed(home, page_a, gathering_a):
+    """Under each listing page an open child and a members-only one of network A."""
+    from cms.models import ContentPage
+
+    news = home.add_child(instance=NewsIndexPage(title="Nyheter"))
+    tools = home.add_child(instance=ToolIndexPage(title="Verktøy"))
+    background = page_a.add_child(instance=ContentPage(title="Bakgrunn"))
+    for parent, model, extra in (
+        (news, NewsPage, {}),
+        (tools, ToolPage, {}),
+        (background, ContentPage, {}),
+        (page_a, ContentPage, {}),
+    ):
+        parent.add_child(instance=model(title="Åpen side", **extra))
+        parent.add_child(instance=model(title="Lukket side", members_only=True, **extra))
+    page_a.add_child(
+        instance=GatheringProgrammePage(
+            title="Lukket program", gathering=gathering_a, members_only=True
+        )
+    )
+    home.add_child(instance=NewsIndexPage(title="Lukkede nyheter", members_only=True))
+    return {"home": home, "news": news, "tools": tools, "background": background, "network": page_a}
+
+
+@pytest.mark.parametrize("which", ["home", "news", "tools", "background", "network"])
+def test_listings_leave_out_members_only_pages_for_those_they_are_not_for(
+    listed, which, nordre_land, nesseby
+):
+    # Given a page listing an open and a members-only page of network A
+    page = listed[which]
+
+    # When an anonymous reader, another network's member and a member of network A open it
+    def html_for(user) -> str:
+        response = public_client(user).get(path_of(page))
+        assert response.status_code == 200
+        return response.content.decode()
+
+    anonymous = html_for(None)
+    outsider = html_for(make_member(nesseby, "leser.nesseby"))
+    member = html_for(make_member(nordre_land, "leser.nordre-land"))
+
+    # Then only those it is for see the members-only page's title (network A's members;
+    # for one outside the networks, anyone with a municipality); everyone sees the open one
+    closed = {"home": "Lukkede nyheter", "network": "Lukket program"}.get(which, "Lukket side")
+    in_network_a = which in ("background", "network")
+    assert closed not in anonymous
+    assert (closed in outsider) is not in_network_a
+    assert closed in member
+    if which != "home":
+        assert "Åpen side" in anonymous and "Åpen side" in member

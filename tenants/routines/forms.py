@@ -10,7 +10,7 @@ the field it names. The steps are a formset: one row per step, a row removed by 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
 from django.http import QueryDict
@@ -31,6 +31,7 @@ from tenants.routines.models import (
 )
 
 Choices = list[tuple[Any, str]]
+FormT = TypeVar("FormT", bound=forms.Form)
 
 BTI_LABELS = {
     0: gettext_lazy("Nivå 0 – er det grunn til bekymring?"),
@@ -41,7 +42,8 @@ BTI_LABELS = {
 
 
 def _max_length(name: str) -> int | None:
-    return RoutineVersion._meta.get_field(name).max_length
+    length: int | None = getattr(RoutineVersion._meta.get_field(name), "max_length", None)
+    return length
 
 
 def unit_choices(units: Iterable[Unit]) -> Choices:
@@ -243,7 +245,7 @@ class StepForm(forms.Form):
         label=gettext_lazy("Hva gjøres"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        max_length=RoutineVersion._meta.get_field("purpose").max_length,
+        max_length=_max_length("purpose"),
     )
     responsible_unit = _pick(gettext_lazy("Ansvarlig enhet"), [], gettext_lazy("Velg enhet"))
     timing = forms.CharField(label=gettext_lazy("Når"), required=False, max_length=200)
@@ -311,7 +313,7 @@ def with_added_row(data: QueryDict) -> QueryDict:
     return more
 
 
-def unbound_initial(form_class: type[forms.Form], data: QueryDict, **kwargs: Any) -> forms.Form:
+def unbound_initial(form_class: type[FormT], data: QueryDict, **kwargs: Any) -> FormT:
     """The form shown again with what was typed, unbound (no errors shown): for the
     "Legg til trinn" button, which saves nothing."""
     probe = form_class(**kwargs)

@@ -146,7 +146,7 @@ def routine_list(request: HttpRequest) -> HttpResponse:
     """The municipality's routines, filtered by unit, BTI level and status."""
     units = list(Unit.objects.all())
     form = forms.FilterForm(request.GET or None, units=units)
-    routines = (
+    routines: QuerySet[Routine] = (
         Routine.objects.listed()
         .prefetch_related(
             "current__units",
@@ -224,7 +224,7 @@ def routine_create(request: HttpRequest) -> HttpResponse:
     if request.POST.get("action") == "add_step":
         form = forms.unbound_initial(forms.RoutineForm, request.POST, units=units, creating=True)
         steps = forms.StepFormSet(forms.with_added_row(request.POST), units=units)
-        return _render_form(request, form, steps)  # type: ignore[arg-type]
+        return _render_form(request, form, steps)
     form = forms.RoutineForm(request.POST, units=units, creating=True)
     steps = forms.StepFormSet(request.POST, units=units)
     if not (form.is_valid() & steps.is_valid()):  # both, to show every error at once
@@ -272,7 +272,7 @@ def routine_edit(request: HttpRequest, routine_id: int) -> HttpResponse:
     if request.POST.get("action") == "add_step":
         form = forms.unbound_initial(forms.RoutineForm, request.POST, units=units)
         steps = forms.StepFormSet(forms.with_added_row(request.POST), units=units)
-        return _render_form(request, form, steps, routine=routine)  # type: ignore[arg-type]
+        return _render_form(request, form, steps, routine=routine)
     form, steps = _edit_forms(routine, units, request.POST)
     if not (form.is_valid() & steps.is_valid()):
         return _render_form(request, form, steps, routine=routine, status=400)

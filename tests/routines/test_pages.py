@@ -379,10 +379,9 @@ def test_add_step_button_adds_a_row_and_saves_nothing(seeded, nordre_land, edito
 def test_removing_a_step_row_leaves_it_out(seeded, nordre_land, editor_a):
     units = units_by_name(nordre_land)
     data = routine_post(
-        units,
-        [("Beholdes.", units["PPT"].pk, ""), ("Fjernes.", units["PPT"].pk, "")],
-        **{"steps-1-DELETE": "on"},
+        units, [("Beholdes.", units["PPT"].pk, ""), ("Fjernes.", units["PPT"].pk, "")]
     )
+    data["steps-1-DELETE"] = "on"  # the second row's "Fjern trinn 2" ticked
     assert page(editor_a, nordre_land).post("/rutiner/ny/", data).status_code == 302
     with inside(nordre_land):
         version = Routine.objects.get(draft__title=data["title"]).draft

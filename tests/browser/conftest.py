@@ -410,10 +410,69 @@ def browser_billing(browser_users, django_db_blocker) -> Iterator[dict[str, int]
         remove_browser_packages()
 
 
+def _remove_browser_routines(made: dict[str, list[int]]) -> None:
+    """Delete the routines and units the browser walk made, and any routine a browser test
+    wrote with those units (run inside nordre-land)."""
+    from django.db.models import Q
+
+    from tenants.routines.models import Routine, Unit
+
+    units = made["units"]
+    ids = set(
+        Routine.objects.filter(
+            Q(pk__in=made["routines"])
+            | Q(versions__owner_unit__in=units)
+            | Q(versions__units__in=units)
+            | Q(versions__steps__responsible_unit__in=units)
+        ).values_list("pk", flat=True)
+    )
+    routines = Routine.objects.filter(pk__in=ids)
+    # A routine points at its versions (the one in force is protected): unlink, then delete.
+    routines.update(status="draft", current=None, draft=None)
+    routines.delete()
+    Unit.objects.filter(pk__in=units).delete()
+
+
+@pytest.fixture(scope="package")
+def browser_routines(browser_users, django_db_blocker) -> Iterator[dict[str, int]]:
+    """Nordre Land's seed units and routines, the first with a draft of version 2, committed;
+    their ids, for the walk (`{routine}`, `{draft_routine}`, `{routine_unit}`)."""
+    from django_tenants.utils import tenant_context
+
+    from tenants.routines import services
+    from tenants.routines.models import Routine, Unit
+    from tenants.routines.seeds import NORDRE_LAND_UNITS, build_nordre_land_routines
+    from tests.browser.pages import ROUTINE_TITLE
+
+    leader = browser_users["leader"]
+    with django_db_blocker.unblock():
+        municipality = Municipality.objects.get(slug="nordre-land")
+        with tenant_context(municipality):
+            names = [spec["name"] for spec in NORDRE_LAND_UNITS]
+            existing = set(Unit.objects.filter(name__in=names).values_list("pk", flat=True))
+            built = build_nordre_land_routines(municipality, leader)
+            first, draft = built[0], built[2]
+            first = Routine.objects.get(pk=first.pk)
+            services.update_routine(
+                municipality, leader, first,
+                {"purpose": "Trygg overgang for alle barn.", "change_note": "Nytt formål."},
+                version=first.version,
+            )  # fmt: skip
+            units = {u.name: u.pk for u in Unit.objects.filter(name__in=names)}
+            made = {
+                "routines": [routine.pk for routine in built],
+                "units": [pk for pk in units.values() if pk not in existing],
+            }
+            assert str(Routine.objects.get(pk=first.pk)) == ROUTINE_TITLE
+    yield {"routine": first.pk, "draft_routine": draft.pk, "routine_unit": units["PPT"]}
+    with django_db_blocker.unblock(), tenant_context(municipality):
+        _remove_browser_routines(made)
+
+
 @pytest.fixture(scope="package")
 def samla_server(
     browser, browser_users, browser_plan, browser_indicator, browser_gathering,
-    browser_template_plan, browser_cms, browser_billing,
+    browser_template_plan, browser_cms, browser_routines, browser_billing,
 ) -> Iterator[SamlaServer]:  # fmt: skip
     """Samla on 127.0.0.1 with a free port, static files served from the finders."""
     thread = _ServerThread("127.0.0.1", StaticFilesHandler, port=0)
@@ -429,7 +488,7 @@ def samla_server(
             thread.port,
             {
                 **browser_plan, **browser_indicator, **browser_gathering, **browser_template_plan,
-                **browser_billing,
+                **browser_routines, **browser_billing,
             },
         )  # fmt: skip
     finally:

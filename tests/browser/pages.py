@@ -341,6 +341,41 @@ CMS_PAGES = [
     Page("cms-consultancy", PUBLIC, "/innhold/nettleser-konsulent/", "Nettleser Konsulent AS"),
 ]
 
+# The routine pages (issue #10), on the routines tests/browser/conftest.py builds in
+# nordre-land (`browser_routines`: the seed's units and routines, the first with a draft of
+# version 2), seen by the leader.
+ROUTINE_TITLE = "Overgang fra barnehage til skole"
+ROUTINE_PAGES = [
+    Page("routines", NL, "/rutiner/", "Rutiner", who="leader"),
+    Page("routine-new", NL, "/rutiner/ny/", "Ny rutine", who="leader"),
+    Page("routines-due", NL, "/rutiner/forfall/", "Til gjennomgang", who="leader"),
+    Page("routine-units", NL, "/rutiner/enheter/", "Enheter", who="leader"),
+    Page("routine-unit", NL, "/rutiner/enheter/{routine_unit}/", "Enhet: PPT", who="leader"),
+    Page("routine", NL, "/rutiner/{routine}/", ROUTINE_TITLE, who="leader"),
+    Page(
+        "routine-draft",
+        NL,
+        "/rutiner/{draft_routine}/",
+        "Samarbeid med NAV om familier med lav inntekt",
+        who="leader",
+    ),
+    Page("routine-edit", NL, "/rutiner/{routine}/rediger/", "Rediger rutinen", who="leader"),
+    Page(
+        "routine-version",
+        NL,
+        "/rutiner/{routine}/versjoner/1/",
+        f"Versjon 1: {ROUTINE_TITLE}",
+        who="leader",
+    ),
+    Page(
+        "routine-compare",
+        NL,
+        "/rutiner/{routine}/sammenlign/?fra=1&til=2",
+        "Sammenlign versjoner",
+        who="leader",
+    ),
+]
+
 # The package catalogue (issue #11) on the public host, with the package `browser_billing`
 # commits (tests/billing/world.py), seen by the leader of a municipality.
 BILLING_PAGES = [
@@ -375,6 +410,7 @@ PAGES = [
     *TEMPLATE_PAGES,
     *WORKSPACE_PAGES,
     *CMS_PAGES,
+    *ROUTINE_PAGES,
     *BILLING_PAGES,
 ]
 

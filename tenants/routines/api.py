@@ -326,20 +326,28 @@ class VersionDetail(RoutineScoped):
 
 @extend_schema(
     parameters=[
-        OpenApiParameter("from", int, required=True, description="Versjonsnummeret før."),
-        OpenApiParameter("to", int, required=True, description="Versjonsnummeret etter."),
+        OpenApiParameter(
+            "from", int, description="Versjonsnummeret før (standard: versjonen før `to`)."
+        ),
+        OpenApiParameter(
+            "to", int, description="Versjonsnummeret etter (standard: utkastet, ellers gjeldende)."
+        ),
     ],
     responses=s.RoutineCompareSerializer,
 )
 class RoutineCompare(RoutineScoped):
-    """Two versions side by side: both contents (units by name) and the fields that differ."""
+    """Two versions side by side: both contents (units by name) and the fields that differ.
+    Without `to`, the version people work on (the draft, else the one in force); without
+    `from`, the version before `to` (or `to` itself for a routine's first version)."""
 
     serializer_class = s.RoutineCompareSerializer  # type: ignore[assignment]
 
     def get(self, request: Request, routine_id: int) -> Response:
         wanted = self.checked(s.RoutineCompareQuerySerializer, request.query_params)
-        before = access.get_version_for(self.routine, wanted["from"])
-        after = access.get_version_for(self.routine, wanted["to"])
+        head = self.routine.head
+        to = wanted.get("to", head.number if head is not None else 1)
+        before = access.get_version_for(self.routine, wanted.get("from", max(1, to - 1)))
+        after = access.get_version_for(self.routine, to)
         old, new = content.version_content(before), content.version_content(after)
         return Response(
             {

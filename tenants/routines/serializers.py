@@ -171,8 +171,14 @@ class UnitAdoptionConfirmSerializer(serializers.Serializer[dict[str, Any]]):
 
 
 class RoutineCompareQuerySerializer(serializers.Serializer[dict[str, Any]]):
-    from_ = serializers.IntegerField(min_value=1, max_value=2**31 - 1, label=_("Fra versjon"))
-    to = serializers.IntegerField(min_value=1, max_value=2**31 - 1, label=_("Til versjon"))
+    """Which versions to compare; both optional (see `RoutineCompare`)."""
+
+    from_ = serializers.IntegerField(
+        min_value=1, max_value=2**31 - 1, required=False, label=_("Fra versjon")
+    )
+    to = serializers.IntegerField(
+        min_value=1, max_value=2**31 - 1, required=False, label=_("Til versjon")
+    )
 
     def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
         fields = super().get_fields()
@@ -226,7 +232,9 @@ class RoutineVersionSerializer(serializers.ModelSerializer[m.RoutineVersion]):
     owner_unit = UnitRefSerializer(read_only=True)
     units = UnitRefSerializer(many=True, read_only=True)
     steps = RoutineStepSerializer(many=True, read_only=True)
-    approved_by_body = serializers.IntegerField(source="approved_by_body_id", read_only=True)
+    approved_by_body = serializers.IntegerField(
+        source="approved_by_body_id", read_only=True, allow_null=True
+    )
     is_approved = serializers.BooleanField(read_only=True)
 
     class Meta:

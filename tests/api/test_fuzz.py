@@ -224,6 +224,7 @@ def world(django_db_setup, django_db_blocker) -> Iterator[World]:
     from tests.gatherings.world import make_fuzz_gatherings
     from tests.library.world import make_fuzz_library
     from tests.plantemplates.world import make_fuzz_templates
+    from tests.routines.world import make_fuzz_routines
 
     suffix = secrets.token_hex(3)
     slug = f"fuzz-{suffix}"
@@ -286,6 +287,7 @@ def world(django_db_setup, django_db_blocker) -> Iterator[World]:
             tokens = {who: AuthToken.objects.create(user)[1] for who, user in users.items()}
             with tenant_context(municipality):
                 plan, doomed, draft, kept = _seed_plans(municipality, users["leader"])
+                routines = make_fuzz_routines(municipality, users["leader"])
             connection.set_schema_to_public()
             templates = make_fuzz_templates(
                 users["coordinator"], users["leader"], network, municipality
@@ -361,6 +363,7 @@ def world(django_db_setup, django_db_blocker) -> Iterator[World]:
             pinned={"plan_id": [plan], **gatherings["pinned"]},
             reserved={
                 **gatherings["reserved"],
+                **routines["reserved"],
                 "/api/plans/{plan_id}/": [doomed],
                 "/api/plans/{plan_id}/status-reports/{pk}/": [draft],
                 "/api/plans/{plan_id}/status-reports/{pk}/submit/": kept,
@@ -405,6 +408,7 @@ def world(django_db_setup, django_db_blocker) -> Iterator[World]:
                 **templates["examples"],
                 **packages["examples"],
                 **library["examples"],
+                **routines["examples"],
             },
         )
     finally:

@@ -253,6 +253,12 @@ def test_patching_an_approved_routine_starts_a_draft_and_keeps_the_version_in_fo
     assert diff["before"]["title"] == "Overgang fra barnehage til skole"
     assert diff["after"]["steps"] == diff["before"]["steps"] and len(diff["after"]["steps"]) == 3
     assert (diff["from_version"], diff["to_version"]) == (1, 2)
+    # Without numbers: the draft against the version before it.
+    default = editor.get(f"{url}compare/").json()
+    assert (default["from_version"], default["to_version"]) == (1, 2)
+    assert default["diff"] == diff["diff"]
+    only_to = editor.get(f"{url}compare/?to=1").json()
+    assert (only_to["from_version"], only_to["to_version"], only_to["diff"]) == (1, 1, [])
 
 
 def test_a_stale_patch_is_409_and_nothing_changes(routines_a, editor, nordre_land) -> None:

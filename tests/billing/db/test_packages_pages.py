@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from billing.models import Package
+from billing.services import packages as services
 from cms.models import ConsultancyPage, ContentPage
 from cms.services import ensure_home_page
 from tests.billing.db.conftest import items, make_package
@@ -76,3 +78,41 @@ def test_drafts_and_guesses_are_404_and_anonymous_logs_in(
     anonymous = client_for(PUBLIC_HOST).get("/pakker/")
     assert anonymous.status_code == 302 and anonymous["Location"].startswith("/accounts/login/")
     assert client_for(host_of(nordre_land), leader_a).get("/pakker/").status_code == 404
+
+
+def test_a_member_publishes_unpublishes_and_deletes_from_the_page(sor_member, sor_draft):
+    client = client_for(PUBLIC_HOST, sor_member)
+    url = f"/pakker/{sor_draft.pk}/"
+    page = client.get(url).content.decode()
+    assert "Publiser i katalogen" in page and "Slett utkastet" in page
+    published = client.post(url, {"action": "publish", "version": "1"})
+    assert published.status_code == 302
+    stale = client.post(url, {"action": "unpublish", "version": "1"})
+    assert stale.status_code == 409
+    assert "Noen andre har endret pakken" in stale.content.decode()
+    refused = client.post(url, {"action": "delete"})
+    assert refused.status_code == 400 and "avpubliser" in refused.content.decode()
+    assert client.post(url, {"action": "unpublish", "version": "2"}).status_code == 302
+    assert client.post(url, {"action": "delete"}).status_code == 302
+    assert not Package.objects.filter(pk=sor_draft.pk).exists()
+
+
+def test_a_package_with_no_items_is_not_published_from_the_page(sor_member, sor):
+    package = services.create_package(sor_member, sor, {"title": "Tom", "duration_weeks": 4})
+    response = client_for(PUBLIC_HOST, sor_member).post(
+        f"/pakker/{package.pk}/", {"action": "publish", "version": "1"}
+    )
+    assert response.status_code == 400 and "uten linjer" in response.content.decode()
+    assert not Package.objects.get(pk=package.pk).is_published
+
+
+def test_others_cannot_act_on_the_page(leader_a, ks_member, sor_package, sor_draft):
+    for user in (leader_a, ks_member):
+        client = client_for(PUBLIC_HOST, user)
+        page = client.get(f"/pakker/{sor_package.pk}/").content.decode()
+        assert "Ta ut av katalogen" not in page
+        post = {"action": "unpublish", "version": str(sor_package.version)}
+        assert client.post(f"/pakker/{sor_package.pk}/", post).status_code == 403
+        assert client.post(f"/pakker/{sor_draft.pk}/", {"action": "delete"}).status_code == 404
+    assert Package.objects.get(pk=sor_package.pk).is_published
+    assert Package.objects.filter(pk=sor_draft.pk).exists()

@@ -835,3 +835,49 @@ def test_a_viewer_reads_units_but_cannot_change_them(seeded, nordre_land, viewer
     with inside(nordre_land):
         assert Unit.objects.filter(pk=unit.pk).exists()
         assert RoutineStep.objects.filter(responsible_unit=unit).exists()
+
+
+def test_the_routine_page_uses_the_same_queries_for_few_and_many_units_and_steps(
+    nordre_land, leader_a, units_a, methods
+):
+    # Given two approved routines, one with 2 units and steps, one with 8 of each, every
+    # unit adopted
+    names = list(units_a)
+
+    def routine_with(count: int) -> int:
+        picked = [units_a[name].pk for name in names[:count]]
+        routine = services.create_routine(
+            nordre_land,
+            leader_a,
+            {
+                "title": f"Rutine med {count} enheter",
+                "owner_unit": picked[0],
+                "units": picked,
+                "methods": ["bti", "stafettlogg"],
+                "steps": [
+                    {"action": f"Trinn {i}.", "responsible_unit": pk} for i, pk in enumerate(picked)
+                ],
+            },
+        )
+        routine = services.approve_routine(
+            nordre_land, leader_a, routine, version=routine.version,
+            approved_on=TODAY, approved_by="Kommunalsjef",
+        )  # fmt: skip
+        for pk in picked:
+            services.record_unit_adoption(nordre_land, leader_a, routine, unit=pk, adopted_on=TODAY)
+        return routine.pk
+
+    with inside(nordre_land):
+        few, many = routine_with(2), routine_with(8)
+    client = page(leader_a, nordre_land)
+    client.get(f"/rutiner/{few}/")  # warm caches
+
+    def count(pk: int) -> int:
+        with CaptureQueriesContext(db_connection) as queries:
+            response = client.get(f"/rutiner/{pk}/")
+        assert response.status_code == 200
+        assert "I bruk i alle enhetene Ja" in text_of(response)
+        return len(queries)
+
+    # When each routine's page is opened, Then both take the same few queries
+    assert count(few) == count(many) <= 20

@@ -19,6 +19,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 CENT = Decimal("0.01")
+# Above any real invoice, and far below where Decimal's 28 digits would fail to quantize.
+LARGEST = Decimal("1e12")
 HUNDRED = Decimal(100)
 # Quantities are whole units or parts of them (1.5 days, 7.5 hours): at most four
 # decimals, which UBL's quantity carries without rounding.
@@ -97,6 +99,12 @@ def _decimal(value: Decimal | int | str) -> Decimal:
     if not number.is_finite():
         raise ValidationError(
             _("«%(value)s» er ikke et tall."), code="not_a_number", params={"value": value}
+        )
+    if abs(number) >= LARGEST:
+        raise ValidationError(
+            _("«%(value)s» er for stort: beløp og antall må være under 1 000 milliarder."),
+            code="too_large",
+            params={"value": value},
         )
     return number
 

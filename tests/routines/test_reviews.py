@@ -321,3 +321,26 @@ def test_the_dispatcher_walks_every_municipality_each_told_its_own(
     count = len(mail.outbox)
     dispatch_review_notices.apply().get()
     assert len(mail.outbox) == count
+
+
+def test_a_worker_task_with_an_unsent_notice_asks_for_a_retry(approved, nordre_land) -> None:
+    # Given a notice that cannot be sent, in a task run by a worker (not eagerly)
+    with inside(nordre_land):
+        routine = _due(approved[0], TODAY - DAY)
+    task = send_review_notices_task
+    with (
+        inside(nordre_land),
+        mock.patch.object(EmailMessage, "send", side_effect=ConnectionRefusedError("SMTP down")),
+        mock.patch.object(task, "retry", side_effect=RuntimeError("retry")) as retry,
+    ):
+        task.push_request(called_directly=False, is_eager=False)
+        try:
+            # When it runs
+            with pytest.raises(RuntimeError, match="retry"):
+                task.run("nordre_land", TODAY.isoformat())
+        finally:
+            task.pop_request()
+    # Then it asked Celery to retry later, and nothing was claimed
+    assert retry.call_args.kwargs["countdown"] > 0
+    with inside(nordre_land):
+        assert not Notice.objects.filter(routine_id=routine.pk).exists()

@@ -38,19 +38,29 @@ def render_docx(outline: Outline) -> bytes:
     document = Document()
     _set_up(document)
     _title_page(document, outline)
-    # Looked up once: python-docx looks a style name up anew (slowly) on every paragraph.
+    # Looked up once: python-docx looks a style name up anew (slowly, scanning every
+    # style) on every paragraph, heading and table, and the page width on every table;
+    # a document of hundreds of small tables (the routine handbook) spent most of its
+    # time there.
     bullet = document.styles["List Bullet"].style_id
+    headings: dict[int, str] = {}
+    grid = document.styles["Table Grid"].style_id
+    usable = _usable_width(document.sections[-1])
     for block in outline.blocks:
         if isinstance(block, PageTurn):
             _landscape(document, block.landscape)
+            usable = _usable_width(document.sections[-1])
         elif isinstance(block, Heading):
-            document.add_heading(clean(block.text), level=block.level)
+            if block.level not in headings:
+                headings[block.level] = document.styles[f"Heading {block.level}"].style_id
+            document.add_paragraph(clean(block.text))._p.style = headings[block.level]
         elif isinstance(block, Paragraph):
             _paragraph(document, block, bullet)
         elif block.grid:
-            _table(document, block, font_size=8 if len(block.columns) <= 20 else 6.5)
+            size = 8 if len(block.columns) <= 20 else 6.5
+            _table(document, block, usable, grid, font_size=size)
         else:
-            _table(document, block, font_size=9)
+            _table(document, block, usable, grid, font_size=9)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
@@ -119,13 +129,21 @@ def _usable_width(section: Section) -> int:
     return width - left - right
 
 
-def _table(document: DocxDocument, block: Table, font_size: float | None = None) -> None:
-    usable = _usable_width(document.sections[-1])
+def _table(
+    document: DocxDocument,
+    block: Table,
+    usable: int,
+    style_id: str,
+    font_size: float | None = None,
+) -> None:
+    """The table across the `usable` width, in the table style `style_id`."""
     columns = block.columns
     body_rows = [[format_value(v) for v in row] for row in block.rows]
     footer = [format_value(v) for v in block.footer] if block.footer else None
-    table = document.add_table(rows=1 + len(body_rows) + (1 if footer else 0), cols=len(columns))
-    table.style = "Table Grid"
+    rows = 1 + len(body_rows) + (1 if footer else 0)
+    # Document.add_table would look the section's width and the style up again.
+    table = document._body.add_table(rows, len(columns), Emu(usable))
+    table._tbl.tblStyle_val = style_id
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     total = sum(c.width for c in columns)
     _widths(table, [int(usable * c.width / total) for c in columns])

@@ -163,6 +163,10 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
+# Wagtail sends readers of a restricted page to Samla's login, and its own login route
+# (/innhold/_util/login/) shows Samla's form instead of Wagtail's unstyled one.
+WAGTAIL_FRONTEND_LOGIN_URL = LOGIN_URL
+WAGTAIL_FRONTEND_LOGIN_TEMPLATE = "registration/login.html"
 LOGOUT_REDIRECT_URL = "home"
 
 # One login for every host under the shared cookie domain: the session and CSRF cookies

@@ -207,7 +207,13 @@ def test_members_only_page_is_not_found_for_other_municipalities(restricted, nes
 def test_members_only_page_sends_anonymous_to_log_in(restricted):
     response = public_client().get(path_of(restricted))
     assert response.status_code == 302
-    assert "/login/" in response["Location"]
+    assert response["Location"].startswith("/accounts/login/?next=")
+
+
+def test_wagtails_own_login_route_shows_samlas_form(db):
+    response = public_client().get("/innhold/_util/login/")
+    assert response.status_code == 200
+    assert 'autocomplete="current-password"' in response.content.decode()
 
 
 def test_members_only_on_a_network_page_covers_its_subtree(page_a, gathering_a, nesseby):

@@ -392,7 +392,7 @@ def test_removing_a_step_row_leaves_it_out(seeded, nordre_land, editor_a):
     ("over", "steps", "field_text"),
     [
         ({"review_interval_months": "0"}, None, "Gjennomgangsintervallet må være"),
-        ({}, [("Uten ansvarlig.", None, "")], "Trinn 1: Velg en enhet."),
+        ({}, [("Uten ansvarlig.", None, "")], "Trinn 1: Hvert trinn må ha en ansvarlig enhet."),
         ({"owner_unit": "987654"}, None, "Velg et gyldig valg"),
         ({"title": ""}, None, "Tittel:"),
         ({"purpose": f"Gjelder {FNR} sin sak."}, None, "Formål:"),

@@ -123,7 +123,7 @@ def _steps(value: Any, errors: Errors) -> list[RoutineStep]:
             add_error(errors, "steps", f"{prefix}: {shape}")
             continue
         own: Errors = {}
-        unit = resolve_unit(item.get("responsible_unit"), "responsible_unit", own)
+        unit = resolve_unit(item.get("responsible_unit"), "responsible_unit", own, required=False)
         step = RoutineStep(
             order=number,
             action=str(item.get("action") or "").strip(),

@@ -4,8 +4,9 @@ A page marked `members_only` (or under one) belongs to the network of its neares
 NetworkPage (the page itself or an ancestor). It is read by users with a current role in
 a municipality that is a current member of that network, by the network's coordinators
 and by operators. A members-only page outside any network is read by anyone with a
-current role in some municipality. This reads Samla's own rows at request time rather
-than copying membership into Wagtail view-restriction groups, so it never goes stale
+current role in some municipality. This reads Samla's own rows at request time, so it
+never goes stale; the Wagtail view restrictions to each network's readers group
+(cms.services) mirror it for Wagtail's machinery but lag it, and this has the last word
 (docs/decisions/0007-wagtail-public-schema-roles-as-groups.md).
 """
 

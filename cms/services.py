@@ -8,6 +8,13 @@ and a document and image collection of its own; operators share one group that
 administers the whole tree and the collaboration-method catalogue. Nobody edits these
 groups by hand: `sync_*` writes them from the rows, each in one transaction, and
 `sync_all` (also `manage.py sync_cms_roles`) repairs everything.
+
+Each network also has a readers group ("<network>: medlemmer"): the users of its current
+member municipalities and its coordinators. Its members-only pages carry a Wagtail view
+restriction to that group, so Wagtail's own machinery (the admin's privacy marks, its
+API's `public()`) sees them as restricted. The group lags time-based changes (a
+consultant's end date) until the nightly `sync_all`; serving still asks `cms.access`,
+which reads the rows at request time and has the last word (`cms/wagtail_hooks.py`).
 """
 
 from __future__ import annotations
@@ -17,6 +24,7 @@ from collections.abc import Iterable
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 from wagtail.documents.models import Document
 from wagtail.images.models import Image
@@ -26,6 +34,7 @@ from wagtail.models import (
     GroupCollectionPermission,
     GroupPagePermission,
     Page,
+    PageViewRestriction,
     Task,
     Workflow,
     WorkflowPage,
@@ -40,8 +49,8 @@ from cms.models import (
     NetworkPage,
 )
 from cms.models.roles import RoleGroup, RoleGroupKind
-from networks.models import LearningNetwork
-from samla.accounts.models import User
+from networks.models import LearningNetwork, NetworkMembership
+from samla.accounts.models import CoordinatorRole, MunicipalityMembership, User
 
 # On their own page and below: create, edit, publish (Wagtail's moderation still lets
 # an operator's workflow be added later), lock and unlock while editing.
@@ -205,7 +214,7 @@ def sync_network(network_id: int) -> Group | None:
         network = LearningNetwork.objects.filter(pk=network_id).first()
         if network is None:
             return None
-        return _sync_editors(
+        group = _sync_editors(
             RoleGroup.objects.select_related("group", "collection").filter(network=network).first(),
             RoleGroupKind.NETWORK,
             _("Nettverk: %(name)s") % {"name": network.name},
@@ -216,6 +225,123 @@ def sync_network(network_id: int) -> Group | None:
             ),
             network=network,
         )
+        sync_network_readers(network.pk)
+        return group
+
+
+def network_readers(network: LearningNetwork) -> QuerySet[User]:
+    """Who the network's members-only pages are for, operators aside (they read every
+    page without a group): active users with an active role in a current member
+    municipality, and the network's coordinators (the rule of `cms.access`)."""
+    municipalities = NetworkMembership.objects.current().filter(network=network)
+    memberships = MunicipalityMembership.objects.active().filter(
+        municipality_id__in=municipalities.values("municipality_id")
+    )
+    return User.objects.filter(
+        Q(pk__in=memberships.values("user_id"))
+        | Q(pk__in=CoordinatorRole.objects.filter(network=network).values("user_id")),
+        is_active=True,
+        is_integration=False,
+    )
+
+
+def _readers_name(network: LearningNetwork, group: Group | None) -> str:
+    """ "<network>: medlemmer", or with the slug when another group has that name."""
+    suffix = _(": medlemmer")
+    name = network.name[: GROUP_NAME_LENGTH - len(suffix)] + suffix
+    taken = Group.objects.filter(name=name)
+    if group is not None:
+        taken = taken.exclude(pk=group.pk)
+    if not taken.exists():
+        return name
+    tiebreak = f" ({network.slug})"
+    return network.name[: GROUP_NAME_LENGTH - len(suffix) - len(tiebreak)] + suffix + tiebreak
+
+
+def _sync_readers(role_group: RoleGroup, network: LearningNetwork) -> Group:
+    group = role_group.readers
+    name = _readers_name(network, group)
+    if group is None:
+        group = Group.objects.create(name=name)
+        role_group.readers = group
+        role_group.save(update_fields=["readers"])
+    elif group.name != name:
+        group.name = name
+        group.save(update_fields=["name"])
+    group.permissions.clear()
+    _set_members(group, network_readers(network))
+    return group
+
+
+def sync_network_readers(network_id: int) -> Group | None:
+    """The network's readers group from the rows, and the view restrictions of the
+    members-only pages under its NetworkPage. None when the network no longer exists
+    (or has no role group yet: `sync_network` makes one)."""
+    with transaction.atomic():
+        role_group = (
+            RoleGroup.objects.select_related("readers", "network")
+            .filter(network_id=network_id)
+            .first()
+        )
+        if role_group is None or role_group.network is None:
+            return None
+        group = _sync_readers(role_group, role_group.network)
+        for network_page in NetworkPage.objects.filter(network_id=network_id):
+            subtree = network_page.get_descendants(inclusive=True)
+            restricted = set(
+                subtree.filter(
+                    view_restrictions__groups__samla_readers_of__isnull=False
+                ).values_list("pk", flat=True)
+            )
+            for page in subtree.specific():
+                if getattr(page, "members_only", False) or page.pk in restricted:
+                    sync_page_restriction(page)
+        return group
+
+
+def _managed_restrictions(page: Page) -> QuerySet[PageViewRestriction]:
+    """The page's own view restrictions that Samla keeps (to a network's readers)."""
+    restrictions: QuerySet[PageViewRestriction] = PageViewRestriction.objects.filter(
+        page=page,
+        restriction_type=PageViewRestriction.GROUPS,
+        groups__samla_readers_of__isnull=False,
+    ).distinct()
+    return restrictions
+
+
+def sync_page_restriction(page: Page) -> PageViewRestriction | None:
+    """A members-only page under a network gets one view restriction to the network's
+    readers; any other page has none from Samla (restrictions made by hand are left).
+
+    A members-only page outside every network has none: `cms.access` lets anyone with a
+    current municipality role read it, and no group stands for them.
+    """
+    from cms.access import network_of
+
+    with transaction.atomic():
+        page = page.specific
+        group = None
+        if getattr(page, "members_only", False):
+            network = network_of(page)
+            if network is not None:
+                role_group = RoleGroup.objects.filter(network=network).first()
+                if role_group is None or role_group.readers_id is None:
+                    sync_network(network.pk)
+                    role_group = RoleGroup.objects.filter(network=network).first()
+                group = role_group.readers if role_group is not None else None
+        managed = list(_managed_restrictions(page).order_by("pk"))
+        if group is None:
+            PageViewRestriction.objects.filter(pk__in=[r.pk for r in managed]).delete()
+            return None
+        if managed:
+            restriction = managed[0]
+            PageViewRestriction.objects.filter(pk__in=[r.pk for r in managed[1:]]).delete()
+        else:
+            restriction = PageViewRestriction.objects.create(
+                page=page, restriction_type=PageViewRestriction.GROUPS
+            )
+        restriction.groups.set([group])
+        return restriction
 
 
 def sync_consultancy(consultancy_id: int) -> Group | None:
@@ -274,6 +400,9 @@ def sync_all() -> None:
     for consultancy_id in Consultancy.objects.values_list("pk", flat=True):
         sync_consultancy(consultancy_id)
     with transaction.atomic():
+        # Members-only pages outside every network, or moved out of one, lose theirs.
+        for page in Page.objects.filter(view_restrictions__groups__samla_readers_of__isnull=False):
+            sync_page_restriction(page)
         orphans = RoleGroup.objects.filter(
             kind__in=[RoleGroupKind.NETWORK, RoleGroupKind.CONSULTANCY],
             network__isnull=True,
@@ -286,10 +415,14 @@ def delete_role_groups(group_ids: Iterable[int]) -> None:
     """Delete the groups of a network or consultancy that is being deleted (with their
     page and collection permissions; the collection and its documents stay)."""
     group_ids = list(group_ids)
+    readers = RoleGroup.objects.filter(group_id__in=group_ids, readers__isnull=False)
+    group_ids += list(readers.values_list("readers_id", flat=True))
     workflows = Workflow.objects.filter(samla_role__group_id__in=group_ids)
     Task.objects.filter(workflow_tasks__workflow__in=workflows).update(active=False)
     workflows.update(active=False)
-    Group.objects.filter(pk__in=group_ids, samla_role__isnull=False).delete()
+    Group.objects.filter(
+        Q(samla_role__isnull=False) | Q(samla_readers_of__isnull=False), pk__in=group_ids
+    ).delete()
 
 
 def ensure_home_page() -> HomePage:

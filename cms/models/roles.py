@@ -45,6 +45,15 @@ class RoleGroup(models.Model):
         blank=True,
         related_name="samla_role",
     )
+    # A network's readers: users of its current member municipalities and its
+    # coordinators, the group of the view restriction on its members-only pages.
+    readers = models.OneToOneField(
+        Group,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="samla_readers_of",
+    )
     # "Submit for approval" on the role's pages goes to this workflow: one task, approved
     # by the role's own group (so coordinators approve each other's pages, no one else's).
     workflow = models.OneToOneField(

@@ -273,6 +273,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "routines.dispatch_review_notices",
         "schedule": crontab(hour=6, minute=30),
     },
+    # Wagtail's groups from the role rows; repairs what changes with the date alone.
+    "cms-roles-nightly": {
+        "task": "cms.sync_roles",
+        "schedule": crontab(hour=1, minute=45),
+    },
 }
 
 # E-mail (routines' review notices) -----------------------------------------------------

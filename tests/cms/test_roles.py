@@ -104,7 +104,10 @@ def test_operator_administers_every_page(page_a, page_b, operator):
 
 def test_municipal_user_has_no_group_and_no_admin(page_a, nordre_land):
     user = make_member(nordre_land, "leder.nordre-land")
-    assert not user.groups.exists()
+    # Only the network's readers group (members-only pages), which grants nothing.
+    assert list(user.groups.all()) == [Group.objects.get(samla_readers_of__network=page_a.network)]
+    assert not user.groups.filter(samla_role__isnull=False).exists()
+    assert not user.has_perm("wagtailadmin.access_admin")
     assert not page_a.permissions_for_user(user).can_edit()
 
 

@@ -1,4 +1,6 @@
-"""`manage.py sync_cms_roles`: rewrite every Wagtail role group from Samla's role rows."""
+"""`manage.py sync_cms_roles`: rewrite every Wagtail role group, each network's readers
+group and the members-only pages' view restrictions from Samla's rows (also nightly, as
+the Celery task `cms.sync_roles`)."""
 
 from __future__ import annotations
 
@@ -10,7 +12,10 @@ from cms.services import sync_all
 
 
 class Command(BaseCommand):
-    help = "Wagtail-grupper for drift, nettverk og konsulentselskaper, på nytt fra rollene."
+    help = (
+        "Wagtail-grupper for drift, nettverk, nettverkenes medlemmer og konsulentselskaper, "
+        "på nytt fra rollene."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
         sync_all()

@@ -322,6 +322,64 @@ class RoutineSerializer(serializers.ModelSerializer[m.Routine]):
     def get_measures(self, routine: m.Routine) -> list[int]:
         return _related_ids(routine, "measures")
 
+    def to_representation(self, instance: m.Routine) -> dict[str, Any]:
+        """The declared fields, written out directly: DRF's field-by-field walk cost about
+        half a millisecond a row, most of a 300-row list's time. The declared fields still
+        document the schema, and a test holds both to the same output."""
+        routine = instance
+        return {
+            "id": routine.pk,
+            "version": routine.version,
+            "status": routine.status,
+            "status_label": str(routine.get_status_display()),
+            "title": self.get_title(routine),
+            "current": _summary(routine.current),
+            "draft": _summary(routine.draft),
+            "next_review": _day(routine.next_review),
+            "last_reviewed": _day(routine.last_reviewed),
+            "retired_on": _day(routine.retired_on),
+            "review_due": self.get_review_due(routine),
+            "review_overdue": self.get_review_overdue(routine),
+            "in_use": self.get_in_use(routine),
+            "adopted_units": self.get_adopted_units(routine),
+            "milestones": self.get_milestones(routine),
+            "measures": self.get_measures(routine),
+            "library_entry_id": routine.library_entry_id,
+            "library_version": routine.library_version,
+            "source_municipality": routine.source_municipality,
+            "unit_mapping": routine.unit_mapping,
+            "created_at": _MOMENT.to_representation(routine.created_at),
+            "updated_at": _MOMENT.to_representation(routine.updated_at),
+        }
+
+
+# One unbound field of each kind, for the representations written out by hand.
+_MOMENT = serializers.DateTimeField()
+
+
+def _day(value: datetime.date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _summary(version: m.RoutineVersion | None) -> dict[str, Any] | None:
+    """`RoutineVersionSummarySerializer`'s output, written out (see `to_representation`)."""
+    if version is None:
+        return None
+    return {
+        "number": version.number,
+        "kind": version.kind,
+        "title": version.title,
+        "level": version.level,
+        "bti_levels": list(version.bti_levels),
+        "owner_unit": version.owner_unit_id,
+        "owner_unit_name": version.owner_unit.name,
+        "review_interval_months": version.review_interval_months,
+        "change_note": version.change_note,
+        "approved_on": _day(version.approved_on),
+        "approved_by": version.approved_by,
+        "updated_at": _MOMENT.to_representation(version.updated_at),
+    }
+
 
 # What a list of routines prefetches (with `listed()`'s two versions and their owners).
 LIST_PREFETCH = ("current__units", "adoptions", "milestones", "measures")

@@ -37,10 +37,12 @@ def restorable_types() -> frozenset[str]:
 
 
 def many_to_many_names(model: type[models.Model]) -> list[str]:
-    """Names of the model's many-to-many links, both directions (e.g. a risk's factors)."""
+    """Names of the model's many-to-many links within the plans, both directions (e.g. a
+    risk's factors). Links from other apps (a routine fulfilling a milestone) are theirs:
+    the plan's history neither records nor restores them."""
     names: list[str] = []
     for f in model._meta.get_fields():
-        if f.many_to_many:
+        if f.many_to_many and f.related_model._meta.app_label == model._meta.app_label:
             accessor = f.get_accessor_name() if isinstance(f, ForeignObjectRel) else None
             names.append(accessor or f.name)
     return sorted(names)

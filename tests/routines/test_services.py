@@ -263,3 +263,32 @@ def test_retired_routines_are_kept_and_not_changed(routines_a, nordre_land, lead
                 nordre_land, leader_a, routine, {"title": "X"}, version=routine.version
             )
         assert routine.versions.count() == 1
+
+
+def test_a_milestone_a_routine_fulfils_is_deleted_and_restored_through_the_plans_history(
+    routines_a, nordre_land, leader_a
+) -> None:
+    # The plan's history records and restores the plan's own links; a routine's link to a
+    # milestone is the routine's and never makes the plan's restore look for it.
+    from tenants.plans import services as plan_services
+    from tenants.plans.models import Change, Milestone
+
+    with inside(nordre_land):
+        plan = plan_services.create_plan(
+            nordre_land, leader_a, {"title": "Samhandling", "start": D(2018, 1, 1),
+                                    "end": D(2018, 12, 31)},
+        )  # fmt: skip
+        mp4 = plan_services.create_milestone(
+            nordre_land, plan, leader_a,
+            {"code": "MP4", "title": "Forslag til rutiner er utarbeidd", "due": D(2018, 4, 1)},
+        )  # fmt: skip
+        routine = routines_a[0]
+        services.update_routine(
+            nordre_land, leader_a, routine, {"milestones": [mp4.pk]}, version=routine.version
+        )
+        mp4_id = mp4.pk
+        plan_services.delete_milestone(nordre_land, mp4, leader_a)
+        deletion = Change.objects.get(object_type="milestone", object_id=mp4_id, action="delete")
+        back = plan_services.restore_deleted(nordre_land, plan, leader_a, deletion.pk)
+        assert isinstance(back, Milestone) and back.pk == mp4_id
+        assert "routines" not in (deletion.before or {})

@@ -142,7 +142,9 @@ class AdoptableSerializer(LibraryRoutineSerializer):
 
 def changes_json(pending: library.LibraryChanges) -> dict[str, Any]:
     return {
-        "entry": None if pending.entry is None else LibraryRoutineSerializer(pending.entry).data,
+        # The entry itself: LibraryChangesSerializer writes it with LibraryRoutineSerializer
+        # (its already written data would lose the fields named by `source`).
+        "entry": pending.entry,
         "taken_version": pending.taken_version,
         "latest_version": pending.latest_version,
         "pending": pending.pending,

@@ -16,7 +16,6 @@ reproduce it: docs/api-fuzzing.md.
 
 from __future__ import annotations
 
-import datetime
 import json
 import os
 import re
@@ -176,6 +175,55 @@ def _seed_plans(municipality, leader) -> tuple[int, int, int, list[int]]:
     return plan.pk, doomed, draft, kept
 
 
+def _plan_action_examples(municipality, leader, plan_id: int) -> dict[str, list[dict]]:
+    """A valid request for each plan action whose 2xx needs every field right at once and a
+    row in the right state, so that no operation's 2xx depends on what a run's share of
+    generated bodies hits (with every app's operations in the run, each gets few): moving
+    the pinned plan's start by a week (its version read just before, by the hook), approving
+    a draft plan of its own, and restoring the risk `_seed_plans` deleted."""
+    import datetime
+
+    from django.utils import timezone
+
+    from tenants.plans import services
+    from tenants.plans.models import Change, ChangeAction, Plan
+
+    plan = Plan.objects.get(pk=plan_id)
+    today = timezone.localdate()
+    draft = services.create_plan(
+        municipality,
+        leader,
+        {
+            "title": "Plan til godkjenning",
+            "start": today,
+            "end": today + datetime.timedelta(days=365),
+        },
+    )
+    deleted = Change.objects.filter(
+        plan_id=plan_id, object_type="risk", action=ChangeAction.DELETE
+    ).latest("id")
+    return {
+        "POST /api/plans/{plan_id}/move-start/": [
+            {
+                "path_parameters": {"plan_id": plan_id},
+                "body": {
+                    "start": (plan.start + datetime.timedelta(days=7)).isoformat(),
+                    "__samla_current_version_of__": f"/api/plans/{plan_id}/",
+                },
+            }
+        ],
+        "POST /api/plans/{plan_id}/approve/": [
+            {
+                "path_parameters": {"plan_id": draft.pk},
+                "body": {"approved_on": today.isoformat(), "approved_by": "Styringsgruppa"},
+            }
+        ],
+        "POST /api/plans/{plan_id}/history/{change_id}/restore/": [
+            {"path_parameters": {"plan_id": plan_id, "change_id": deleted.pk}}
+        ],
+    }
+
+
 def _rows_to_delete(municipality, leader, plan) -> tuple[int, int]:
     """A bare plan and a draft report, there to be deleted by the deletes run."""
     import datetime
@@ -287,6 +335,7 @@ def world(django_db_setup, django_db_blocker) -> Iterator[World]:
             tokens = {who: AuthToken.objects.create(user)[1] for who, user in users.items()}
             with tenant_context(municipality):
                 plan, doomed, draft, kept = _seed_plans(municipality, users["leader"])
+                plan_actions = _plan_action_examples(municipality, users["leader"], plan)
                 routines = make_fuzz_routines(municipality, users["leader"])
             connection.set_schema_to_public()
             templates = make_fuzz_templates(
@@ -384,17 +433,7 @@ def world(django_db_setup, django_db_blocker) -> Iterator[World]:
                         }
                     }
                 ],
-                "POST /api/plans/{plan_id}/move-start/": [
-                    {
-                        "path_parameters": {"plan_id": plan},
-                        "body": {
-                            "start": (
-                                timezone.localdate() + datetime.timedelta(days=7)
-                            ).isoformat(),
-                            "__samla_current_version_of__": f"/api/plans/{plan}/",
-                        },
-                    }
-                ],
+                **plan_actions,
                 "DELETE /api/networks/{network_id}/members/{municipality_id}/": [
                     {"path_parameters": {"network_id": network.pk, "municipality_id": leaver.pk}}
                 ],

@@ -244,6 +244,9 @@ def test_changes_are_shown_then_taken_over_the_api(
     changes = client.get(url).json()
     assert changes["pending"] is True
     assert (changes["taken_version"], changes["latest_version"]) == (1, 2)
+    # The entry as the library lists it, every field its schema names.
+    assert set(changes["entry"]) >= {"network", "network_name", "source_municipality_name"}
+    assert changes["entry"]["source_municipality_name"] == "Nordre Land"
     assert changes["changes"] == [
         {
             "field": "review_interval_months",

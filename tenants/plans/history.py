@@ -42,7 +42,13 @@ def many_to_many_names(model: type[models.Model]) -> list[str]:
     the plan's history neither records nor restores them."""
     names: list[str] = []
     for f in model._meta.get_fields():
-        if f.many_to_many and f.related_model._meta.app_label == model._meta.app_label:
+        related = f.related_model
+        if (
+            f.many_to_many
+            and isinstance(related, type)
+            and issubclass(related, models.Model)
+            and related._meta.app_label == model._meta.app_label
+        ):
             accessor = f.get_accessor_name() if isinstance(f, ForeignObjectRel) else None
             names.append(accessor or f.name)
     return sorted(names)

@@ -4,6 +4,7 @@ published package, and its removal (the consultancy's packages and member go wit
 from __future__ import annotations
 
 import threading
+from typing import Any
 
 from billing.models import Consultancy, Package
 from billing.services import packages as services
@@ -72,7 +73,9 @@ def make_fuzz_package(member: User, consultancy: Consultancy, title: str) -> int
     return int(package.pk)
 
 
-def make_fuzz_packages(member: User, consultancy: Consultancy) -> dict[str, object]:
+def make_fuzz_packages(
+    member: User, consultancy: Consultancy
+) -> dict[str, dict[str, list[dict[str, Any]]]]:
     """A draft with items (for `…/publish/`) and a published package (for `…/unpublish/`),
     and the examples that reach each with its current version, and a new package."""
     draft = make_fuzz_package(member, consultancy, "Fuzz-utkast")

@@ -13,6 +13,8 @@ from rest_framework import serializers
 
 from tenants.routines import services
 from tenants.routines.api import listed_routines
+from tenants.routines.models import Routine
+from tenants.routines.rows import routine_rows, routine_values
 from tenants.routines.serializers import RoutineSerializer
 from tests.plans.conftest import inside
 
@@ -25,8 +27,28 @@ def _declared(routine) -> dict:
 def test_the_written_out_json_is_the_declared_fields(
     routines_a, units_a, nordre_land, leader_a
 ) -> None:
+    from tenants.plans import services as plan_services
+
     with inside(nordre_land):
         approved, agreement, _draft = routines_a
+        plan = plan_services.create_plan(
+            nordre_land, leader_a,
+            {"title": "P", "start": datetime.date(2018, 1, 1), "end": datetime.date(2018, 12, 31)},
+        )  # fmt: skip
+        late, early = (
+            plan_services.create_milestone(
+                nordre_land, plan, leader_a, {"code": code, "title": code, "due": due}
+            )
+            for code, due in (
+                ("MP9", datetime.date(2018, 9, 1)),
+                ("MP1", datetime.date(2018, 2, 1)),
+            )
+        )
+        services.update_routine(
+            nordre_land, leader_a, agreement, {"milestones": [late.pk, early.pk]},
+            version=agreement.version,
+        )  # fmt: skip
+        agreement.refresh_from_db()
         services.update_routine(
             nordre_land, leader_a, approved, {"title": "Ny tittel"}, version=approved.version
         )
@@ -52,6 +74,10 @@ def test_the_written_out_json_is_the_declared_fields(
         for routine in rows:
             written = RoutineSerializer(routine).data
             assert written == _declared(routine)
+        # The list's rows, read as values, are the same JSON.
+        today = datetime.date.today()
+        listed = routine_rows(list(routine_values(Routine.objects.all())), today)
+        assert listed == [dict(RoutineSerializer(routine).data) for routine in rows]
         states = {(r.status, r.draft_id is not None) for r in rows}
         assert states == {
             ("approved", True),

@@ -40,6 +40,7 @@ from tenants.routines.models import (
     Unit,
     UnitAdoption,
 )
+from tenants.routines.queries import measures_ready, milestones_ready
 from tenants.routines.services import StaleVersion, stale_message
 from tenants.routines.services.common import LEADERS, WRITERS
 
@@ -187,6 +188,9 @@ def routines_due(request: HttpRequest) -> HttpResponse:
         "overdue": [row for row in rows if row.overdue],
         "soon": [row for row in rows if not row.overdue],
         "days": REVIEW_NOTICE_DAYS,
+        # Suggestions only: the leader marks a milestone done in the plan, as usual.
+        "milestones_ready": list(milestones_ready()),
+        "measures_ready": list(measures_ready()),
     }
     return render(request, "routines/routines_due.html", context)
 

@@ -881,3 +881,41 @@ def test_the_routine_page_uses_the_same_queries_for_few_and_many_units_and_steps
 
     # When each routine's page is opened, Then both take the same few queries
     assert count(few) == count(many) <= 20
+
+
+def test_due_page_suggests_a_milestone_whose_routines_are_approved(seeded, nordre_land, leader_a):
+    # Given MP4 of a plan being written, fulfilled by an approved routine and a draft
+    with inside(nordre_land):
+        plan = plan_services.create_plan(
+            nordre_land, leader_a,
+            {"title": "Samhandling for barn og unge", "start": datetime.date(2018, 1, 1),
+             "end": datetime.date(2018, 12, 31)},
+        )  # fmt: skip
+        mp4 = plan_services.create_milestone(
+            nordre_land, plan, leader_a,
+            {"code": "MP4", "title": "Forslag til rutiner er utarbeidd",
+             "due": datetime.date(2018, 4, 1)},
+        )  # fmt: skip
+        approved = Routine.objects.filter(status="approved").order_by("id").first()
+        draft = Routine.objects.filter(status="draft").order_by("id").first()
+        for routine in (approved, draft):
+            services.update_routine(
+                nordre_land, leader_a, routine, {"milestones": [mp4.pk]}, version=routine.version
+            )
+    # While a linked routine is a draft, nothing is suggested
+    text = text_of(page(leader_a, nordre_land).get("/rutiner/forfall/"))
+    assert "Ingen milepæler eller tiltak venter" in text
+    # When the draft's link is taken away, every linked routine is approved
+    with inside(nordre_land):
+        draft.refresh_from_db()
+        services.update_routine(
+            nordre_land, leader_a, draft, {"milestones": []}, version=draft.version
+        )
+    response = page(leader_a, nordre_land).get("/rutiner/forfall/")
+    text = text_of(response)
+    # Then MP4 is offered, with a link to it in the plan, and it is not marked done
+    assert "MP4 Forslag til rutiner er utarbeidd" in text
+    assert f"/planer/{plan.pk}/milepaeler/{mp4.pk}/" in response.content.decode()
+    with inside(nordre_land):
+        mp4.refresh_from_db()
+        assert mp4.status != "done"

@@ -60,9 +60,13 @@ class PlansView(GenericAPIView[RowT]):
 
     def conflict(self, exc: StaleVersion) -> Response:
         return Response(
-            {"detail": stale_message(), "current": self.get_serializer(exc.current).data},
+            {"detail": stale_message(), "current": self.current_data(exc.current)},
             status=status.HTTP_409_CONFLICT,
         )
+
+    def current_data(self, current: Any) -> Any:
+        """The current row as the 409 shows it (the view's serializer by default)."""
+        return self.get_serializer(current).data
 
 
 class PlanList(PlansView[Plan]):

@@ -22,18 +22,16 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
-from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from samla.accounts.access import acting_user, tenant_of
-from samla.accounts.permissions import HasRole
-from tenants.plans.api import ListSchema
+from tenants.plans.api import ListSchema, PlansView
 from tenants.routines import access, content, services
 from tenants.routines import serializers as s
 from tenants.routines.models import Routine, RoutineQuerySet, RoutineVersion, Unit, UnitAdoption
 from tenants.routines.rows import routine_rows, routine_values
-from tenants.routines.services import StaleVersion, stale_message
+from tenants.routines.services import StaleVersion
 from tenants.routines.services.common import WRITERS
 
 
@@ -52,35 +50,18 @@ def routine_data(routine: Routine) -> dict[str, Any]:
     return dict(s.RoutineSerializer(listed_routines().get(pk=routine.pk)).data)
 
 
-class RoutinesView(GenericAPIView[Any]):
-    """Membership to read, a writer's role to write (the services decide the rest)."""
+class RoutinesView(PlansView[Any]):
+    """The plans API's base view (membership to read; list paging; 409 with the current
+    row) with the routines' writers: leaders, editors and consultants (the services
+    decide the rest)."""
 
-    permission_classes = [HasRole]
     write_roles: ClassVar[frozenset[str]] = WRITERS
-    filter_backends = []
-    # What the schema cannot see: a POST that creates (201), methods that answer 409.
-    creates: ClassVar[bool] = False
-    conflict_methods: ClassVar[frozenset[str]] = frozenset()
-
-    def list_response(self, queryset: Any) -> Response:
-        """One page of the rows (the whole list by default), paging in the headers."""
-        page = self.paginate_queryset(queryset)
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def rows_response(self, queryset: RoutineQuerySet) -> Response:
         """One page of routines as `RoutineSerializer` writes them, read as values
         (`tenants.routines.rows`: five queries, no model instance per row)."""
         page = self.paginate_queryset(routine_values(queryset))
         return self.get_paginated_response(routine_rows(page or [], timezone.localdate()))
-
-    def conflict(self, exc: StaleVersion) -> Response:
-        return Response(
-            {"detail": stale_message(), "current": self.current_data(exc.current)},
-            status=status.HTTP_409_CONFLICT,
-        )
-
-    def current_data(self, current: Any) -> dict[str, Any]:
-        return dict(self.get_serializer(current).data)
 
     @staticmethod
     def checked(body: type[serializers.Serializer[Any]], data: Any) -> dict[str, Any]:
@@ -249,7 +230,7 @@ class RoutineScoped(RoutinesView):
     def get_object(self) -> Any:
         return self.routine
 
-    def current_data(self, current: Any) -> dict[str, Any]:
+    def current_data(self, current: Any) -> Any:
         if isinstance(current, Routine):
             return routine_data(current)
         return super().current_data(current)

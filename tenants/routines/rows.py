@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from rest_framework import serializers
@@ -44,21 +44,18 @@ STATUS_LABELS = dict(RoutineStatus.choices)
 _MOMENT = serializers.DateTimeField()
 
 
-def _day(value: datetime.date | None) -> str | None:
+def day(value: datetime.date | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def _moment(value: datetime.datetime | None) -> str | None:
+def moment(value: datetime.datetime | None) -> str | None:
     return _MOMENT.to_representation(value) if value is not None else None
 
 
-def _version(row: dict[str, Any], side: str) -> dict[str, Any] | None:
-    if row[f"{side}_id"] is None:
-        return None
-
-    def get(name: str) -> Any:
-        return row[f"{side}__{name}"]
-
+def version_summary(get: Callable[[str], Any]) -> dict[str, Any]:
+    """A version as a routine lists it (`RoutineVersionSummarySerializer`'s fields), its
+    values read by `get` under their ORM names (`owner_unit__name`): from a values row
+    here, from a version object in `RoutineSerializer`."""
     return {
         "number": get("number"),
         "kind": get("kind"),
@@ -69,10 +66,16 @@ def _version(row: dict[str, Any], side: str) -> dict[str, Any] | None:
         "owner_unit_name": get("owner_unit__name"),
         "review_interval_months": get("review_interval_months"),
         "change_note": get("change_note"),
-        "approved_on": _day(get("approved_on")),
+        "approved_on": day(get("approved_on")),
         "approved_by": get("approved_by"),
-        "updated_at": _moment(get("updated_at")),
+        "updated_at": moment(get("updated_at")),
     }
+
+
+def _version(row: dict[str, Any], side: str) -> dict[str, Any] | None:
+    if row[f"{side}_id"] is None:
+        return None
+    return version_summary(lambda name: row[f"{side}__{name}"])
 
 
 def _grouped(pairs: Iterable[tuple[int, int]]) -> dict[int, list[int]]:
@@ -123,9 +126,9 @@ def routine_rows(page: Sequence[dict[str, Any]], today: datetime.date) -> list[d
                 "title": row[f"{head}__title"] or "",
                 "current": _version(row, "current"),
                 "draft": _version(row, "draft"),
-                "next_review": _day(row["next_review"]),
-                "last_reviewed": _day(row["last_reviewed"]),
-                "retired_on": _day(row["retired_on"]),
+                "next_review": day(row["next_review"]),
+                "last_reviewed": day(row["last_reviewed"]),
+                "retired_on": day(row["retired_on"]),
                 "review_due": approved and row["next_review"] <= horizon,
                 "review_overdue": approved and row["next_review"] < today,
                 "in_use": row["current_id"] is not None
@@ -137,8 +140,8 @@ def routine_rows(page: Sequence[dict[str, Any]], today: datetime.date) -> list[d
                 "library_version": row["library_version"],
                 "source_municipality": row["source_municipality"],
                 "unit_mapping": row["unit_mapping"],
-                "created_at": _moment(row["created_at"]),
-                "updated_at": _moment(row["updated_at"]),
+                "created_at": moment(row["created_at"]),
+                "updated_at": moment(row["updated_at"]),
             }
         )
     return rows

@@ -22,6 +22,7 @@ from rest_framework import serializers
 
 from tenants.plans.fields import NAME_LIMIT, TEXT_LIMIT
 from tenants.routines import models as m
+from tenants.routines.rows import day, moment, version_summary
 from tenants.routines.services import in_use
 
 if TYPE_CHECKING:
@@ -335,9 +336,9 @@ class RoutineSerializer(serializers.ModelSerializer[m.Routine]):
             "title": self.get_title(routine),
             "current": _summary(routine.current),
             "draft": _summary(routine.draft),
-            "next_review": _day(routine.next_review),
-            "last_reviewed": _day(routine.last_reviewed),
-            "retired_on": _day(routine.retired_on),
+            "next_review": day(routine.next_review),
+            "last_reviewed": day(routine.last_reviewed),
+            "retired_on": day(routine.retired_on),
             "review_due": self.get_review_due(routine),
             "review_overdue": self.get_review_overdue(routine),
             "in_use": self.get_in_use(routine),
@@ -348,37 +349,22 @@ class RoutineSerializer(serializers.ModelSerializer[m.Routine]):
             "library_version": routine.library_version,
             "source_municipality": routine.source_municipality,
             "unit_mapping": routine.unit_mapping,
-            "created_at": _MOMENT.to_representation(routine.created_at),
-            "updated_at": _MOMENT.to_representation(routine.updated_at),
+            "created_at": moment(routine.created_at),
+            "updated_at": moment(routine.updated_at),
         }
 
 
-# One unbound field of each kind, for the representations written out by hand.
-_MOMENT = serializers.DateTimeField()
-
-
-def _day(value: datetime.date | None) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
 def _summary(version: m.RoutineVersion | None) -> dict[str, Any] | None:
-    """`RoutineVersionSummarySerializer`'s output, written out (see `to_representation`)."""
     if version is None:
         return None
-    return {
-        "number": version.number,
-        "kind": version.kind,
-        "title": version.title,
-        "level": version.level,
-        "bti_levels": list(version.bti_levels),
-        "owner_unit": version.owner_unit_id,
-        "owner_unit_name": version.owner_unit.name,
-        "review_interval_months": version.review_interval_months,
-        "change_note": version.change_note,
-        "approved_on": _day(version.approved_on),
-        "approved_by": version.approved_by,
-        "updated_at": _MOMENT.to_representation(version.updated_at),
-    }
+
+    def get(name: str) -> Any:
+        value: Any = version
+        for part in name.split("__"):
+            value = getattr(value, part)
+        return value
+
+    return version_summary(get)
 
 
 # What a list of routines prefetches (with `listed()`'s two versions and their owners).

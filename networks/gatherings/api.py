@@ -513,9 +513,12 @@ class AnswerList(TaskScoped):
 
 
 def _parse_since(value: str) -> datetime.datetime:
+    # PostgreSQL refuses offsets beyond ±15:59, which ISO 8601 allows: compare in UTC.
     try:
         moment = parse_datetime(value)
-    except ValueError:
+        if moment is not None and moment.tzinfo is not None:
+            moment = moment.astimezone(datetime.UTC)
+    except (OverflowError, ValueError):
         moment = None
     if moment is None or moment.tzinfo is None:
         raise DrfValidationError(

@@ -237,6 +237,13 @@ def test_polling_with_since_returns_only_newer_answers(grid_task, leader_a, coor
     assert len(api.get(path, {"since": earlier}).json()) == 1
     bad = api.get(path, {"since": "i går"})
     assert bad.status_code == 400 and "since" in bad.json()
+    # ISO 8601 allows offsets PostgreSQL does not (beyond ±15:59): the same moment in UTC.
+    far_offset = api.get(path, {"since": "2077-06-07T20:51:20+17:39"})
+    assert far_offset.status_code == 200 and far_offset.json() == []
+    past_offset = api.get(path, {"since": "2001-06-07T20:51:20-23:59"})
+    assert past_offset.status_code == 200 and len(past_offset.json()) == 1
+    overflow = api.get(path, {"since": "0001-01-01T00:00:00+23:59"})
+    assert overflow.status_code == 400 and "since" in overflow.json()
 
 
 def test_list_query_counts_do_not_grow_with_rows(coordinator_x, network_x, gathering, grid_task):

@@ -1,9 +1,12 @@
-"""Routes of billing on the public host: the packages API and the catalogue's pages
-(namespace `billing`)."""
+"""Routes of billing: on the public host the packages API and the catalogue's pages
+(namespace `billing`); orders, invoices, Stripe and the pages each keep their own routes
+in `billing/urls_<part>.py`, gathered here for both hosts."""
 
 from django.urls import include, path
 
-from billing import api, views
+from billing import api, urls_invoices, urls_orders, urls_pages, urls_stripe, views
+
+PARTS = (urls_orders, urls_invoices, urls_stripe, urls_pages)
 
 page_patterns = [
     path("pakker/", views.package_list, name="package-list"),
@@ -22,4 +25,7 @@ public_patterns = [
         api.PackageUnpublish.as_view(),
         name="api-package-unpublish",
     ),
+    *(pattern for part in PARTS for pattern in part.public_patterns),
 ]
+
+tenant_patterns = [pattern for part in PARTS for pattern in part.tenant_patterns]

@@ -2,6 +2,7 @@
 
 from django.urls import include, path
 
+from billing.urls import tenant_patterns as billing_patterns
 from cms.urls import municipality_patterns as cms_patterns
 from cms.views import workspace_patterns
 from networks.plantemplates.urls import municipality_patterns as plan_template_patterns
@@ -19,6 +20,7 @@ urlpatterns = [
     path("rutiner/", include("tenants.routines.page_urls")),
     path("api/plan-templates/", blueprint_api.PlanTemplateList.as_view(), name="plan-templates"),
     *routine_api_patterns,
+    *billing_patterns,
     path("", include("samla.accounts.integration_urls")),
     *network_patterns,
     *workspace_patterns,

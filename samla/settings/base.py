@@ -278,6 +278,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "cms.sync_roles",
         "schedule": crontab(hour=1, minute=45),
     },
+    # Licences paid or lapsed by their invoices' state (after the invoices fall due).
+    "billing-licences-nightly": {
+        "task": "billing.refresh_licences",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }
 
 # E-mail (routines' review notices) -----------------------------------------------------
@@ -368,6 +373,15 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 # Billing: Samla's platform fee, a percentage of each invoice's net amount (a consultancy
 # may have its own, `Consultancy.platform_fee_percent`). A string, read as an exact Decimal.
 SAMLA_PLATFORM_FEE_PERCENT = os.environ.get("SAMLA_PLATFORM_FEE_PERCENT", "5.00")
+# Samla itself as the seller of the yearly licences (billing.services.licences): the
+# company's name, organisation number, bank account and KID prefix on those invoices.
+SAMLA_PLATFORM_NAME = os.environ.get("SAMLA_PLATFORM_NAME", "Samla AS")
+SAMLA_PLATFORM_ORG_NUMBER = os.environ.get("SAMLA_PLATFORM_ORG_NUMBER", "921643217")
+SAMLA_PLATFORM_BANK_ACCOUNT = os.environ.get("SAMLA_PLATFORM_BANK_ACCOUNT", "86011117947")
+SAMLA_PLATFORM_KID_PREFIX = os.environ.get("SAMLA_PLATFORM_KID_PREFIX", "99")
+SAMLA_PLATFORM_EMAIL = os.environ.get("SAMLA_PLATFORM_EMAIL", f"faktura@{SAMLA_BASE_DOMAIN}")
+# Days after a licence invoice falls due before the licence lapses to read-only.
+SAMLA_LICENCE_GRACE_DAYS = int(os.environ.get("SAMLA_LICENCE_GRACE_DAYS", "30"))
 
 LOGGING = {
     "version": 1,

@@ -34,6 +34,8 @@ def make_user(username: str) -> User:
 
 
 def make_consultancy(slug: str, name: str, number: str, **fields: Any) -> Consultancy:
+    # An address: an invoice names the seller's (bokføringsforskriften § 5-1-1).
+    fields = {"street": "Markens gate 1", "postcode": "4611", "city": "Kristiansand", **fields}
     return Consultancy.objects.create(
         slug=slug,
         name=name,

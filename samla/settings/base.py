@@ -383,6 +383,14 @@ SAMLA_PLATFORM_EMAIL = os.environ.get("SAMLA_PLATFORM_EMAIL", f"faktura@{SAMLA_B
 # Days after a licence invoice falls due before the licence lapses to read-only.
 SAMLA_LICENCE_GRACE_DAYS = int(os.environ.get("SAMLA_LICENCE_GRACE_DAYS", "30"))
 
+# The Peppol access point EHF invoices are sent through (billing/access_point.py): its HTTP
+# API's URL and key. Either empty: nothing is sent, the EHF file is offered for download.
+SAMLA_ACCESS_POINT_URL = os.environ.get("SAMLA_ACCESS_POINT_URL", "")
+SAMLA_ACCESS_POINT_KEY = os.environ.get("SAMLA_ACCESS_POINT_KEY", "")
+SAMLA_ACCESS_POINT_TIMEOUT = float(os.environ.get("SAMLA_ACCESS_POINT_TIMEOUT", "20"))
+# A failed send is tried again after this many seconds, doubled per try (at most 6 hours).
+SAMLA_ACCESS_POINT_RETRY_SECONDS = int(os.environ.get("SAMLA_ACCESS_POINT_RETRY_SECONDS", "60"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -4,9 +4,18 @@ in `billing/urls_<part>.py`, gathered here for both hosts."""
 
 from django.urls import include, path
 
-from billing import api, urls_bank, urls_invoices, urls_orders, urls_pages, urls_stripe, views
+from billing import (
+    api,
+    urls_bank,
+    urls_invoices,
+    urls_licences,
+    urls_orders,
+    urls_pages,
+    urls_stripe,
+    views,
+)
 
-PARTS = (urls_orders, urls_invoices, urls_stripe, urls_bank, urls_pages)
+PARTS = (urls_orders, urls_invoices, urls_stripe, urls_bank, urls_licences, urls_pages)
 
 page_patterns = [
     path("pakker/", views.package_list, name="package-list"),

@@ -12,6 +12,19 @@ viewer would, on the plan pages and the plans API (the URL namespaces in
 integrations, memberships, a write of any kind) is 404 for them, as for anyone without a
 role; and the service layer, which asks `active_membership` itself, never sees the grant.
 It ends the moment the municipality shares figures only again or leaves the network.
+
+The consultant grant (`billing.models.ConsultantGrant`): while a confirmed order runs, the
+members of its consultancy who have no membership of their own in the buying municipality
+act there as consultants (`active_membership` answers an unsaved consultant membership that
+ends with the grant), so the pages, the API and the services that ask for a role see it.
+A person's own membership row is never touched and wins; the grant costs one query, only
+when there is no membership.
+
+The lapsed licence: a municipality whose current licence (`billing.models.Licence`, today
+within its dates) has lapsed keeps read access and export; every unsafe request on its host
+is refused (`LicenceLapsed`, 403 with a Norwegian message) and pages show a banner. Whether
+it has lapsed is read in the membership's own query (`licence_lapsed` on the membership),
+so it costs no query of its own; a municipality without licence rows is unaffected.
 """
 
 from __future__ import annotations
@@ -22,9 +35,13 @@ from typing import Any, TypeVar
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef
 from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from django_tenants.utils import get_public_schema_name
 
+from billing.models import ConsultantGrant, Licence, LicenceStatus
 from networks.models import NetworkMembership, Sharing
 from samla.accounts.models import MunicipalityMembership, MunicipalityRole, User
 from tenants.models import Municipality
@@ -56,17 +73,70 @@ def is_public(tenant: Municipality) -> bool:
     return bool(tenant.schema_name == get_public_schema_name())
 
 
+def _licence_lapsed() -> Exists:
+    """Whether the row's municipality's current licence has lapsed (for `annotate`)."""
+    today = timezone.localdate()
+    return Exists(
+        Licence.objects.filter(
+            municipality_id=OuterRef("municipality_id"),
+            valid_from__lte=today,
+            valid_until__gte=today,
+            status=LicenceStatus.LAPSED,
+        )
+    )
+
+
 def active_membership(
     user: AbstractBaseUser | AnonymousUser, municipality: Municipality
 ) -> MunicipalityMembership | None:
-    """The user's current role in the municipality, or None."""
+    """The user's current role in the municipality: their own, else the consultant role a
+    running grant of their consultancy gives them; None without either."""
     if not user.is_authenticated or not user.is_active:
         return None
-    return (
+    own = (
         MunicipalityMembership.objects.active()
         .filter(user_id=user.pk, municipality_id=municipality.pk)
+        .annotate(licence_lapsed=_licence_lapsed())
         .first()
     )
+    if own is not None:
+        return own
+    return consultant_grant(user, municipality)
+
+
+def consultant_grant(
+    user: AbstractBaseUser, municipality: Municipality
+) -> MunicipalityMembership | None:
+    """The unsaved consultant membership a current, unrevoked grant of one of the user's
+    consultancies gives them in the municipality (ending with the grant), or None."""
+    today = timezone.localdate()
+    found = (
+        ConsultantGrant.objects.filter(
+            municipality_id=municipality.pk,
+            consultancy__members__user_id=user.pk,
+            valid_from__lte=today,
+            valid_until__gte=today,
+            revoked_at__isnull=True,
+        )
+        .annotate(licence_lapsed=_licence_lapsed())
+        .order_by("-valid_until")
+        .values_list("valid_until", "licence_lapsed")
+        .first()
+    )
+    if found is None:
+        return None
+    valid_until, lapsed = found
+    # Nothing saves it: pages and HasRole read `.role`, the services read it through
+    # active_membership.
+    granted = MunicipalityMembership(
+        user_id=user.pk,
+        municipality=municipality,
+        role=MunicipalityRole.CONSULTANT,
+        valid_until=valid_until,
+    )
+    granted.via_consultant_grant = True  # type: ignore[attr-defined]
+    granted.licence_lapsed = lapsed  # type: ignore[attr-defined]
+    return granted
 
 
 GRANT_NAMESPACES = frozenset({"plans", "plan_pages"})
@@ -88,6 +158,25 @@ def plan_grant(user: AbstractBaseUser | AnonymousUser, municipality: Municipalit
     )
 
 
+LICENCE_LAPSED_MESSAGE = gettext_lazy(
+    "Lisensen er utløpt: dere kan lese og eksportere, men ikke endre. Kontakt Samla for å "
+    "fornye lisensen."
+)
+
+
+class LicenceLapsed(PermissionDenied):
+    """An unsafe request to a municipality whose licence has lapsed (403)."""
+
+    def __init__(self, membership: MunicipalityMembership) -> None:
+        super().__init__(str(LICENCE_LAPSED_MESSAGE))
+        self.membership = membership
+
+
+def licence_lapsed(membership: MunicipalityMembership | None) -> bool:
+    """Whether the membership's municipality's current licence has lapsed (read with it)."""
+    return bool(getattr(membership, "licence_lapsed", False))
+
+
 def is_granted(membership: MunicipalityMembership | None) -> bool:
     """Whether the request's membership stands for the coordinator's plan grant."""
     return bool(getattr(membership, "via_plan_grant", False))
@@ -96,10 +185,13 @@ def is_granted(membership: MunicipalityMembership | None) -> bool:
 def membership_for_request(
     request: HttpRequest, user: AbstractBaseUser | AnonymousUser, municipality: Municipality
 ) -> MunicipalityMembership | None:
-    """The user's role on this request: their own, else the read-only plan grant where the
-    request is a safe one to the plans; None (404) otherwise."""
+    """The user's role on this request: their own (or a consultancy's grant), else the
+    read-only plan grant where the request is a safe one to the plans; None (404) otherwise.
+    An unsafe request while the municipality's licence has lapsed: `LicenceLapsed`."""
     membership = active_membership(user, municipality)
     if membership is not None:
+        if request.method not in SAFE_METHODS and licence_lapsed(membership):
+            raise LicenceLapsed(membership)
         return membership
     match = getattr(request, "resolver_match", None)
     if (

@@ -112,7 +112,9 @@ def _totals(consultancy: Consultancy, lines: Iterable[InvoiceLine]) -> money.Tot
 
 
 def _locked_order(order: Order) -> Order:
-    locked = Order.objects.select_for_update().select_related("consultancy").get(pk=order.pk)
+    locked = (
+        Order.objects.select_for_update(of=("self",)).select_related("consultancy").get(pk=order.pk)
+    )
     if locked.status not in INVOICEABLE_ORDER:
         raise ValidationError(
             _("En bestilling med status «%(status)s» kan ikke faktureres.")
@@ -122,12 +124,13 @@ def _locked_order(order: Order) -> Order:
     return locked
 
 
-def _draft(
+def draft_invoice(
     order: Order,
     lines: list[OrderLine],
     *,
     period: tuple[datetime.date, datetime.date],
 ) -> Invoice:
+    """A draft invoice of the order's `lines` for `period` (issued by `issue_invoice`)."""
     invoice = Invoice.objects.create(
         consultancy=order.consultancy,
         municipality_id=order.municipality_id,
@@ -179,7 +182,7 @@ def invoice_up_front(order: Order, actor: User | None) -> Invoice:
             raise ValidationError(
                 _("Alle linjene i bestillingen er allerede fakturert."), code="nothing_to_invoice"
             )
-        draft = _draft(locked, lines, period=(locked.start_date, locked.end_date))
+        draft = draft_invoice(locked, lines, period=(locked.start_date, locked.end_date))
         return issue_invoice(draft, actor)
 
 
@@ -200,7 +203,7 @@ def invoice_deliveries(order: Order, month: datetime.date, actor: User | None) -
         )
         if not lines:
             return None
-        draft = _draft(locked, lines, period=(start, end))
+        draft = draft_invoice(locked, lines, period=(start, end))
         return issue_invoice(draft, actor)
 
 

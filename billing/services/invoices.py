@@ -17,8 +17,9 @@ may invoice or credit is checked by the caller (the API: the seller or an operat
   is the seller's KID prefix and the number (`billing.kid.make_kid`), the totals are
   EN 16931's (`billing.money`), the platform fee is the seller's percentage of the net
   total (rounded half up to the øre), due in 30 days, and the EHF document is frozen.
-  After commit, the EHF document is sent (`billing.tasks.sending.send_invoice`) and,
-  with Stripe configured, the invoice pushed there (`billing.tasks.stripe_sync`).
+  After commit, `billing.tasks.invoicing.deliver_invoice` pushes it to Stripe when
+  Stripe is set up (`billing.tasks.stripe_sync`) and sends the EHF document
+  (`billing.tasks.sending.send_invoice`).
 - `credit_invoice(invoice, actor, reason)`: an issued credit note for all of it; the
   invoice becomes "credited". `credit_open_invoices(order, actor)`: the order's issued,
   unpaid invoices credited (when an order is cancelled).
@@ -31,6 +32,7 @@ from __future__ import annotations
 
 import calendar
 import datetime
+import logging
 from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -59,6 +61,8 @@ from billing.services import ehf_documents
 from billing.services.transitions import TransitionRefused, transition_invoice
 from billing.states import INVOICE_ACTIONS
 from networks.access import User
+
+logger = logging.getLogger(__name__)
 
 PAYMENT_DAYS = 30
 # An order is invoiced once it binds both sides, and while it runs or after it is done.
@@ -285,15 +289,16 @@ def issue_invoice(invoice: Invoice, actor: User | None) -> Invoice:
 
 
 def _after_issue(invoice_id: int) -> None:
-    """Send the EHF document, and with Stripe configured, push the invoice there first (so
-    that the hosted link is in the document when the worker sends it in order)."""
-    from billing import stripe_gateway
-    from billing.tasks.sending import send_invoice
-    from billing.tasks.stripe_sync import push_invoice
+    """Into Stripe when it is set up, then the EHF document sent: one task, in that order,
+    so that the document's payment note carries the hosted invoice link."""
+    from billing.tasks.invoicing import deliver_invoice
 
-    if stripe_gateway.enabled():
-        push_invoice.delay(invoice_id)
-    send_invoice.delay(invoice_id)
+    try:
+        deliver_invoice.delay(invoice_id)
+    except Exception:
+        # Without a broker the task runs here, after the commit: the invoice stands, and
+        # its sending is kept (send state, retries) by the sending task.
+        logger.exception("invoice %s issued, its delivery failed", invoice_id)
 
 
 def credit_invoice(invoice: Invoice, actor: User | None, reason: str = "") -> Invoice:

@@ -158,6 +158,34 @@ def plan_grant(user: AbstractBaseUser | AnonymousUser, municipality: Municipalit
     )
 
 
+def consultant_grants_of(user: AbstractBaseUser) -> list[MunicipalityMembership]:
+    """The unsaved consultant memberships the user's consultancies' running grants give,
+    one per municipality (the latest end), by municipality name."""
+    today = timezone.localdate()
+    grants = (
+        ConsultantGrant.objects.filter(
+            consultancy__members__user_id=user.pk,
+            valid_from__lte=today,
+            valid_until__gte=today,
+            revoked_at__isnull=True,
+        )
+        .select_related("municipality")
+        .order_by("municipality__name", "municipality_id", "-valid_until")
+    )
+    found: dict[int, MunicipalityMembership] = {}
+    for grant in grants:
+        if grant.municipality_id not in found:
+            granted = MunicipalityMembership(
+                user_id=user.pk,
+                municipality=grant.municipality,
+                role=MunicipalityRole.CONSULTANT,
+                valid_until=grant.valid_until,
+            )
+            granted.via_consultant_grant = True  # type: ignore[attr-defined]
+            found[grant.municipality_id] = granted
+    return list(found.values())
+
+
 LICENCE_LAPSED_MESSAGE = gettext_lazy(
     "Lisensen er utløpt: dere kan lese og eksportere, men ikke endre. Kontakt Samla for å "
     "fornye lisensen."
@@ -223,12 +251,16 @@ def roles_of(user: AbstractBaseUser, tenant: Municipality) -> dict[str, Any]:
     if not is_public(tenant):
         membership = active_membership(user, tenant)
         return {"municipality": _membership_json(membership) if membership else None}
-    memberships = (
+    own = list(
         MunicipalityMembership.objects.active()
         .filter(user_id=user.pk)
         .select_related("municipality")
         .order_by("municipality__name")
     )
+    held = {membership.municipality_id for membership in own}
+    granted = [m for m in consultant_grants_of(user) if m.municipality_id not in held]
+    # Without grants, the database's order (its collation) stands.
+    memberships = sorted([*own, *granted], key=lambda m: m.municipality.name) if granted else own
     coordinator_roles = user.coordinator_roles.select_related(  # type: ignore[attr-defined]
         "network", "competence_base"
     )

@@ -20,7 +20,7 @@ from samla.accounts.models import MunicipalityMembership, MunicipalityRole, User
 from tenants.models import Municipality
 from tenants.routines.services.common import WRITERS, has_role
 from tests.billing.db.test_schedule import make_order, make_plan
-from tests.conftest import client_for, host_of, make_member
+from tests.conftest import PUBLIC_HOST, client_for, host_of, make_member
 
 pytestmark = pytest.mark.django_db
 
@@ -183,6 +183,28 @@ def test_of_two_running_grants_the_later_end_is_shown(
     membership = active_membership(sor_member, nordre_land)
 
     assert membership is not None and membership.valid_until == later.end_date
+
+
+def test_the_public_host_lists_where_the_grant_lets_the_consultant_in(
+    running, nordre_land, nesseby, sor_member
+):
+    MunicipalityMembership.objects.create(
+        user=sor_member, municipality=nesseby, role=MunicipalityRole.VIEWER
+    )
+    grants.open_grant(running)
+    client = client_for(PUBLIC_HOST, sor_member)
+
+    listed = client.get("/api/me/").json()["roles"]["municipalities"]
+
+    assert [(m["slug"], m["role"], m["valid_until"]) for m in listed] == [
+        ("nordre-land", "consultant", running.end_date.isoformat()),
+        ("nesseby", "viewer", None),
+    ]
+    grants.close_grant(running)
+    listed = client.get("/api/me/").json()["roles"]["municipalities"]
+    assert [m["slug"] for m in listed] == ["nesseby"]
+    on_host = client_for(host_of(nordre_land), sor_member)
+    assert on_host.get("/api/me/").status_code == 404
 
 
 def count_queries(client, path: str) -> int:

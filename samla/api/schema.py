@@ -28,6 +28,7 @@ from samla.api.throttling import SAFE_METHODS, ExportThrottle
 UNDOCUMENTED_ROUTES: dict[str, str] = {
     "/api/schema/": "the schema itself",
     "/api/schema/ui/": "Swagger UI, an HTML page over the schema",
+    "/api/stripe/webhook/": "Stripe's signed webhook (billing/webhooks.py), not a client API",
     # Wagtail's router mounts each endpoint with a regex (`^pages/`), which the route walk
     # of tests/api/test_schema.py keeps in the path.
     **{

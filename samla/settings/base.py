@@ -278,6 +278,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "cms.sync_roles",
         "schedule": crontab(hour=1, minute=45),
     },
+    # Stripe's state read back where webhooks were missed (billing/tasks/stripe_sync.py).
+    "stripe-reconcile-nightly": {
+        "task": "billing.stripe_reconcile",
+        "schedule": crontab(hour=3, minute=10),
+    },
     # Licences paid or lapsed by their invoices' state (after the invoices fall due).
     "billing-licences-nightly": {
         "task": "billing.refresh_licences",
@@ -373,6 +378,14 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 # Billing: Samla's platform fee, a percentage of each invoice's net amount (a consultancy
 # may have its own, `Consultancy.platform_fee_percent`). A string, read as an exact Decimal.
 SAMLA_PLATFORM_FEE_PERCENT = os.environ.get("SAMLA_PLATFORM_FEE_PERCENT", "5.00")
+
+# Stripe (billing/stripe_gateway.py): no secret key, no Stripe (invoices go by EHF only, the
+# pages say card payment is not set up). STRIPE_API_BASE points the SDK elsewhere (tests: a
+# local fake); the webhook secret verifies /api/stripe/webhook/'s signatures.
+STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
+STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "")
+STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
+
 # Samla itself as the seller of the yearly licences (billing.services.licences): the
 # company's name, organisation number, bank account and KID prefix on those invoices.
 SAMLA_PLATFORM_NAME = os.environ.get("SAMLA_PLATFORM_NAME", "Samla AS")

@@ -91,6 +91,8 @@ class Viewer:
     def actions(self, order: Order) -> list[dict[str, str]]:
         if self.municipality is not None:
             allowed = BUYER_ACTIONS if self.leader else frozenset()
+        elif order.status == OrderStatus.DRAFT:
+            allowed = frozenset()  # a draft is the buyer's alone
         elif self.operator or order.consultancy_id in self.sells:
             allowed = SELLER_ACTIONS
         else:

@@ -426,7 +426,8 @@ def paid_uncredited(order: Order) -> list[Invoice]:
 
 
 def cancel_order(user: User, order: Order, *, version: int | None, reason: str = "") -> Order:
-    """Cancel the order (its buyer's leader, or the seller): issued, unpaid invoices are
+    """Cancel the order (its buyer's leader, or the seller once it is confirmed; a draft is
+    the buyer's alone): issued, unpaid invoices are
     credited and the schedule and grant taken back out. Refused while a paid invoice stands
     uncredited: the seller credits it first."""
     from billing.services import grants, invoices, schedule
@@ -440,6 +441,9 @@ def cancel_order(user: User, order: Order, *, version: int | None, reason: str =
         raise ValidationError({"reason": [error]})
     with transaction.atomic():
         current = _locked(order, version)
+        if current.status == OrderStatus.DRAFT:
+            # A draft binds nobody yet: it is the buyer's to change or drop.
+            require_buyer_leader(user, current.municipality)
         if current.status not in ORDER_ACTIONS["cancel"].sources:
             # Completed or cancelled already: refused (TransitionRefused), nothing written.
             transition_order(current, "cancel", actor=user)

@@ -305,9 +305,10 @@ def test_a_draft_is_cancelled_with_its_event(draft_order: Order, leader_a: User)
 
 
 def test_cancelling_refuses_viewers_and_strangers(
-    draft_order: Order, viewer_a: User, leader_b: User, ks_member: User
+    draft_order: Order, viewer_a: User, leader_b: User, ks_member: User, sor_member: User
 ) -> None:
-    for user in (viewer_a, leader_b, ks_member):
+    # The seller too, while the order is a draft: it binds nobody yet, it is the buyer's.
+    for user in (viewer_a, leader_b, ks_member, sor_member):
         with pytest.raises(PermissionDenied):
             services.cancel_order(user, draft_order, version=draft_order.version)
     assert Order.objects.get(pk=draft_order.pk).status == OrderStatus.DRAFT

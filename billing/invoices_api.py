@@ -8,8 +8,8 @@
   page where it can be paid by card, the state of its sending, and its history.
 - `GET /api/invoices/{id}/ehf.xml`: the EHF document as issued (an attachment).
 - `POST /api/invoices/{id}/credit/`: the seller (a member of the consultancy, or an
-  operator) credits it; 201 with the credit note, 409 from a state that cannot be
-  credited.
+  operator) credits it; 201 with the credit note; asked again, 200 with the credit note
+  that stands (nothing is credited twice); 409 for a draft or a credit note.
 - `POST /api/orders/{id}/invoices/`: the seller invoices a month's deliveries
   (`{"month": "YYYY-MM"}`); 201 with the invoice, 204 when there is nothing to invoice.
 
@@ -376,7 +376,13 @@ class InvoiceCredit(InvoicesView):
     @extend_schema(
         summary="Krediter fakturaen (selgeren): en kreditnota for hele beløpet",
         request=CreditSerializer,
-        responses={201: InvoiceDetailSerializer},
+        responses={
+            201: InvoiceDetailSerializer,
+            200: OpenApiResponse(
+                InvoiceDetailSerializer,
+                description=gettext_lazy("Allerede kreditert: kreditnotaen som står."),
+            ),
+        },
     )
     def post(self, request: Request, pk: int) -> Response:
         user = acting_user(request)
@@ -387,6 +393,10 @@ class InvoiceCredit(InvoicesView):
         try:
             note = services.credit_invoice(invoice, user, given.validated_data.get("reason", ""))
         except (services.NotCreditable, TransitionRefused) as refused:
+            # Asked again (a client retrying): the credit note that stands, nothing doubled.
+            existing = Invoice.objects.filter(credited_invoice_id=invoice.pk).first()
+            if existing is not None:
+                return self.detail(existing.pk)
             return Response({"detail": str(refused)}, status=status.HTTP_409_CONFLICT)
         return self.detail(note.pk, code=status.HTTP_201_CREATED)
 

@@ -131,7 +131,7 @@ def test_the_ehf_document_downloads_as_issued(invoice, viewer_a, nordre_land):
     assert b"<cbc:BuyerReference>3150bdn</cbc:BuyerReference>" in response.content
 
 
-def test_the_seller_credits_an_invoice_once(invoice, sor_member):
+def test_the_seller_credits_an_invoice_once_and_asking_again_is_the_same_note(invoice, sor_member):
     api = public_api(sor_member)
     response = api.post(f"/api/invoices/{invoice.pk}/credit/", {"reason": "Feil beløp"})
     assert response.status_code == 201, response.content
@@ -147,11 +147,13 @@ def test_the_seller_credits_an_invoice_once(invoice, sor_member):
     credited = api.get(f"/api/invoices/{invoice.pk}/").json()
     assert (credited["status"], credited["credit_note"]) == ("credited", note["id"])
 
+    # Asked again: the credit note that stands, nothing credited twice
     again = api.post(f"/api/invoices/{invoice.pk}/credit/", {})
-    assert again.status_code == 409
-    assert "Kreditert" in again.json()["detail"]
+    assert again.status_code == 200
+    assert again.json()["id"] == note["id"]
     of_the_note = api.post(f"/api/invoices/{note['id']}/credit/", {})
     assert of_the_note.status_code == 409
+    assert "kreditnota kan ikke krediteres" in of_the_note.json()["detail"]
     assert Invoice.objects.count() == 2
 
 
@@ -207,3 +209,19 @@ def test_buyers_cannot_invoice_and_others_do_not_see_the_order(
     assert public_api(ks_member).post(url, {"month": "2026-09"}).status_code == 404
     assert public_api(None).post(url, {"month": "2026-09"}).status_code == 401
     assert not Invoice.objects.exists()
+
+
+def test_a_draft_is_neither_credited_nor_downloaded(sor_member, sor_package, nordre_land):
+    order = make_order(sor_package, nordre_land)
+    draft = services.draft_invoice(
+        order, list(order.lines.all()), period=(order.start_date, order.end_date)
+    )
+    api = public_api(sor_member)
+    refused = api.post(f"/api/invoices/{draft.pk}/credit/")
+    assert refused.status_code == 409
+    assert "Utkast" in refused.json()["detail"]
+    download = api.get(f"/api/invoices/{draft.pk}/ehf.xml")
+    assert download.status_code == 400
+    assert "ikke utstedt" in download.json()["detail"]
+    assert api.get(f"/api/invoices/{draft.pk}/").json()["ehf_url"] is None
+    assert Invoice.objects.count() == 1

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from django.core.cache import cache
@@ -101,7 +101,8 @@ def test_an_invoice_is_pushed_and_marked_paid_by_the_worker(
         # Then the worker made the invoice in Stripe and stored its id
         assert pushed.state == "SUCCESS", real_worker.log_text()[-3000:]
         stored = Invoice.objects.get(pk=invoice.pk)
-        assert pushed.result["stripe"] == stored.stripe_invoice_id != ""
+        outcome = cast(dict[str, Any], pushed.result)
+        assert outcome["stripe"] == stored.stripe_invoice_id != ""
         assert stored.stripe_status == "open"
 
         # When the bank payment is booked (the task is sent on commit)

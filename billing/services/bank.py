@@ -21,7 +21,6 @@ same account.
 from __future__ import annotations
 
 import datetime
-import importlib
 from collections.abc import Callable
 from decimal import Decimal
 
@@ -159,10 +158,10 @@ def record_payment(
 
 def _mark_paid_in_stripe(invoice_id: int) -> Callable[[], None]:
     def send() -> None:
-        # The Stripe part's task (billing/tasks/stripe_sync.py), looked up when it is sent:
-        # the two parts are written side by side.
-        stripe_sync = importlib.import_module("billing.tasks.stripe_sync")
-        stripe_sync.mark_paid_out_of_band.delay(invoice_id)
+        # Imported here: the Stripe part's events book payments through this module.
+        from billing.tasks.stripe_sync import mark_paid_out_of_band
+
+        mark_paid_out_of_band.delay(invoice_id)
 
     return send
 

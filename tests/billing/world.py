@@ -83,6 +83,7 @@ def make_fuzz_packages(
     package = services.publish_package(member, Package.objects.get(pk=published), version=1)
     return {
         "examples": {
+            **make_fuzz_bank(member, consultancy),
             "POST /api/packages/": [
                 {
                     "body": {
@@ -126,3 +127,82 @@ def fresh_package(consultancy: Consultancy, member: User) -> int:
     maker.start()
     maker.join()
     return made[0]
+
+
+# The API fuzzer's bank statements: the fuzz consultancy gets an account of its own and a
+# committed statement of payments without KID (open, for `…/resolve/`); the examples upload
+# a second statement and resolve one payment. The ids carry the consultancy's slug, so a
+# later run on a kept database never meets them.
+
+
+def fuzz_account() -> str:
+    """A valid Norwegian account number no consultancy has."""
+    import secrets
+
+    from stdnum.no import kontonr
+
+    while True:
+        body = "9" + "".join(secrets.choice("0123456789") for _ in range(9))
+        for digit in "0123456789":
+            if (
+                kontonr.is_valid(body + digit)
+                and not Consultancy.objects.filter(bank_account=body + digit).exists()
+            ):
+                return body + digit
+
+
+def camt053(account: str, message_id: str, amounts: list[str]) -> str:
+    """A camt.053.001.02 statement of `account` with one booked credit per amount, no KID."""
+    entries = "".join(
+        f"""<Ntry><Amt Ccy="NOK">{amount}</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts>
+<BookgDt><Dt>2026-12-01</Dt></BookgDt><AcctSvcrRef>{message_id}-{index}</AcctSvcrRef>
+<NtryDtls><TxDtls><RltdPties><Dbtr><Nm>Fuzz kommune</Nm></Dbtr></RltdPties>
+<RmtInf><Ustrd>Faktura uten KID</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>"""
+        for index, amount in enumerate(amounts, 1)
+    )
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"><BkToCstmrStmt>
+<GrpHdr><MsgId>{message_id}</MsgId><CreDtTm>2026-12-02T06:00:00</CreDtTm></GrpHdr>
+<Stmt><Id>{message_id}-1</Id><Acct><Id><Othr><Id>{account}</Id></Othr></Id></Acct>
+{entries}</Stmt></BkToCstmrStmt></Document>"""
+
+
+def make_fuzz_bank(member: User, consultancy: Consultancy) -> dict[str, list[dict[str, Any]]]:
+    """The consultancy's account and imported statement; the bank API's examples."""
+    from billing.models import BankPayment
+    from billing.services import bank
+
+    account = fuzz_account()
+    Consultancy.objects.filter(pk=consultancy.pk).update(bank_account=account)
+    consultancy.bank_account = account
+    amounts = ["1500.00", "250.50", "9999.99", "42.00", "18500.00", "300.00"]
+    statement = bank.import_statement(
+        member, consultancy, camt053(account, f"FUZZ-{consultancy.slug}-1", amounts).encode()
+    )
+    kept = BankPayment.objects.filter(statement=statement).order_by("id").last()
+    assert kept is not None
+    return {
+        "POST /api/bank-statements/": [
+            {
+                "body": {
+                    "consultancy": consultancy.pk,
+                    "document": camt053(account, f"FUZZ-{consultancy.slug}-2", ["777.00"]),
+                }
+            }
+        ],
+        "POST /api/payments/{pk}/resolve/": [
+            {
+                "path_parameters": {"pk": kept.pk},
+                "body": {"invoice": None, "note": "Fuzz: tilbakebetalt til innbetaler"},
+            }
+        ],
+    }
+
+
+def remove_fuzz_bank(slug: str) -> None:
+    """The fuzz consultancy's statements and their payments (a statement is its
+    consultancy's by the account: no cascade reaches it). Before the invoices they name."""
+    from billing.models import BankStatement
+
+    accounts = Consultancy.objects.filter(slug=slug).exclude(bank_account="")
+    BankStatement.objects.filter(account__in=accounts.values("bank_account")).delete()

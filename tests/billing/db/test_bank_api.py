@@ -272,3 +272,28 @@ def test_anothers_payment_or_a_guessed_id_is_404(imported, ks_member, leader_a, 
     guessed = public_api(sor_member).post("/api/payments/2147483647/resolve/", body, format="json")
     assert guessed.status_code == 404
     assert BankPayment.objects.get(pk=payment.pk).match == PaymentMatch.UNMATCHED
+
+
+def test_the_fuzzers_bank_world_answers_its_examples_and_is_removed(sor, sor_member):
+    # Given the fuzz world's bank data for a consultancy
+    from tests.billing.world import make_fuzz_bank, remove_fuzz_bank
+
+    examples = make_fuzz_bank(sor_member, sor)
+    api = public_api(sor_member)
+
+    # When its examples are sent, they succeed
+    [upload_example] = examples["POST /api/bank-statements/"]
+    [resolve_example] = examples["POST /api/payments/{pk}/resolve/"]
+    uploaded = api.post("/api/bank-statements/", upload_example["body"], format="json")
+    resolved = api.post(
+        f"/api/payments/{resolve_example['path_parameters']['pk']}/resolve/",
+        resolve_example["body"],
+        format="json",
+    )
+    assert (uploaded.status_code, resolved.status_code) == (201, 200)
+    assert BankStatement.objects.count() == 2
+
+    # and removing the world leaves no statement or payment behind
+    remove_fuzz_bank(sor.slug)
+    assert not BankStatement.objects.exists()
+    assert not BankPayment.objects.exists()

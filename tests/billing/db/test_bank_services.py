@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from celery.signals import task_prerun
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
@@ -64,9 +65,14 @@ KS_ACCOUNT = "15030000002"
 
 
 @pytest.fixture(autouse=True)
-def _accounts_of_their_own(ks: Consultancy) -> None:
-    """The shared fixtures give both consultancies one account; a statement is its
-    consultancy's by the account, so KS-Konsulent gets its own."""
+def _accounts_of_their_own(sor: Consultancy, ks: Consultancy) -> None:
+    """The shared fixtures give both consultancies one account (and Samla's own seller, when
+    a committed one is there, has it by default); a statement is its consultancy's by the
+    account, so Samarbeid Sør keeps the fixture statement's account alone (in this test's
+    transaction) and KS-Konsulent gets its own."""
+    Consultancy.objects.exclude(pk=sor.pk).filter(bank_account=sor.bank_account).update(
+        bank_account=""
+    )
     Consultancy.objects.filter(pk=ks.pk).update(bank_account=KS_ACCOUNT)
     ks.bank_account = KS_ACCOUNT
 
@@ -184,6 +190,28 @@ def test_a_bank_payment_on_a_stripe_invoice_marks_it_paid_there_after_commit(
 
     # Then only the bank's full payment has Stripe told (one callback, after commit)
     assert (len(callbacks), len(partly), len(by_stripe)) == (1, 0, 0)
+
+
+def test_the_stripe_task_runs_when_the_payment_commits(
+    invoices, django_capture_on_commit_callbacks
+):
+    # Given an invoice Stripe carries, and a record of the tasks that run (eagerly, here)
+    Invoice.objects.filter(pk=invoices[0].pk).update(stripe_invoice_id="in_1")
+    ran: list[tuple[str, tuple[Any, ...]]] = []
+
+    def record(sender: Any = None, args: Any = (), **_: Any) -> None:
+        ran.append((sender.name, tuple(args)))
+
+    task_prerun.connect(record, weak=False)
+    try:
+        # When the bank's payment commits
+        with django_capture_on_commit_callbacks(execute=True):
+            bank.record_payment(invoices[0], Decimal("46250.00"), source="bank:R1", at=NOW)
+    finally:
+        task_prerun.disconnect(record)
+
+    # Then the Stripe part's task was sent for it
+    assert ran == [("billing.stripe_mark_paid_out_of_band", (invoices[0].pk,))]
 
 
 # import_statement -------------------------------------------------------------------------

@@ -383,3 +383,22 @@ def test_a_consultancy_member_without_membership_may_be_the_actor(
     schedule.write_schedule(order, outsider)
 
     assert {c.user_id for c in changes(nordre_land, plan)} == {outsider.pk}
+
+
+def test_called_on_another_tenants_connection_it_goes_back_there(
+    order, plan, nordre_land, nesseby, leader_a
+):
+    """A request on a municipality's host runs in that schema: the schedule is written in the
+    buyer's and the connection is back in the caller's afterwards."""
+    with tenant_context(nesseby):
+        schedule.write_schedule(order, leader_a)
+        assert connection.schema_name == nesseby.schema_name
+
+    activities, _milestones = in_plan(nordre_land, plan)
+    assert len(activities) == 4
+
+
+def test_an_empty_amendment_does_nothing(order, plan, nordre_land, sor_member):
+    schedule.apply_amendment(order, actor=sor_member)
+
+    assert changes(nordre_land, plan) == []

@@ -98,6 +98,7 @@ def _licences() -> Any:
 class LicencesView(GenericAPIView[Licence]):
     serializer_class = LicenceSerializer
     filter_backends = []
+    forbids_reads = True  # 403 for everyone but operators, documented for GET as well
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)

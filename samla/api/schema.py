@@ -152,7 +152,8 @@ class SamlaAutoSchema(AutoSchema):
             codes["415"] = "Error"
         if not open_view:
             codes["401"] = "Error"
-            if unsafe:
+            # Reads too where the view is for one role only (`forbids_reads = True`).
+            if unsafe or getattr(self.view, "forbids_reads", False):
                 codes["403"] = "Error"
             if self._on_municipality_host() or "{" in self.path:
                 codes["404"] = "Error"

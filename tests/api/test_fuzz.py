@@ -71,6 +71,8 @@ class Run:
     max_time: int  # seconds
     # "main": everything but deletes of a parent resource; "deletes": only those, last.
     stage: str = "main"
+    # A regex of the only paths this run fuzzes (empty: all).
+    paths: str = ""
 
 
 # The budget: at most four minutes of fuzzing for all runs together. A run stops at its
@@ -87,6 +89,9 @@ RUNS = (
     Run("coordinator", "public", "coordinator", max_time=30),
     Run("consultant", "public", "consultant", max_time=20),
     Run("coordinator-deletes", "public", "coordinator", max_time=10, stage="deletes"),
+    # A platform operator, only where operators alone act (everything else they may do is
+    # what a coordinator or a consultancy's member does, fuzzed above).
+    Run("operator", "public", "operator", max_time=8, paths=r"^/api/licences/"),
 )
 # How often a path parameter takes a real id rather than a generated one.
 REAL_ID_PROBABILITY = 0.8
@@ -264,10 +269,12 @@ def world(django_db_setup, django_db_blocker) -> Iterator[World]:
         CoordinatorRole,
         MunicipalityMembership,
         MunicipalityRole,
+        PlatformOperator,
         User,
     )
     from tenants.models import Municipality
     from tenants.services import provision_municipality
+    from tests.billing.licence_world import make_fuzz_licences, remove_fuzz_billing
     from tests.billing.world import fresh_package, make_fuzz_packages
     from tests.gatherings.world import make_fuzz_gatherings
     from tests.library.world import make_fuzz_library
@@ -289,8 +296,9 @@ def world(django_db_setup, django_db_blocker) -> Iterator[World]:
             _start_ids_high(municipality.schema_name)
             users = {
                 who: User.objects.create_user(username=f"fuzz-{suffix}.{who}", password=password)
-                for who in ("leader", "viewer", "coordinator", "consultant")
+                for who in ("leader", "viewer", "coordinator", "consultant", "operator")
             }
+            PlatformOperator.objects.create(user=users["operator"])
             MunicipalityMembership.objects.create(
                 user=users["leader"], municipality=municipality, role=MunicipalityRole.LEADER
             )
@@ -332,6 +340,7 @@ def world(django_db_setup, django_db_blocker) -> Iterator[World]:
             # The public deletes run (as the coordinator) deletes a package too.
             ConsultancyMembership.objects.create(user=users["coordinator"], consultancy=consultancy)
             packages = make_fuzz_packages(users["consultant"], consultancy)
+            licences = make_fuzz_licences(users["operator"], leaver, newcomer)
             tokens = {who: AuthToken.objects.create(user)[1] for who, user in users.items()}
             with tenant_context(municipality):
                 plan, doomed, draft, kept = _seed_plans(municipality, users["leader"])
@@ -446,6 +455,7 @@ def world(django_db_setup, django_db_blocker) -> Iterator[World]:
                 **_indicator_examples(indicator, municipality, network),
                 **templates["examples"],
                 **packages["examples"],
+                **licences["examples"],
                 **library["examples"],
                 **routines["examples"],
             },
@@ -454,7 +464,10 @@ def world(django_db_setup, django_db_blocker) -> Iterator[World]:
         # Also after a failed setup: nothing of the scratch world may outlive the module.
         with django_db_blocker.unblock():
             connection.set_schema_to_public()
-            for municipality in Municipality.objects.filter(slug__in=[slug, f"{slug}-b"]):
+            remove_fuzz_billing(slug)
+            for municipality in Municipality.objects.filter(
+                slug__in=[slug, f"{slug}-b", f"{slug}-c"]
+            ):
                 municipality.delete(force_drop=True)
             LearningNetwork.objects.filter(slug__in=[slug, f"{slug}-2"]).delete()
             _remove_fuzz_indicators(started)  # after the schemas whose goals may link them
@@ -855,6 +868,8 @@ def run_schemathesis(
     report = workdir / f"{run.name}.report.json"
     record.write_text("")
     selection = [f"--exclude-path-regex={EXCLUDED_PATHS}"]
+    if run.paths:
+        selection.append(f"--include-path-regex={run.paths}")
     selection += [
         f"--{'include' if run.stage == 'deletes' else 'exclude'}-name={label}"
         for label in sorted(deletes)

@@ -21,6 +21,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView
@@ -72,7 +73,7 @@ class PaymentSerializer(serializers.ModelSerializer[BankPayment]):
         source="invoice.number", read_only=True, allow_null=True, default=None
     )
     excess = serializers.SerializerMethodField(
-        help_text="Overbetalt på fakturaen (alle innbetalinger), for overbetalinger"
+        help_text=gettext_lazy("Overbetalt på fakturaen (alle innbetalinger), for overbetalinger")
     )
     resolved_by = serializers.CharField(
         source="resolved_by.get_full_name", read_only=True, allow_null=True, default=None
@@ -124,7 +125,8 @@ class StatementSerializer(serializers.ModelSerializer[BankStatement]):
 class StatementUploadSerializer(serializers.Serializer[dict[str, Any]]):
     consultancy = serializers.IntegerField(min_value=1, max_value=MAX_INT)
     file = serializers.FileField(
-        allow_empty_file=False, help_text="Kontoutskriften (ISO 20022 camt.053), høyst 10 MB"
+        allow_empty_file=False,
+        help_text=gettext_lazy("Kontoutskriften (ISO 20022 camt.053), høyst 10 MB"),
     )
 
 
@@ -133,7 +135,7 @@ class StatementDocumentSerializer(serializers.Serializer[dict[str, Any]]):
     document = serializers.CharField(
         max_length=camt.MAX_BYTES,
         trim_whitespace=False,
-        help_text="Kontoutskriften (ISO 20022 camt.053) som XML-tekst",
+        help_text=gettext_lazy("Kontoutskriften (ISO 20022 camt.053) som XML-tekst"),
     )
 
 
@@ -143,9 +145,13 @@ class ResolveSerializer(serializers.Serializer[dict[str, Any]]):
         max_value=MAX_INT,
         required=False,
         allow_null=True,
-        help_text="Fakturaen innbetalingen føres på (en ukjent innbetaling), eller null",
+        help_text=gettext_lazy(
+            "Fakturaen innbetalingen føres på (en ukjent innbetaling), eller null"
+        ),
     )
-    note = serializers.CharField(max_length=services.NOTE_LIMIT, help_text="Hva som er gjort")
+    note = serializers.CharField(
+        max_length=services.NOTE_LIMIT, help_text=gettext_lazy("Hva som er gjort")
+    )
 
 
 # Views ---------------------------------------------------------------------------------------
@@ -227,9 +233,9 @@ class PaymentList(GenericAPIView[BankPayment]):
                 "match",
                 str,
                 enum=MATCH_FILTERS,
-                description="open: delbetalinger, overbetalinger og ukjente",
+                description=gettext_lazy("open: delbetalinger, overbetalinger og ukjente"),
             ),
-            OpenApiParameter("consultancy", int, description="Bare dette selskapets"),
+            OpenApiParameter("consultancy", int, description=gettext_lazy("Bare dette selskapets")),
         ],
         responses={200: PaymentSerializer(many=True)},
     )

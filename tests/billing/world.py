@@ -1,5 +1,8 @@
 """Committed billing data for the browser walk (tests/browser): a consultancy with one
-published package, and its removal (the consultancy's packages and member go with it)."""
+published package and one draft, an order of the published one by Nordre Land for a plan
+of its own (confirmed: its schedule in that plan, its invoice issued), and their removal
+(the consultancy's invoices, orders and packages go with it; its member is a browser user,
+`BROWSER_USERS["consultant"]`, removed with the others)."""
 
 from __future__ import annotations
 
@@ -9,26 +12,91 @@ from typing import Any
 from billing.models import Consultancy, Package
 from billing.services import packages as services
 from samla.accounts.models import ConsultancyMembership, User
+from tests.billing.conftest import ACCOUNT
 from tests.numbers import org_number
 
 BROWSER_CONSULTANCY = "nettleser-pakkeselskap"
 BROWSER_CONSULTANT = "nettleser.pakkekonsulent"
 BROWSER_PACKAGE = "Nettleserpakke: Ett lag"
+BROWSER_DRAFT = "Nettleserpakke: trykksaker"
+
+
+BROWSER_ORDER_PLAN = "Nettleserplan: bestilt pakke"
 
 
 def remove_browser_packages() -> None:
+    """The consultancy with its invoices, orders and packages, and the order's plan."""
+    from django_tenants.utils import tenant_context
+
+    from billing.models import Invoice, InvoiceKind, Order
+    from tenants.models import Municipality
+    from tenants.plans.models import Change, Plan
+
+    invoices = Invoice.objects.filter(consultancy__slug=BROWSER_CONSULTANCY)
+    invoices.filter(kind=InvoiceKind.CREDIT_NOTE).delete()  # they protect what they credit
+    invoices.delete()
+    Order.objects.filter(consultancy__slug=BROWSER_CONSULTANCY).delete()
     Consultancy.objects.filter(slug=BROWSER_CONSULTANCY).delete()
-    User.objects.filter(username=BROWSER_CONSULTANT).delete()
+    municipality = Municipality.objects.filter(slug="nordre-land").first()
+    if municipality is not None:
+        with tenant_context(municipality):
+            plans = list(Plan.objects.filter(title=BROWSER_ORDER_PLAN).values_list("pk", flat=True))
+            Plan.objects.filter(pk__in=plans).delete()
+            Change.objects.filter(plan_id__in=plans).delete()
 
 
-def make_browser_packages() -> dict[str, int]:
-    """The consultancy and its published package; the package's id (`{package}`)."""
+def _browser_order(package: Package, leader: User) -> int:
+    """Nordre Land's leader orders the package for a plan of its own and confirms it."""
+    import datetime
+
+    from django.utils import timezone
+    from django_tenants.utils import tenant_context
+
+    from billing.models import BillingMode
+    from billing.services import orders
+    from tenants.models import Municipality
+    from tenants.plans.models import Plan
+
+    municipality = Municipality.objects.get(slug="nordre-land")
+    start = timezone.localdate().replace(day=1)
+    with tenant_context(municipality):
+        plan = Plan.objects.create(
+            title=BROWSER_ORDER_PLAN,
+            start=start,
+            end=start + datetime.timedelta(weeks=60),
+        )
+    order = orders.place_order(
+        leader,
+        municipality,
+        package,
+        {
+            "plan": plan.pk,
+            "start_date": start,
+            "buyer_reference": "Nettleser 3150",
+            "purchase_order": "IO-2026-17",
+            "billing_mode": BillingMode.UP_FRONT,
+        },
+    )
+    order = orders.confirm_order(leader, order, version=order.version)
+    return int(order.pk)
+
+
+def make_browser_packages(leader: User | None = None) -> dict[str, int]:
+    """The consultancy, its published package (`{package}`) and a draft (`{draft_package}`);
+    with Nordre Land's `leader`, its confirmed order of the package (`{order}`)."""
     consultancy = Consultancy.objects.create(
         slug=BROWSER_CONSULTANCY,
         name="Nettleser Pakkeselskap",
         org_number=org_number("97654321"),
+        street="Storgata 1",
+        postcode="0155",
+        city="Oslo",
+        kid_prefix="97",
+        bank_account=ACCOUNT,
     )
-    member = User.objects.create_user(username=BROWSER_CONSULTANT)
+    member = User.objects.filter(username=BROWSER_CONSULTANT).first()
+    if member is None:
+        member = User.objects.create_user(username=BROWSER_CONSULTANT)
     ConsultancyMembership.objects.create(user=member, consultancy=consultancy)
     package = services.create_package(
         member,
@@ -50,7 +118,21 @@ def make_browser_packages() -> dict[str, int]:
         },
     )  # fmt: skip
     package = services.publish_package(member, package, version=package.version)
-    return {"package": package.pk}
+    draft = services.create_package(
+        member,
+        consultancy,
+        {
+            "title": BROWSER_DRAFT,
+            "duration_weeks": 12,
+            "items": [
+                {"kind": "print", "quantity": "200", "unit_price": "12.50", "schedule_week": 2}
+            ],
+        },
+    )
+    ids = {"package": package.pk, "draft_package": draft.pk}
+    if leader is not None:
+        ids["order"] = _browser_order(package, leader)
+    return ids
 
 
 # The API fuzzer's packages (tests/api/test_fuzz.py), committed; removed with the fuzz

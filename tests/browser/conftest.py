@@ -399,12 +399,13 @@ def browser_cms(browser_gathering, django_db_blocker) -> Iterator[None]:
 
 @pytest.fixture(scope="package")
 def browser_billing(browser_users, django_db_blocker) -> Iterator[dict[str, int]]:
-    """A consultancy's published package, committed (the catalogue pages, `{package}`)."""
+    """A consultancy's published package and draft, and Nordre Land's confirmed order of
+    the package, committed (`{package}`, `{draft_package}`, `{order}`)."""
     from tests.billing.world import make_browser_packages, remove_browser_packages
 
     with django_db_blocker.unblock():
         remove_browser_packages()  # left by an interrupted run
-        ids = make_browser_packages()
+        ids = make_browser_packages(browser_users["leader"])
     yield ids
     with django_db_blocker.unblock():
         remove_browser_packages()

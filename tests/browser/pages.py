@@ -46,6 +46,8 @@ BROWSER_USERS = {
     "leader": BrowserUser("nettleser.leder", "Kari", "Nordmann", "nordre-land", LEADER),
     # No municipality: coordinates the browser network (`browser_gathering` gives the role).
     "coordinator": BrowserUser("nettleser.koordinator", "Kim", "Koordinator", "", ""),
+    # No municipality: a member of the browser consultancy (tests/billing/world.py).
+    "consultant": BrowserUser("nettleser.pakkekonsulent", "Kaja", "Konsulent", "", ""),
 }
 
 
@@ -376,11 +378,51 @@ ROUTINE_PAGES = [
     ),
 ]
 
-# The package catalogue (issue #11) on the public host, with the package `browser_billing`
-# commits (tests/billing/world.py), seen by the leader of a municipality.
+# Billing's pages (issue #11), with what `browser_billing` commits (tests/billing/world.py):
+# the catalogue on both hosts, seen by the leader of a municipality, who also orders and
+# reads Nordre Land's confirmed order (`{order}`); the consultancy's pages, its package
+# editor and its view of the order, seen by its member.
+BROWSER_PACKAGE = "Nettleserpakke: Ett lag"
+BROWSER_CONSULTANCY = "/selskaper/nettleser-pakkeselskap/"
 BILLING_PAGES = [
     Page("packages", PUBLIC, "/pakker/", "Programpakker", who="leader"),
-    Page("package", PUBLIC, "/pakker/{package}/", "Nettleserpakke: Ett lag", who="leader"),
+    Page("package", PUBLIC, "/pakker/{package}/", BROWSER_PACKAGE, who="leader"),
+    Page("packages-municipality", NL, "/pakker/", "Programpakker", who="leader"),
+    Page("package-municipality", NL, "/pakker/{package}/", BROWSER_PACKAGE, who="leader"),
+    Page("package-order", NL, "/pakker/{package}/bestill/", "Bestill pakken", who="leader"),
+    Page("orders", NL, "/bestillinger/", "Bestillinger", who="leader"),
+    Page("order", NL, "/bestillinger/{order}/", BROWSER_PACKAGE, who="leader"),
+    Page("consultancies", PUBLIC, "/selskaper/", "Konsulentselskaper", who="consultant"),
+    Page("consultancy", PUBLIC, BROWSER_CONSULTANCY, "Nettleser Pakkeselskap", who="consultant"),
+    Page(
+        "consultancy-package-new",
+        PUBLIC,
+        BROWSER_CONSULTANCY + "pakker/ny/",
+        "Ny pakke",
+        who="consultant",
+    ),
+    Page(
+        "consultancy-package-edit",
+        PUBLIC,
+        "/pakker/{draft_package}/rediger/",
+        "Rediger pakken",
+        who="consultant",
+    ),
+    Page(
+        "consultancy-orders",
+        PUBLIC,
+        BROWSER_CONSULTANCY + "bestillinger/",
+        "Bestillinger: Nettleser Pakkeselskap",
+        who="consultant",
+    ),
+    Page(
+        "consultancy-revenue",
+        PUBLIC,
+        BROWSER_CONSULTANCY + "inntekter/",
+        "Inntekter: Nettleser Pakkeselskap",
+        who="consultant",
+    ),
+    Page("consultancy-order", PUBLIC, "/bestillinger/{order}/", BROWSER_PACKAGE, who="consultant"),
 ]
 
 PAGES = [

@@ -77,7 +77,10 @@ def test_drafts_and_guesses_are_404_and_anonymous_logs_in(
     assert client_for(PUBLIC_HOST, ks_member).get(f"/pakker/{sor_draft.pk}/").status_code == 404
     anonymous = client_for(PUBLIC_HOST).get("/pakker/")
     assert anonymous.status_code == 302 and anonymous["Location"].startswith("/accounts/login/")
-    assert client_for(host_of(nordre_land), leader_a).get("/pakker/").status_code == 404
+    # On a municipality's host the catalogue has the published packages only.
+    municipality_host = client_for(host_of(nordre_land), leader_a)
+    assert municipality_host.get(f"/pakker/{sor_draft.pk}/").status_code == 404
+    assert "Utkast" not in municipality_host.get("/pakker/").content.decode()
 
 
 def test_a_member_publishes_unpublishes_and_deletes_from_the_page(sor_member, sor_draft):

@@ -46,6 +46,7 @@ from billing.models import (
 )
 from billing.services.transitions import transition_invoice
 from networks.access import User
+from samla.formats import format_kroner
 from samla.textrules import contains_control_characters
 
 # A payment whose source starts with this came from Stripe (its `invoice.paid`).
@@ -285,13 +286,13 @@ def _book(
         payment.match = PaymentMatch.MATCHED
     elif credit.amount < remaining:
         payment.match = PaymentMatch.PARTIAL
-        payment.note = _("Delbetaling: %(left)s kr gjenstår.") % {
-            "left": f"{remaining - credit.amount:.2f}"
+        payment.note = _("Delbetaling: %(left)s gjenstår.") % {
+            "left": format_kroner(remaining - credit.amount)
         }
     else:
         payment.match = PaymentMatch.EXCESS
-        payment.note = _("Overbetalt med %(excess)s kr.") % {
-            "excess": f"{credit.amount - remaining:.2f}"
+        payment.note = _("Overbetalt med %(excess)s.") % {
+            "excess": format_kroner(credit.amount - remaining)
         }
     payment.invoice = invoice
     payment.save()

@@ -55,7 +55,7 @@ def test_a_member_uploads_the_days_statement_and_sees_it_matched(invoices, sor, 
     assert (excess["match_label"], excess["excess"], excess["note"]) == (
         "Overbetaling",
         "100.00",
-        "Overbetalt med 100.00 kr.",
+        "Overbetalt med 100,00\xa0kr.",
     )
     assert body["payments"][0]["excess"] is None
     assert Invoice.objects.get(number=1).status == InvoiceStatus.PAID

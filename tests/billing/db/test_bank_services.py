@@ -244,8 +244,8 @@ def test_a_statement_matches_by_kid_and_lists_what_a_person_must_resolve(invoice
         "20261201-GIRO-000003": (PaymentMatch.UNMATCHED, None),
     }
     notes = dict(BankPayment.objects.values_list("entry_reference", "note"))
-    assert notes["20261201-OCR-000001-002"] == "Delbetaling: 15000.00 kr gjenstår."
-    assert notes["20261201-OCR-000001-003"] == "Overbetalt med 100.00 kr."
+    assert notes["20261201-OCR-000001-002"] == "Delbetaling: 15\xa0000,00\xa0kr gjenstår."
+    assert notes["20261201-OCR-000001-003"] == "Overbetalt med 100,00\xa0kr."
     assert notes["20261201-OCR-000001-004"] == "Ingen faktura har KID 1700009994."
     assert notes["20261201-GIRO-000002"] == "Innbetalingen har ingen KID."
     assert notes["20261201-GIRO-000003"] == "KID 1234567890 er ikke gyldig."

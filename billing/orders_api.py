@@ -217,6 +217,8 @@ class OrderSerializer(serializers.ModelSerializer[Order]):
     municipality = serializers.IntegerField(source="municipality_id", read_only=True)
     municipality_name = serializers.CharField(source="municipality.name", read_only=True)
     plan = serializers.IntegerField(source="plan_id", read_only=True)
+    # Empty when none is given: a plain string (an email format would refuse "").
+    invoice_email = serializers.CharField(read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     lines = OrderLineSerializer(many=True, read_only=True)
     totals = serializers.SerializerMethodField()
@@ -409,7 +411,7 @@ def order_queryset(orders: QuerySet[Order]) -> QuerySet[Order]:
 
 class ListSchema(SamlaAutoSchema):
     def _is_list_view(self, serializer: Any = None) -> bool:
-        return self.method == "GET" and getattr(self.view, "paginated_get", False)
+        return self.method == "GET" and getattr(self.view, "lists", False)
 
 
 class OrdersView(GenericAPIView[Order]):
@@ -417,7 +419,8 @@ class OrdersView(GenericAPIView[Order]):
     filter_backends = []
     schema = ListSchema()
     creates: ClassVar[bool] = False
-    paginated_get: ClassVar[bool] = False
+    # GET answers a list (paged only where the view has a paginator).
+    lists: ClassVar[bool] = False
     conflict_methods: ClassVar[frozenset[str]] = frozenset()
     viewer: Viewer
 
@@ -461,7 +464,7 @@ class OrderList(OrdersView):
     """The orders the user sees on this host; POST places a draft order (the buyer's leader)."""
 
     creates = True
-    paginated_get = True
+    lists = True
 
     @extend_schema(
         summary="Bestillinger (kommunens egne, eller konsulentselskapets på felles adresse)",
@@ -477,7 +480,7 @@ class OrderList(OrdersView):
         if state:
             orders = orders.filter(status=state) if state in OrderStatus.values else orders.none()
         package = str(request.query_params.get("package", ""))
-        if package.isdigit() and int(package) <= MAX_INT:
+        if package.isascii() and package.isdigit() and int(package) <= MAX_INT:
             orders = orders.filter(package_id=int(package))
         elif package:
             orders = orders.none()
@@ -635,6 +638,7 @@ class OrderComplete(OrderAction):
 @extend_schema(tags=[TAG])
 class OrderDeliveries(OrderScoped):
     creates = True
+    lists = True
     conflict_methods = frozenset({"POST"})
     pagination_class = None
 
@@ -675,6 +679,7 @@ class OrderDeliveries(OrderScoped):
 @extend_schema(tags=[TAG])
 class OrderAmendments(OrderScoped):
     creates = True
+    lists = True
     conflict_methods = frozenset({"POST"})
     pagination_class = None
 

@@ -244,7 +244,9 @@ def _clean(
             fields["invoice_org_number"] = number
     if "invoice_postcode" in data:
         code = data["invoice_postcode"]
-        if not isinstance(code, str) or (code and not (len(code) == 4 and code.isdigit())):
+        if not isinstance(code, str) or (
+            code and not (len(code) == 4 and code.isascii() and code.isdigit())
+        ):
             errors["invoice_postcode"] = [_("Postnummeret er fire siffer.")]
         else:
             fields["invoice_postcode"] = code
@@ -589,7 +591,11 @@ def _clean_changes(order: Order, changes: Any) -> dict[str, Any]:
         errors["move"] = [_("Må være et objekt: linje-id → ny dato.")]
     else:
         for key, value in raw_move.items():
-            line_id = int(key) if str(key).isdigit() and len(str(key)) < 10 else None
+            line_id = (
+                int(key)
+                if str(key).isascii() and str(key).isdigit() and len(str(key)) < 10
+                else None
+            )
             line = lines.get(line_id) if line_id is not None else None
             day = _date(value)
             if line is None:

@@ -288,6 +288,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "billing.refresh_licences",
         "schedule": crontab(hour=3, minute=30),
     },
+    # EHF invoices whose send failed or never happened, sent again (billing/tasks/sending.py).
+    "billing-resend-unsent-daily": {
+        "task": "billing.resend_unsent",
+        "schedule": crontab(hour=7, minute=5),
+    },
 }
 
 # E-mail (routines' review notices) -----------------------------------------------------

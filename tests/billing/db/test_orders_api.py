@@ -406,3 +406,22 @@ def test_an_operator_sees_every_order_on_the_public_host(
     assert [row["id"] for row in public_api(operator).get("/api/orders/").json()] == [confirmed.pk]
     ConsultancyMembership.objects.create(user=ks_member, consultancy=confirmed.consultancy)
     assert [row["id"] for row in public_api(ks_member).get("/api/orders/").json()] == [confirmed.pk]
+
+
+def test_odd_filters_and_keys_are_answered_not_crashed(
+    confirmed: Order, sor_member: User, leader_a: User, nordre_land: Municipality
+) -> None:
+    api = public_api(sor_member)
+    for query in ("package=²", "package=99999999999", "status=ukjent"):
+        answer = api.get(f"/api/orders/?{query}")
+        assert (answer.status_code, answer.json()) == (200, []), query
+    assert [row["id"] for row in api.get("/api/orders/?status=confirmed").json()] == [confirmed.pk]
+    path = f"/api/orders/{confirmed.pk}/amendments/"
+    for key in ("²", "12345678901", "-1"):
+        answer = api.post(path, {"move": {key: "2026-03-02"}}, format="json")
+        assert answer.status_code == 400, key
+        assert "move" in answer.json()
+    changed = municipality_api(leader_a, nordre_land).patch(
+        f"/api/orders/{confirmed.pk}/", {"version": confirmed.version}, format="json"
+    )
+    assert changed.status_code == 400  # only a draft is changed

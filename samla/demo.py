@@ -179,7 +179,9 @@ def load_demo() -> list[tuple[str, str]]:
     load_demo_templates()
     load_demo_cms()
     load_demo_routines()  # after the CMS: routines name its collaboration methods
-    load_demo_billing()  # after the CMS: a package links to its programme page
+    # After the CMS (a package links to its programme page) and the plans (an order's
+    # schedule goes into one): packages, orders, invoices and licences.
+    load_demo_billing(municipalities)
     return logins
 
 

@@ -14,10 +14,16 @@ recognises the retry and does not deliver it twice.
   retried in place; the state says FAILED.
 - Refused for good (4xx, no document): FAILED with the error, no retry.
 - No access point configured: NOT_CONFIGURED (the EHF file is downloaded instead).
+
+`resend_unsent` (beat, daily) queues the send again for invoices issued in the last
+`RESEND_DAYS` whose send failed (the task's retries spent, a refusal that a fix at the
+receiver may lift, or a failure in place without a broker) or is still pending after an
+hour; the row lock and the idempotency key keep that from delivering anything twice.
 """
 
 from __future__ import annotations
 
+import datetime
 import logging
 from dataclasses import dataclass
 from typing import Any
@@ -38,6 +44,8 @@ logger = logging.getLogger(__name__)
 MAX_RETRIES = 10
 MAX_COUNTDOWN = 6 * 60 * 60
 SOURCE = "access-point"
+RESEND_DAYS = 60
+RESEND_BATCH = 500
 
 
 @dataclass(frozen=True)
@@ -152,3 +160,23 @@ def send_invoice(self: Any, invoice_id: int) -> dict[str, Any]:
     if outcome.retry and not in_place and self.request.retries < self.max_retries:
         raise self.retry(countdown=retry_countdown(outcome.attempts))
     return outcome.as_dict()
+
+
+@app.task(name="billing.resend_unsent")
+def resend_unsent() -> dict[str, Any]:
+    """Queue the send again for recent invoices whose send failed or never happened."""
+    now = timezone.now()
+    unsent = (
+        Invoice.objects.filter(
+            send_state__in=(SendState.FAILED, SendState.PENDING),
+            issued_at__gte=now - datetime.timedelta(days=RESEND_DAYS),
+            issued_at__lte=now - datetime.timedelta(hours=1),
+        )
+        .exclude(status=InvoiceStatus.DRAFT)
+        .order_by("issued_at", "pk")
+        .values_list("pk", flat=True)[:RESEND_BATCH]
+    )
+    queued = list(unsent)
+    for invoice_id in queued:
+        send_invoice.delay(invoice_id)
+    return {"queued": queued}

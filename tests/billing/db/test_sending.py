@@ -7,9 +7,11 @@ tests/billing/db/test_sending_worker.py).
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterator
 
 import pytest
+from django.utils import timezone
 
 from billing.access_point import HttpAccessPoint
 from billing.models import Consultancy, Invoice, InvoiceEvent, InvoiceStatus, SendState
@@ -201,3 +203,54 @@ def test_the_access_point_may_be_given(invoice):
 
     assert outcome.state == SendState.SENT
     assert len(fake.received) == 1
+
+
+def test_the_daily_sweep_sends_again_what_failed_or_waits(ap, sor, nordre_land):
+    # Given invoices issued two hours ago: one failed, one pending, one sent, one for download;
+    # one failed that was issued a minute ago (its own retry is due), one long ago
+    two_hours_ago = timezone.now() - datetime.timedelta(hours=2)
+    states = {
+        1: (SendState.FAILED, two_hours_ago),
+        2: (SendState.PENDING, two_hours_ago),
+        3: (SendState.SENT, two_hours_ago),
+        4: (SendState.NOT_CONFIGURED, two_hours_ago),
+        5: (SendState.FAILED, timezone.now()),
+        6: (SendState.FAILED, two_hours_ago - datetime.timedelta(days=90)),
+    }
+    made = {
+        number: make_invoice(
+            sor, nordre_land, number, "100.00", ehf_xml=EHF, send_state=state, issued_at=at
+        )
+        for number, (state, at) in states.items()
+    }
+
+    # When the daily sweep runs (its sends run here, eagerly)
+    result = sending.resend_unsent.apply().get()
+
+    # Then the failed and the pending one of the last weeks were sent, nothing else
+    assert result == {"queued": [made[1].pk, made[2].pk]}
+    assert sorted(r.idempotency_key for r in ap.received) == sorted(
+        f"samla-invoice-{made[n].pk}" for n in (1, 2)
+    )
+    sent = dict(Invoice.objects.values_list("number", "send_state"))
+    assert sent == {
+        1: SendState.SENT,
+        2: SendState.SENT,
+        3: SendState.SENT,
+        4: SendState.NOT_CONFIGURED,
+        5: SendState.FAILED,
+        6: SendState.FAILED,
+    }
+
+
+def test_beat_runs_the_sweep_daily():
+    from celery.schedules import crontab
+    from django.conf import settings
+
+    from samla.celery import app
+
+    [entry] = [
+        e for e in settings.CELERY_BEAT_SCHEDULE.values() if e["task"] == "billing.resend_unsent"
+    ]
+    assert "billing.resend_unsent" in app.tasks
+    assert entry["schedule"] == crontab(hour=7, minute=5)

@@ -300,18 +300,22 @@ def store_remote(invoice: Invoice, remote: dict[str, Any]) -> Invoice:
         "stripe_status": remote.get("status") or "",
         "stripe_hosted_url": remote.get("hosted_invoice_url") or invoice.stripe_hosted_url,
     }
-    Invoice.objects.filter(pk=invoice.pk).update(**fields)
-    for name, value in fields.items():
-        setattr(invoice, name, value)
+    changed = {name: value for name, value in fields.items() if getattr(invoice, name) != value}
+    if changed:
+        Invoice.objects.filter(pk=invoice.pk).update(**changed)
+        for name, value in changed.items():
+            setattr(invoice, name, value)
     return invoice
 
 
-def retrieve_invoice(invoice: Invoice) -> dict[str, Any]:
-    """Stripe's invoice as it stands now (the source of truth where events arrive unordered)."""
+def retrieve_invoice(invoice: Invoice, stripe_id: str = "") -> dict[str, Any]:
+    """Stripe's invoice as it stands now (the source of truth where events arrive unordered);
+    `stripe_id` where Samla's row does not have it yet."""
     return (
         client()
         .v1.invoices.retrieve(
-            invoice.stripe_invoice_id, options=_options(account_of(invoice.consultancy))
+            stripe_id or invoice.stripe_invoice_id,
+            options=_options(account_of(invoice.consultancy)),
         )
         .to_dict()
     )

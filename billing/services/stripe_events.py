@@ -31,7 +31,7 @@ from typing import Any
 import stripe
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -82,22 +82,44 @@ def verify(payload: bytes, signature: str | None) -> dict[str, Any]:
 
 def receive(event: dict[str, Any]) -> Received:
     """Store the event once and apply it, in one transaction (a replay: the stored row)."""
+    stored = StripeEvent(
+        event_id=event["id"][:100],
+        type=event["type"][:100],
+        account=str(event.get("account") or "")[:64],
+        created=datetime.datetime.fromtimestamp(event["created"], tz=datetime.UTC),
+        payload=event,
+        received_at=timezone.now(),
+    )
     with transaction.atomic():
-        try:
-            with transaction.atomic():
-                stored = StripeEvent.objects.create(
-                    event_id=event["id"][:100],
-                    type=event["type"][:100],
-                    account=str(event.get("account") or "")[:64],
-                    created=datetime.datetime.fromtimestamp(event["created"], tz=datetime.UTC),
-                    payload=event,
-                )
-        except IntegrityError:
-            return Received(StripeEvent.objects.get(event_id=event["id"][:100]), new=False)
-        outcome = apply(event)
-        stored.outcome = outcome[:OUTCOME_LENGTH]
-        stored.save(update_fields=["outcome"])
+        stored.pk = _insert_once(stored)
+        if stored.pk is None:
+            return Received(StripeEvent.objects.get(event_id=stored.event_id), new=False)
+        stored.outcome = apply(event)[:OUTCOME_LENGTH]
+        StripeEvent.objects.filter(pk=stored.pk).update(outcome=stored.outcome)
     return Received(stored, new=True)
+
+
+def _insert_once(event: StripeEvent) -> int | None:
+    """The new row's id, or None when the event id is stored already. One statement
+    (`ON CONFLICT DO NOTHING`) rather than an insert in a savepoint: a webhook is a handful
+    of queries. A second delivery at the same moment waits here for the first's commit."""
+    table = StripeEvent._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (event_id, type, account, created, payload, received_at, outcome)"  # noqa: S608
+            " VALUES (%s, %s, %s, %s, %s::jsonb, %s, '')"
+            " ON CONFLICT (event_id) DO NOTHING RETURNING id",
+            [
+                event.event_id,
+                event.type,
+                event.account,
+                event.created,
+                json.dumps(event.payload),
+                event.received_at,
+            ],
+        )
+        row = cursor.fetchone()
+    return None if row is None else int(row[0])
 
 
 def apply(event: dict[str, Any]) -> str:
@@ -138,7 +160,7 @@ def _find_invoice(event: dict[str, Any], snapshot: dict[str, Any]) -> Invoice | 
     """The Samla invoice the Stripe invoice is, on the account the event came from."""
     stripe_id = snapshot.get("id") or "-"
     found = (
-        Invoice.objects.select_for_update()
+        Invoice.objects.select_for_update(of=("self",))
         .select_related("consultancy")
         .filter(stripe_invoice_id=stripe_id, kind=InvoiceKind.INVOICE)
         .first()
@@ -148,7 +170,7 @@ def _find_invoice(event: dict[str, Any], snapshot: dict[str, Any]) -> Invoice | 
         samla_id = str((snapshot.get("metadata") or {}).get("samla_invoice", ""))
         if samla_id.isdigit():
             found = (
-                Invoice.objects.select_for_update()
+                Invoice.objects.select_for_update(of=("self",))
                 .select_related("consultancy")
                 .filter(
                     pk=int(samla_id),
@@ -169,7 +191,6 @@ def _invoice_changed(event: dict[str, Any], snapshot: dict[str, Any], source: st
     invoice = _find_invoice(event, snapshot)
     if invoice is None:
         return f"ignored: no Samla invoice is Stripe's {snapshot.get('id')}"
-    invoice.stripe_invoice_id = invoice.stripe_invoice_id or str(snapshot["id"])
     return sync_invoice(invoice, snapshot, source=source)
 
 
@@ -177,7 +198,10 @@ def sync_invoice(invoice: Invoice, snapshot: dict[str, Any] | None, *, source: s
     """Bring the (locked) Samla invoice to its Stripe invoice's current state: read from
     Stripe when it is set up (else `snapshot`); a payment Stripe took is booked. In the
     caller's transaction; what changed, in words."""
-    remote = stripe_gateway.retrieve_invoice(invoice) if stripe_gateway.enabled() else snapshot
+    remote: dict[str, Any] | None = snapshot
+    if stripe_gateway.enabled():
+        stripe_id = invoice.stripe_invoice_id or str((snapshot or {}).get("id", ""))
+        remote = stripe_gateway.retrieve_invoice(invoice, stripe_id)
     if remote is None:
         return f"ignored: invoice {invoice.pk}: Stripe is not set up"
     stripe_gateway.store_remote(invoice, remote)

@@ -166,6 +166,8 @@ def make_fuzz_packages(
     return {
         "examples": {
             **make_fuzz_bank(member, consultancy),
+            # The Stripe onboarding link (below).
+            **make_fuzz_stripe(consultancy),
             "POST /api/packages/": [
                 {
                     "body": {
@@ -288,3 +290,30 @@ def remove_fuzz_bank(slug: str) -> None:
 
     accounts = Consultancy.objects.filter(slug=slug).exclude(bank_account="")
     BankStatement.objects.filter(account__in=accounts.values("bank_account")).delete()
+
+
+# The API fuzzer and Stripe: the onboarding link for the fuzz consultancy (its member runs
+# as `consultant`), and the Stripe fake the fuzz server talks to. The server is another
+# process: `fuzz_stripe_env()` starts a fake in this process (for the rest of the session)
+# and gives the environment that points the server at it, to merge into the server's env.
+_FUZZ_STRIPE: list[Any] = []
+
+
+def fuzz_stripe_env() -> dict[str, str]:
+    from tests.billing.stripe_fake import API_KEY, WEBHOOK_SECRET, FakeStripe
+
+    if not _FUZZ_STRIPE:
+        _FUZZ_STRIPE.append(FakeStripe().start())
+    return {
+        "STRIPE_SECRET_KEY": API_KEY,
+        "STRIPE_API_BASE": _FUZZ_STRIPE[0].url,
+        "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
+    }
+
+
+def make_fuzz_stripe(consultancy: Consultancy) -> dict[str, list[dict[str, Any]]]:
+    return {
+        "POST /api/consultancies/{pk}/stripe/onboarding/": [
+            {"path_parameters": {"pk": consultancy.pk}}
+        ]
+    }

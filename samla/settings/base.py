@@ -422,5 +422,7 @@ LOGGING = {
         "pgserver": {"level": "WARNING"},
         # Wagtail's search and reference-index tasks, one line per save otherwise.
         "django_tasks": {"level": "WARNING"},
+        # The Stripe SDK logs two INFO lines per request (billing/stripe_gateway.py).
+        "stripe": {"level": "WARNING"},
     },
 }

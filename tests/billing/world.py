@@ -190,6 +190,8 @@ def make_fuzz_packages(
                     "path_parameters": {"pk": package.pk},
                 }
             ],
+            # The orders API's, on both hosts (below).
+            **make_fuzz_orders(member, consultancy),
         }
     }
 
@@ -290,6 +292,190 @@ def remove_fuzz_bank(slug: str) -> None:
 
     accounts = Consultancy.objects.filter(slug=slug).exclude(bank_account="")
     BankStatement.objects.filter(account__in=accounts.values("bank_account")).delete()
+
+
+# The API fuzzer's orders: in the fuzz municipality (for its host's runs, by its leader, who
+# is also made a member of the fuzz consultancy so that the seller's actions answer 2xx on
+# that host too) and in its third municipality `<slug>-c` (for the public host, whose buyer
+# is the fuzz consultant, made that municipality's leader, and a buyer of its own who
+# proposes what the seller answers). Each action gets an order in the state it starts from.
+# Removed by tests/billing/licence_world.remove_fuzz_billing (orders of the fuzz
+# municipalities) and with the fuzz users (the buyer's name starts like theirs).
+
+
+def _fuzz_plan(municipality: Any, title: str) -> int:
+    import datetime
+
+    from django.utils import timezone
+    from django_tenants.utils import tenant_context
+
+    from tenants.plans.models import Plan
+
+    today = timezone.localdate()
+    with tenant_context(municipality):
+        plan = Plan.objects.create(
+            title=title,
+            start=today - datetime.timedelta(days=90),
+            end=today + datetime.timedelta(days=400),
+        )
+    return int(plan.pk)
+
+
+def _fuzz_order_set(
+    package: Package, municipality: Any, plan: int, buyer: User, seller: User, proposer: User
+) -> dict[str, int]:
+    """Orders of the package, each in the state its example's action starts from, and the
+    open amendments (proposed by `proposer`) to accept and reject."""
+    import datetime
+
+    from django.utils import timezone
+
+    from billing.models import BillingMode, Order
+    from billing.services import orders
+
+    today = timezone.localdate()
+    data = {
+        "plan": plan,
+        "start_date": today - datetime.timedelta(days=14),
+        "buyer_reference": "Fuzz 3150",
+        "billing_mode": BillingMode.AS_DELIVERED,
+    }
+
+    def placed() -> Any:
+        return orders.place_order(buyer, municipality, package, data)
+
+    def confirmed() -> Any:
+        order = placed()
+        return orders.confirm_order(buyer, order, version=order.version)
+
+    made: dict[str, int] = {
+        "confirm": placed().pk,
+        "cancel": placed().pk,
+        "deliver": confirmed().pk,
+        "propose": confirmed().pk,
+    }
+    finished = confirmed()
+    for line in list(finished.lines.all()):
+        orders.record_delivery(seller, finished, line.pk, today)
+    made["complete"] = finished.pk
+    for answer in ("accept", "reject"):
+        order = confirmed()
+        line = order.lines.order_by("position").first()
+        assert line is not None
+        moved = (today + datetime.timedelta(days=30)).isoformat()
+        amendment = orders.propose_amendment(proposer, order, {"move": {str(line.pk): moved}})
+        made[answer] = order.pk
+        made[f"{answer}_amendment"] = amendment.pk
+    deliverable = Order.objects.get(pk=made["deliver"]).lines.order_by("position").first()
+    assert deliverable is not None
+    made["line"] = deliverable.pk
+    # Last, so that it heads the list: the fuzzer's own PATCH example re-saves the first
+    # order listed, and only a draft can be changed.
+    made["patch"] = placed().pk
+    return made
+
+
+def _fuzz_order_examples(ids: dict[str, int], create: dict[str, Any]) -> dict[str, list[dict]]:
+    import datetime
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+
+    def versioned(order: int) -> dict[str, Any]:
+        return {
+            "body": {CURRENT_VERSION_OF: f"/api/orders/{order}/"},
+            "path_parameters": {"pk": order},
+        }
+
+    return {
+        "POST /api/orders/": [{"body": create}],
+        # (PATCH /api/orders/{pk}/: the fuzzer's own example, on the first order listed.)
+        "POST /api/orders/{pk}/confirm/": [versioned(ids["confirm"])],
+        "POST /api/orders/{pk}/cancel/": [versioned(ids["cancel"])],
+        "POST /api/orders/{pk}/complete/": [versioned(ids["complete"])],
+        "POST /api/orders/{pk}/deliveries/": [
+            {
+                "body": {"line": ids["line"], "held_on": today.isoformat()},
+                "path_parameters": {"pk": ids["deliver"]},
+            }
+        ],
+        "POST /api/orders/{pk}/amendments/": [
+            {
+                "body": {
+                    "add": [
+                        {
+                            "kind": "print",
+                            "name": "Fuzz: plakater",
+                            "quantity": "50",
+                            "unit_price": "12.50",
+                            "scheduled_on": (today + datetime.timedelta(days=21)).isoformat(),
+                        }
+                    ]
+                },
+                "path_parameters": {"pk": ids["propose"]},
+            }
+        ],
+        **{
+            f"POST /api/orders/{{pk}}/amendments/{{amendment_pk}}/{answer}/": [
+                {
+                    "path_parameters": {
+                        "pk": ids[answer],
+                        "amendment_pk": ids[f"{answer}_amendment"],
+                    }
+                }
+            ]
+            for answer in ("accept", "reject")
+        },
+    }
+
+
+def make_fuzz_orders(member: User, consultancy: Consultancy) -> dict[str, list[dict]]:
+    """The orders of both hosts' examples (see above); the examples, merged per operation."""
+    from billing.models import Order, PackageStatus
+    from samla.accounts.models import MunicipalityMembership, MunicipalityRole
+    from tenants.models import Municipality
+
+    home = Municipality.objects.get(slug=consultancy.slug)
+    third = Municipality.objects.get(slug=f"{consultancy.slug}-c")
+    leader = MunicipalityMembership.objects.get(
+        municipality=home, role=MunicipalityRole.LEADER
+    ).user
+    ConsultancyMembership.objects.get_or_create(user=leader, consultancy=consultancy)
+    MunicipalityMembership.objects.create(
+        user=member, municipality=third, role=MunicipalityRole.LEADER
+    )
+    buyer = User.objects.create_user(username=f"{consultancy.slug}.bestiller")
+    MunicipalityMembership.objects.create(
+        user=buyer, municipality=third, role=MunicipalityRole.LEADER
+    )
+    package = services.create_package(
+        member,
+        consultancy,
+        {"title": "Fuzz: bestillbar", "duration_weeks": 12, "items": _fuzz_items()},
+    )
+    package = services.publish_package(member, package, version=package.version)
+    assert package.status == PackageStatus.PUBLISHED
+    home_plan = _fuzz_plan(home, "Fuzz: bestillinger")
+    third_plan = _fuzz_plan(third, "Fuzz: bestillinger (C)")
+    # The fuzz municipality's last: its draft to re-save heads the lists of both hosts.
+    public = _fuzz_order_set(package, third, third_plan, buyer, member, buyer)
+    at_home = _fuzz_order_set(package, home, home_plan, leader, member, member)
+    start = Order.objects.get(pk=at_home["patch"]).start_date.isoformat()
+    create = {
+        "package": package.pk,
+        "start_date": start,
+        "buyer_reference": "Fuzz: ny bestilling",
+        "billing_mode": "as_delivered",
+    }
+    examples: dict[str, list[dict]] = {}
+    for ids, body in (
+        (at_home, {**create, "plan": home_plan}),
+        (public, {**create, "plan": third_plan, "municipality": third.pk}),
+    ):
+        for label, cases in _fuzz_order_examples(ids, body).items():
+            examples.setdefault(label, []).extend(cases)
+    return examples
 
 
 # The API fuzzer and Stripe: the onboarding link for the fuzz consultancy (its member runs

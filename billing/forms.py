@@ -17,7 +17,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy
 
 from billing.kinds import KINDS, UnitChoice, VatChoice
-from billing.models import BillingMode, Order, Package
+from billing.models import BillingMode, Consultancy, Order, Package
 from billing.services.packages import MAX_ITEMS, MAX_WEEKS
 from tenants.plans.forms import DateInput
 
@@ -38,16 +38,36 @@ class PackageForm(forms.Form):
     duration_weeks = forms.IntegerField(
         label=gettext_lazy("Varighet (uker)"), min_value=1, max_value=MAX_WEEKS
     )
+    programme_page = forms.TypedChoiceField(
+        label=gettext_lazy("Programside i CMS-et"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        help_text=gettext_lazy("En side under selskapets side, som katalogen lenker til."),
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     stale = False  # someone else saved first: the page shows the current values (409)
 
+    def __init__(self, *args: Any, pages: Sequence[tuple[int, str]] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if pages:
+            self.fields["programme_page"].choices = [  # type: ignore[attr-defined]
+                ("", gettext_lazy("Ingen programside")),
+                *pages,
+            ]
+        else:  # the consultancy has no page in the CMS yet
+            del self.fields["programme_page"]
+
     def service_data(self) -> dict[str, Any]:
         data = self.cleaned_data
-        return {
+        given = {
             "title": data["title"],
             "description": data.get("description") or "",
             "duration_weeks": data["duration_weeks"],
         }
+        if "programme_page" in self.fields:
+            given["programme_page"] = data.get("programme_page")
+        return given
 
     @property
     def edited_version(self) -> int | None:
@@ -60,8 +80,22 @@ def package_initial(package: Package) -> dict[str, Any]:
         "title": package.title,
         "description": package.description,
         "duration_weeks": package.duration_weeks,
+        "programme_page": package.programme_page_id,
         "version": package.version,
     }
+
+
+def programme_pages(consultancy: Consultancy) -> list[tuple[int, str]]:
+    """The consultancy's page in the CMS and the pages under it, in the tree's order."""
+    from wagtail.models import Page
+
+    from cms.models import ConsultancyPage  # the CMS imports billing's models
+
+    home = ConsultancyPage.objects.filter(consultancy=consultancy).first()
+    if home is None:
+        return []
+    pages = Page.objects.descendant_of(home, inclusive=True).order_by("path")
+    return [(page.pk, "– " * (page.depth - home.depth) + page.title) for page in pages]
 
 
 KIND_CHOICES: Choices = [("", gettext_lazy("Velg type")), *((k.slug, k.label) for k in KINDS)]

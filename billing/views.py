@@ -205,7 +205,7 @@ def _put_errors(form: forms.PackageForm, error: ValidationError) -> list[str]:
         return []
     found = dict(error.message_dict)
     item_errors = found.pop("items", [])
-    for name in ("version", "__all__", "slug", "programme_page"):
+    for name in ("version", "__all__", "slug"):
         if name in found:
             form.add_error(None, found.pop(name))
     if found:
@@ -219,13 +219,16 @@ def package_create(request: HttpRequest, slug: str) -> HttpResponse:
     """A new draft package of the consultancy, with its item rows."""
     user = acting_user(request)
     consultancy = _managed(user, slug)
+    pages = forms.programme_pages(consultancy)
     if request.method != "POST":
-        return _editor(request, consultancy, forms.PackageForm(), forms.ItemFormSet(initial=[{}]))
+        form = forms.PackageForm(pages=pages)
+        return _editor(request, consultancy, form, forms.ItemFormSet(initial=[{}]))
     if request.POST.get("action") == "add_item":
-        form = forms.PackageForm(initial=forms.unbound_values(forms.PackageForm, request.POST))
+        typed = forms.unbound_values(forms.PackageForm, request.POST)
+        form = forms.PackageForm(initial=typed, pages=pages)
         items = forms.ItemFormSet(forms.with_added_row(request.POST))
         return _editor(request, consultancy, form, items)
-    form = forms.PackageForm(request.POST)
+    form = forms.PackageForm(request.POST, pages=pages)
     items = forms.ItemFormSet(request.POST)
     if not (form.is_valid() & items.is_valid()):
         return _editor(request, consultancy, form, items, status=400)
@@ -241,7 +244,8 @@ def package_create(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _edit_forms(package: Package, data: Any = None) -> tuple[forms.PackageForm, forms.ItemFormSet]:
-    form = forms.PackageForm(data, initial=forms.package_initial(package))
+    pages = forms.programme_pages(package.consultancy)
+    form = forms.PackageForm(data, initial=forms.package_initial(package), pages=pages)
     items = forms.ItemFormSet(data, initial=forms.items_initial(package))
     return form, items
 
@@ -258,7 +262,8 @@ def package_edit(request: HttpRequest, pk: int) -> HttpResponse:
         form, items = _edit_forms(package)
         return _editor(request, consultancy, form, items, package=package)
     if request.POST.get("action") == "add_item":
-        form = forms.PackageForm(initial=forms.unbound_values(forms.PackageForm, request.POST))
+        typed = forms.unbound_values(forms.PackageForm, request.POST)
+        form = forms.PackageForm(initial=typed, pages=forms.programme_pages(consultancy))
         items = forms.ItemFormSet(forms.with_added_row(request.POST))
         return _editor(request, consultancy, form, items, package=package)
     form, items = _edit_forms(package, request.POST)
@@ -410,6 +415,11 @@ def _order_form_page(
         "hidden": forms.hidden_copy(form) if summary is not None else [],
         "chosen": forms.chosen_labels(form) if summary is not None else {},
         "has_plans": len(form.fields["plan"].choices) > 1,  # type: ignore[attr-defined]
+        "end_date": (
+            order_services.end_of(form.cleaned_data["start_date"], package.duration_weeks)
+            if summary is not None
+            else None
+        ),
     }
     return render(request, "billing/order_form.html", context, status=status)
 
@@ -500,25 +510,33 @@ def _action_label(action: str) -> str:
     return str(known.label) if known is not None else action
 
 
-def _delivery(request: HttpRequest, order: Order) -> HttpResponse | int:
-    """The seller records a line as held on a day: a redirect, or the status to show."""
-    if request.POST.get("action") != "deliver" or not request.POST.get("line", "").isdigit():
-        messages.error(request, _("Ukjent handling."))
-        return 400
+def _seller_action(request: HttpRequest, order: Order) -> HttpResponse | int:
+    """The seller records a line as held on a day, or completes the order when every line
+    is delivered: a redirect, or the status to show the page with."""
+    user = acting_user(request)
+    action = request.POST.get("action", "")
     try:
-        line = order_services.record_delivery(
-            acting_user(request),
-            order,
-            int(request.POST["line"]),
-            request.POST.get("held_on", ""),
-        )
+        if action == "deliver" and request.POST.get("line", "").isdigit():
+            line = order_services.record_delivery(
+                user, order, int(request.POST["line"]), request.POST.get("held_on", "")
+            )
+            done = _("Leveringen av «%(name)s» er registrert.") % {"name": line.name}
+        elif action == "complete" and request.POST.get("version", "").isdigit():
+            order_services.complete_order(user, order, version=int(request.POST["version"]))
+            done = _("Bestillingen er fullført.")
+        else:
+            messages.error(request, _("Ukjent handling."))
+            return 400
+    except order_services.StaleOrder:
+        messages.error(request, _("Noen andre har endret bestillingen siden du hentet den."))
+        return 409
     except TransitionRefused as exc:
         messages.error(request, str(exc))
         return 409
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return 400
-    messages.success(request, _("Leveringen av «%(name)s» er registrert.") % {"name": line.name})
+    messages.success(request, done)
     return redirect("billing_pages:order", pk=order.pk)
 
 
@@ -537,7 +555,7 @@ def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         if not (leader or seller):
             raise PermissionDenied(_("Bare kommunens prosjektleder endrer bestillingen."))
-        act = _order_action if leader else _delivery
+        act = _order_action if leader else _seller_action
         answer = act(request, visible.get(pk=pk))
         if isinstance(answer, HttpResponse):
             return answer
@@ -559,6 +577,9 @@ def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ],
         "buttons": buttons,
         "delivers": seller and order.status in ORDER_ACTIONS["deliver"].sources,
+        "completes": seller
+        and order.status in ORDER_ACTIONS["complete"].sources
+        and all(line.delivered_on is not None for line in lines),
         "today": timezone.localdate(),
         "on_public": municipality is None,
         "stripe_enabled": stripe_gateway.enabled(),

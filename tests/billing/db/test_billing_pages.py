@@ -363,6 +363,7 @@ def test_the_leader_orders_through_form_summary_and_confirmation(
     assert summary.status_code == 200 and "Kontroller bestillingen" in text
     assert "96\xa0879,13\xa0kr" in text and "111\xa0848,91\xa0kr" in text
     assert "Mva 25 % av 59\xa0879,13\xa0kr" in text
+    assert "5. januar 2026–3. januar 2027" in text  # 52 weeks from the start
     assert not Order.objects.exists()  # nothing written before the confirmation
     back = client.post(url, {**data, "action": "edit"}).content.decode()
     assert "Gå videre" in back and 'value="IO-77"' in back
@@ -476,6 +477,81 @@ def test_the_seller_reads_the_order_and_records_deliveries(
     assert "12.01.2026" in buyer_page and 'name="held_on"' not in buyer_page
     other = {"action": "deliver", "line": str(line.pk), "held_on": "2026-01-12"}
     assert client_for(PUBLIC_HOST, ks_member).post(url, other).status_code == 404
+
+
+def test_the_seller_completes_an_order_when_every_line_is_delivered(
+    sor_member, leader_a, draft_order
+):
+    order = order_services.confirm_order(leader_a, draft_order, version=draft_order.version)
+    client = client_for(PUBLIC_HOST, sor_member)
+    url = f"/bestillinger/{order.pk}/"
+    lines = list(order.lines.all())
+    for line in lines[:-1]:
+        order_services.record_delivery(sor_member, order, line.pk, datetime.date(2026, 1, 12))
+    assert "Fullfør bestillingen" not in client.get(url).content.decode()
+    client.post(url, {"action": "deliver", "line": str(lines[-1].pk), "held_on": "2026-01-13"})
+    order = Order.objects.get(pk=order.pk)
+    assert "Fullfør bestillingen" in client.get(url).content.decode()
+    stale = client.post(url, {"action": "complete", "version": str(order.version - 1)})
+    assert stale.status_code == 409
+    done = client.post(url, {"action": "complete", "version": str(order.version)})
+    assert done.status_code == 302
+    assert Order.objects.get(pk=order.pk).status == OrderStatus.COMPLETED
+
+
+@NO_STRIPE
+def test_cancelling_an_invoiced_order_credits_it_and_a_paid_invoice_is_credited_first(
+    leader_a, nordre_land, sor_package, plan_nl
+):
+    client = client_for(host_of(nordre_land), leader_a)
+    up_front = place(leader_a, nordre_land, sor_package, plan_nl,
+                     billing_mode=BillingMode.UP_FRONT)  # fmt: skip
+    order = order_services.confirm_order(leader_a, up_front, version=up_front.version)
+    invoice = order.invoices.get()
+    url = f"/bestillinger/{order.pk}/"
+    page = client.get(url).content.decode()
+    assert f'href="/api/invoices/{invoice.pk}/ehf.xml"' in page and invoice.kid in page
+    Invoice.objects.filter(pk=invoice.pk).update(
+        status=InvoiceStatus.PAID, amount_paid=invoice.gross_total
+    )
+    refused = client.post(url, {"action": "cancel", "version": str(order.version)})
+    assert refused.status_code == 409 and "krediter fakturaen først" in refused.content.decode()
+    assert Order.objects.get(pk=order.pk).status == OrderStatus.CONFIRMED
+    Invoice.objects.filter(pk=invoice.pk).update(status=InvoiceStatus.ISSUED, amount_paid=0)
+    cancelled = client.post(url, {"action": "cancel", "version": str(order.version)})
+    assert cancelled.status_code == 302
+    page = client.get(url).content.decode()
+    assert "Kansellert" in page and "Kreditnota" in page and "Kreditert" in page
+
+
+def test_the_editor_links_a_programme_page_under_the_consultancy(
+    sor_member, sor, sor_draft, ks_member, ks
+):
+    from cms.models import ConsultancyPage, ContentPage
+    from cms.services import ensure_home_page
+
+    home = ensure_home_page()
+    cms_page = home.add_child(instance=ConsultancyPage(title="Samarbeid Sør", consultancy=sor))
+    programme = cms_page.add_child(instance=ContentPage(title="Ett lag"))
+    client = client_for(PUBLIC_HOST, sor_member)
+    url = f"/pakker/{sor_draft.pk}/rediger/"
+    page = client.get(url).content.decode()
+    assert f'<option value="{programme.pk}">– Ett lag</option>' in page
+    data = {
+        "title": "Utkast",
+        "duration_weeks": "52",
+        "programme_page": str(programme.pk),
+        "version": str(sor_draft.version),
+        **item_rows({"kind": "print", "quantity": "1", "unit_price": "10", "schedule_week": "1"}),
+    }
+    assert client.post(url, data).status_code == 302
+    assert Package.objects.get(pk=sor_draft.pk).programme_page_id == programme.pk
+    assert (
+        'name="programme_page"' in client.get(f"/selskaper/{sor.slug}/pakker/ny/").content.decode()
+    )
+    # a consultancy without a page in the CMS gets no such field
+    other = client_for(PUBLIC_HOST, ks_member).get(f"/selskaper/{ks.slug}/pakker/ny/")
+    assert other.status_code == 200 and 'name="programme_page"' not in other.content.decode()
 
 
 def test_the_order_page_lists_invoices_with_kid_due_date_ehf_and_stripe_link(

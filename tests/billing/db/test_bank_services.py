@@ -435,3 +435,61 @@ def test_another_consultancys_member_cannot_resolve(imported, ks_member):
 
     with pytest.raises(PermissionDenied):
         bank.resolve_payment(ks_member, payment, None, "Ikke vår")
+
+
+def two_statements(first_account: str, second_account: str) -> bytes:
+    """One file with a statement for each account, each paying invoice 1's KID in full."""
+
+    def stmt(number: int, account: str) -> str:
+        return (
+            f"<Stmt><Id>S{number}</Id><Acct><Id><Othr><Id>{account}</Id></Othr></Id></Acct>"
+            f'<Ntry><Amt Ccy="NOK">46250.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts>'
+            f"<BookgDt><Dt>2026-12-01</Dt></BookgDt><AcctSvcrRef>R{number}</AcctSvcrRef>"
+            "<NtryDtls><TxDtls><RmtInf><Strd><CdtrRefInf><Ref>1700000019</Ref></CdtrRefInf>"
+            "</Strd></RmtInf></TxDtls></NtryDtls></Ntry></Stmt>"
+        )
+
+    return (
+        '<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"><BkToCstmrStmt>'
+        "<GrpHdr><MsgId>M-TWO</MsgId></GrpHdr>"
+        f"{stmt(1, first_account)}{stmt(2, second_account)}</BkToCstmrStmt></Document>"
+    ).encode()
+
+
+def test_of_a_file_with_several_accounts_only_the_consultancys_statement_is_read(
+    invoices, sor, sor_member
+):
+    statement = bank.import_statement(
+        sor_member, sor, two_statements(KS_ACCOUNT, "NO9386011117947")
+    )
+
+    assert statement.statement_id == "S2"
+    assert list(BankPayment.objects.values_list("entry_reference", "match")) == [
+        ("R2", PaymentMatch.MATCHED)
+    ]
+
+
+def test_a_file_with_two_statements_of_the_one_account_is_refused(invoices, sor, sor_member):
+    with pytest.raises(ValidationError, match="én om gangen"):
+        bank.import_statement(sor_member, sor, two_statements(sor.bank_account, sor.bank_account))
+
+    assert not BankStatement.objects.exists()
+
+
+def test_a_second_payment_of_an_invoice_in_the_same_statement_is_an_excess(
+    invoices, sor, sor_member
+):
+    # Given a statement that pays invoice 1 in full twice (two entries)
+    data = (
+        statement_file()
+        .replace(b"1700000027", b"1700000019")
+        .replace(b'<Amt Ccy="NOK">10000.00</Amt>', b'<Amt Ccy="NOK">46250.00</Amt>')
+    )
+
+    bank.import_statement(sor_member, sor, data)
+
+    # Then the first pays it and the second is listed as paid too much
+    first, second = BankPayment.objects.filter(kid="1700000019").order_by("id")
+    assert (first.match, second.match) == (PaymentMatch.MATCHED, PaymentMatch.EXCESS)
+    assert second.note == "Faktura 1 var allerede betalt."
+    assert Invoice.objects.get(number=1).amount_paid == Decimal("92500.00")

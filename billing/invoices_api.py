@@ -92,6 +92,9 @@ class InvoiceSerializer(serializers.ModelSerializer[Invoice]):
     amount_paid = _money()
     send_state_label = serializers.CharField(source="get_send_state_display", read_only=True)
     ehf_url = serializers.SerializerMethodField()
+    stripe_hosted_url = serializers.SerializerMethodField(
+        help_text=gettext_lazy("Stripes side der fakturaen kan betales med kort")
+    )
 
     class Meta:
         model = Invoice
@@ -132,6 +135,10 @@ class InvoiceSerializer(serializers.ModelSerializer[Invoice]):
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_ehf_url(self, invoice: Invoice) -> str | None:
         return ehf_path(invoice)
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_stripe_hosted_url(self, invoice: Invoice) -> str | None:
+        return invoice.stripe_hosted_url or None
 
 
 class InvoiceLineSerializer(serializers.ModelSerializer[InvoiceLine]):

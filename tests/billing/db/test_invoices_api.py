@@ -56,6 +56,7 @@ def test_the_buyers_members_read_their_invoices_on_their_host(
         ]
         assert [event["action"] for event in detail["events"]] == ["issue"]
         assert detail["ehf_url"] == f"/api/invoices/{invoice.pk}/ehf.xml"
+        assert detail["stripe_hosted_url"] is None  # not in Stripe
         # The platform fee is between Samla and the seller
         assert detail["platform_fee"] is None
         assert detail["actions"] == []

@@ -46,8 +46,16 @@ from django.views.decorators.http import require_GET, require_http_methods
 from billing import access, forms, queries, stripe_gateway
 from billing.api import filtered, price_of
 from billing.kinds import KINDS
-from billing.models import Consultancy, Order, OrderStatus, Package, PackageStatus
+from billing.models import (
+    Consultancy,
+    InvoiceKind,
+    Order,
+    OrderStatus,
+    Package,
+    PackageStatus,
+)
 from billing.pricing import PackagePrice
+from billing.services import invoices as invoice_services
 from billing.services import orders as order_services
 from billing.services import packages as services
 from billing.services.transitions import TransitionRefused
@@ -511,8 +519,9 @@ def _action_label(action: str) -> str:
 
 
 def _seller_action(request: HttpRequest, order: Order) -> HttpResponse | int:
-    """The seller records a line as held on a day, or completes the order when every line
-    is delivered: a redirect, or the status to show the page with."""
+    """The seller records a line as held on a day, completes the order when every line is
+    delivered, or credits one of its invoices (a paid one before the order is cancelled): a
+    redirect, or the status to show the page with."""
     user = acting_user(request)
     action = request.POST.get("action", "")
     try:
@@ -524,13 +533,26 @@ def _seller_action(request: HttpRequest, order: Order) -> HttpResponse | int:
         elif action == "complete" and request.POST.get("version", "").isdigit():
             order_services.complete_order(user, order, version=int(request.POST["version"]))
             done = _("Bestillingen er fullført.")
+        elif action == "credit" and request.POST.get("invoice", "").isdigit():
+            invoice = order.invoices.filter(
+                pk=int(request.POST["invoice"]), kind=InvoiceKind.INVOICE
+            ).first()
+            if invoice is None:
+                raise ValidationError(_("Velg en av bestillingens fakturaer."))
+            note = invoice_services.credit_invoice(
+                invoice, user, request.POST.get("reason", "")[:500]
+            )
+            done = _("Faktura %(number)s er kreditert med kreditnota %(note)s.") % {
+                "number": invoice.number,
+                "note": note.number,
+            }
         else:
             messages.error(request, _("Ukjent handling."))
             return 400
     except order_services.StaleOrder:
         messages.error(request, _("Noen andre har endret bestillingen siden du hentet den."))
         return 409
-    except TransitionRefused as exc:
+    except (TransitionRefused, invoice_services.NotCreditable) as exc:
         messages.error(request, str(exc))
         return 409
     except ValidationError as exc:
@@ -577,6 +599,7 @@ def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ],
         "buttons": buttons,
         "delivers": seller and order.status in ORDER_ACTIONS["deliver"].sources,
+        "credits": seller,
         "completes": seller
         and order.status in ORDER_ACTIONS["complete"].sources
         and all(line.delivered_on is not None for line in lines),

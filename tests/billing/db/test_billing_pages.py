@@ -500,8 +500,8 @@ def test_the_seller_completes_an_order_when_every_line_is_delivered(
 
 
 @NO_STRIPE
-def test_cancelling_an_invoiced_order_credits_it_and_a_paid_invoice_is_credited_first(
-    leader_a, nordre_land, sor_package, plan_nl
+def test_a_paid_invoice_is_credited_by_the_seller_before_the_order_is_cancelled(
+    leader_a, sor_member, nordre_land, sor_package, plan_nl
 ):
     client = client_for(host_of(nordre_land), leader_a)
     up_front = place(leader_a, nordre_land, sor_package, plan_nl,
@@ -517,11 +517,37 @@ def test_cancelling_an_invoiced_order_credits_it_and_a_paid_invoice_is_credited_
     refused = client.post(url, {"action": "cancel", "version": str(order.version)})
     assert refused.status_code == 409 and "krediter fakturaen først" in refused.content.decode()
     assert Order.objects.get(pk=order.pk).status == OrderStatus.CONFIRMED
-    Invoice.objects.filter(pk=invoice.pk).update(status=InvoiceStatus.ISSUED, amount_paid=0)
+    assert "Krediter faktura" not in page  # the buyer does not credit
+    # The seller credits the paid invoice from its view of the order; then the buyer cancels.
+    seller = client_for(PUBLIC_HOST, sor_member)
+    seller_page = seller.get(url).content.decode()
+    assert f"Krediter faktura {invoice.number}" in seller_page
+    credited = seller.post(
+        url, {"action": "credit", "invoice": str(invoice.pk), "reason": "Avlyst"}
+    )
+    assert credited.status_code == 302
+    assert Invoice.objects.get(pk=invoice.pk).status == InvoiceStatus.CREDITED
+    again = seller.post(url, {"action": "credit", "invoice": str(invoice.pk)})
+    assert again.status_code == 409
     cancelled = client.post(url, {"action": "cancel", "version": str(order.version)})
     assert cancelled.status_code == 302
     page = client.get(url).content.decode()
     assert "Kansellert" in page and "Kreditnota" in page and "Kreditert" in page
+
+
+@NO_STRIPE
+def test_cancelling_an_issued_unpaid_invoice_credits_it(
+    leader_a, nordre_land, sor_package, plan_nl
+):
+    client = client_for(host_of(nordre_land), leader_a)
+    up_front = place(leader_a, nordre_land, sor_package, plan_nl,
+                     billing_mode=BillingMode.UP_FRONT)  # fmt: skip
+    order = order_services.confirm_order(leader_a, up_front, version=up_front.version)
+    url = f"/bestillinger/{order.pk}/"
+    cancelled = client.post(url, {"action": "cancel", "version": str(order.version)})
+    assert cancelled.status_code == 302
+    assert order.invoices.get(kind=InvoiceKind.INVOICE).status == InvoiceStatus.CREDITED
+    assert order.invoices.filter(kind=InvoiceKind.CREDIT_NOTE).count() == 1
 
 
 def test_the_editor_links_a_programme_page_under_the_consultancy(

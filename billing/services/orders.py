@@ -483,7 +483,7 @@ def record_delivery(user: User, order: Order, line_id: Any, held_on: Any) -> Ord
         errors["held_on"] = [_("En levering kan ikke registreres før den har skjedd.")]
     if isinstance(line_id, bool) or not isinstance(line_id, int):
         errors["line"] = [_("Velg en linje i bestillingen.")]
-    if errors:
+    if errors or day is None:
         raise ValidationError(errors)
     with transaction.atomic():
         current = Order.objects.select_for_update().get(pk=order.pk)
@@ -500,7 +500,7 @@ def record_delivery(user: User, order: Order, line_id: Any, held_on: Any) -> Ord
             current,
             "deliver",
             actor=user,
-            detail={"line": line.pk, "name": line.name, "held_on": day.isoformat()},  # type: ignore[union-attr]
+            detail={"line": line.pk, "name": line.name, "held_on": day.isoformat()},
         )
         line.delivered_on = day
         line.delivered_by_id = user.pk
@@ -557,11 +557,11 @@ def _clean_changes(order: Order, changes: Any) -> dict[str, Any]:
                 errors.setdefault("add", []).append(
                     _("Linje %(n)s: %(problem)s") % {"n": number, "problem": problem}
                 )
-            if not problems:
+            if not problems and day is not None:
                 item.pop("schedule_week")
                 item["quantity"] = str(item["quantity"])
                 item["unit_price"] = str(item["unit_price"])
-                item["scheduled_on"] = day.isoformat()  # type: ignore[union-attr]
+                item["scheduled_on"] = day.isoformat()
                 added.append(item)
     removed: list[int] = []
     raw_remove = changes.get("remove") or []

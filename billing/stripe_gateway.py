@@ -95,8 +95,13 @@ def _options(account: str | None, key: str | None = None) -> stripe.RequestOptio
 
 
 def can_invoice(consultancy: Consultancy) -> bool:
-    """Whether the seller's invoices can go to Stripe: the platform, or a connected account."""
-    return consultancy.is_platform or bool(consultancy.stripe_account_id)
+    """Whether the seller's invoices go to Stripe: the platform's, or a consultancy's whose
+    connected account takes charges (until then its invoices go by EHF only; the nightly
+    reconciliation pushes the unpaid ones once the account is enabled)."""
+    return consultancy.is_platform or (
+        bool(consultancy.stripe_account_id)
+        and consultancy.stripe_account_state == StripeAccountState.ENABLED
+    )
 
 
 # Connected accounts ------------------------------------------------------------------------

@@ -18,7 +18,13 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from billing import stripe_gateway
-from billing.models import Consultancy, Invoice, InvoiceStatus, StripeCustomer
+from billing.models import (
+    Consultancy,
+    Invoice,
+    InvoiceStatus,
+    StripeAccountState,
+    StripeCustomer,
+)
 from billing.services import bank
 from billing.tasks import stripe_sync
 from tenants.db import connection
@@ -69,7 +75,10 @@ def seller(
     with django_db_blocker.unblock():
         consultancy = make_consultancy("stripe-worker", "Stripe Arbeider", "93456780")
         try:
-            yield stripe_gateway.create_connected_account(consultancy)
+            made = stripe_gateway.create_connected_account(consultancy)
+            made.stripe_account_state = StripeAccountState.ENABLED
+            made.save(update_fields=["stripe_account_state"])
+            yield made
         finally:
             Invoice.objects.filter(consultancy=consultancy).delete()
             StripeCustomer.objects.filter(consultancy=consultancy).delete()

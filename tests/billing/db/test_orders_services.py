@@ -637,3 +637,45 @@ def test_the_seller_proposes_and_the_leader_accepts(
     accepted = services.accept_amendment(leader_a, amendment)
     assert accepted.state == Amendment.State.ACCEPTED
     assert OrderLine.objects.get(pk=line.pk).scheduled_on == datetime.date(2026, 2, 16)
+
+
+# Who sees orders and invoices (billing.access) ----------------------------------------------
+
+
+def test_orders_and_invoices_are_seen_by_host(
+    confirmed_order: Order,
+    nordre_land: Municipality,
+    nesseby: Municipality,
+    viewer_a: User,
+    leader_b: User,
+    sor_member: User,
+    ks_member: User,
+    operator: User,
+) -> None:
+    from django.contrib.auth.models import AnonymousUser
+    from django.http import Http404
+
+    from billing import access
+
+    invoice = paid_invoice(confirmed_order)
+    # The municipality's members on its host; nobody else there.
+    assert list(access.orders_for(viewer_a, nordre_land)) == [confirmed_order]
+    assert list(access.invoices_for(viewer_a, nordre_land)) == [invoice]
+    assert not access.orders_for(leader_b, nordre_land).exists()
+    assert not access.invoices_for(leader_b, nesseby).exists()
+    assert not access.orders_for(sor_member, nordre_land).exists()
+    # The seller's members and operators on the public host.
+    assert list(access.orders_for(sor_member, None)) == [confirmed_order]
+    assert list(access.invoices_for(operator, None)) == [invoice]
+    assert not access.invoices_for(ks_member, None).exists()
+    assert not access.orders_for(viewer_a, None).exists()
+    assert not access.orders_for(AnonymousUser(), None).exists()
+    assert access.get_invoice_for(sor_member, invoice.pk, None) == invoice
+    for user, host in ((ks_member, None), (leader_b, nesseby), (viewer_a, None)):
+        with pytest.raises(Http404):
+            access.get_invoice_for(user, invoice.pk, host)
+        with pytest.raises(Http404):
+            access.get_order_for(user, confirmed_order.pk, host)
+    assert access.is_buyer_leader(viewer_a, nordre_land) is False
+    assert access.is_seller(operator, confirmed_order.consultancy) is True
+    assert access.is_seller(ks_member, confirmed_order.consultancy) is False

@@ -21,6 +21,8 @@ invoicing goes by EHF only), `STRIPE_API_BASE` (tests: the local fake),
 
 from __future__ import annotations
 
+import hashlib
+import json
 from decimal import Decimal
 from typing import Any
 
@@ -190,7 +192,10 @@ def customer_for(invoice: Invoice) -> str:
         params,  # type: ignore[arg-type]
         _options(
             account_of(invoice.consultancy),
-            f"samla-customer-{invoice.consultancy_id}-{invoice.municipality_id}",
+            # With a digest of what is sent: a retry is the same request, while details that
+            # changed since an attempt whose customer was never stored are a new request
+            # (Stripe refuses a key reused with other parameters).
+            f"samla-customer-{invoice.consultancy_id}-{invoice.municipality_id}-{_digest(params)}",
         ),
     )
     stored, _created = StripeCustomer.objects.get_or_create(
@@ -199,6 +204,10 @@ def customer_for(invoice: Invoice) -> str:
         defaults={"stripe_customer_id": customer.id},
     )
     return stored.stripe_customer_id
+
+
+def _digest(params: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(params, sort_keys=True).encode()).hexdigest()[:12]
 
 
 def _invoice_name(invoice: Invoice) -> str:

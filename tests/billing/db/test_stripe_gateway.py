@@ -251,3 +251,19 @@ def test_an_amount_with_a_fraction_of_an_ore_is_refused() -> None:
     assert stripe_gateway.ore(Decimal("12.34")) == 1234
     with pytest.raises(ValueError):
         stripe_gateway.ore(Decimal("0.001"))
+
+
+def test_a_customer_made_again_with_other_details_is_not_refused_as_a_reused_key(
+    stripe_settings: FakeStripe, connected: Consultancy, nordre_land: Municipality
+) -> None:
+    stripe_gateway.push_invoice(make_invoice(connected, nordre_land, 1))
+    # The stored customer is gone (a restore, a cleanup) and the municipality's name changed.
+    StripeCustomer.objects.all().delete()
+    Municipality.objects.filter(pk=nordre_land.pk).update(name="Nordre Land kommune")
+
+    pushed = stripe_gateway.push_invoice(make_invoice(connected, nordre_land, 2))
+
+    assert pushed.stripe_status == "open"
+    first, second = stripe_settings.calls("POST", "/v1/customers")
+    assert first.idempotency_key != second.idempotency_key
+    assert second.params["name"] == "Nordre Land kommune"

@@ -97,13 +97,9 @@ def _options(account: str | None, key: str | None = None) -> stripe.RequestOptio
 
 
 def can_invoice(consultancy: Consultancy) -> bool:
-    """Whether the seller's invoices go to Stripe: the platform's, or a consultancy's whose
-    connected account takes charges (until then its invoices go by EHF only; the nightly
-    reconciliation pushes the unpaid ones once the account is enabled)."""
-    return consultancy.is_platform or (
-        bool(consultancy.stripe_account_id)
-        and consultancy.stripe_account_state == StripeAccountState.ENABLED
-    )
+    """Whether the seller's invoices go to Stripe: the platform's, or a consultancy's with a
+    connected account (made at onboarding; card payment works once Stripe enables it)."""
+    return consultancy.is_platform or bool(consultancy.stripe_account_id)
 
 
 # Connected accounts ------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from billing.models import Consultancy, Package
 from billing.services import packages as services
 from samla.accounts.models import ConsultancyMembership, User
 from tests.billing.conftest import ACCOUNT
+from tests.billing.invoice_world import make_fuzz_invoices
 from tests.numbers import org_number
 
 BROWSER_CONSULTANCY = "nettleser-pakkeselskap"
@@ -168,6 +169,8 @@ def make_fuzz_packages(
             **make_fuzz_bank(member, consultancy),
             # The Stripe onboarding link (below).
             **make_fuzz_stripe(consultancy),
+            # The seller's invoice operations on both hosts (tests/billing/invoice_world.py).
+            **make_fuzz_invoices(member, consultancy),
             "POST /api/packages/": [
                 {
                     "body": {

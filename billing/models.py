@@ -673,9 +673,12 @@ class StripeEvent(models.Model):
 
 
 class BankStatement(models.Model):
-    """An imported ISO 20022 CAMT.053 statement: each file once, by its message and
-    statement ids."""
+    """An imported ISO 20022 CAMT.053 statement of a consultancy's account: each file once,
+    by its message and statement ids."""
 
+    consultancy = models.ForeignKey(
+        Consultancy, on_delete=models.CASCADE, related_name="bank_statements"
+    )
     message_id = models.CharField(max_length=100)
     statement_id = models.CharField(max_length=100)
     account = models.CharField(max_length=34)
@@ -687,7 +690,8 @@ class BankStatement(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["message_id", "statement_id"], name="billing_statement_once"
+                fields=["consultancy", "message_id", "statement_id"],
+                name="billing_statement_once",
             )
         ]
 

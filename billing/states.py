@@ -61,7 +61,8 @@ INVOICE_ACTIONS: dict[str, Action] = {
         # A credit note cancels an issued invoice (paid or not): never a deletion.
         _action("credit", _("Krediter"), {IS.ISSUED, IS.OVERDUE, IS.PAID}, IS.CREDITED),
         # Sent through the access point (or to Stripe): recorded, the state stays.
-        _action("send", _("Send"), {IS.ISSUED, IS.OVERDUE, IS.PAID}, None),
+        # (A credited invoice still goes out: its credit note follows it.)
+        _action("send", _("Send"), {IS.ISSUED, IS.OVERDUE, IS.PAID, IS.CREDITED}, None),
     )
 }
 

@@ -13,9 +13,8 @@ invoice stays open; more: excess, the invoice paid and the excess listed), anyth
 (no KID, an unknown or invalid one, another currency, a credited invoice) is left
 unmatched for a person, who resolves it with `resolve_payment`.
 
-The statement has no link to its consultancy of its own: it is the consultancy's by its
-account number (`payments_of`), which is why two consultancies may not import onto the
-same account.
+A statement belongs to the consultancy that imported it (`BankStatement.consultancy`); the
+file must be of that consultancy's account.
 """
 
 from __future__ import annotations
@@ -182,9 +181,8 @@ def _bban(account: str) -> str:
 
 
 def payments_of(consultancies: QuerySet[Consultancy]) -> QuerySet[BankPayment]:
-    """The payments on the statements of these consultancies' accounts."""
-    accounts = [a for a in consultancies.values_list("bank_account", flat=True) if a]
-    return BankPayment.objects.filter(statement__account__in=accounts)
+    """The payments on these consultancies' statements."""
+    return BankPayment.objects.filter(statement__consultancy__in=consultancies)
 
 
 def import_statement(user: User, consultancy: Consultancy, data: bytes) -> BankStatement:
@@ -193,18 +191,6 @@ def import_statement(user: User, consultancy: Consultancy, data: bytes) -> BankS
     if not consultancy.bank_account:
         raise ValidationError(
             {"file": _("Selskapet har ikke registrert noe kontonummer.")}, code="no_account"
-        )
-    sharing = Consultancy.objects.filter(bank_account=consultancy.bank_account).exclude(
-        pk=consultancy.pk
-    )
-    if sharing.exists():
-        raise ValidationError(
-            {
-                "file": _(
-                    "Et annet selskap har samme kontonummer; kontoutskriften kan ikke leses inn."
-                )
-            },
-            code="shared_account",
         )
     try:
         statements = camt.parse(data)
@@ -226,13 +212,16 @@ def import_statement(user: User, consultancy: Consultancy, data: bytes) -> BankS
     parsed = mine[0]
     with transaction.atomic():
         existing = BankStatement.objects.filter(
-            message_id=parsed.message_id, statement_id=parsed.statement_id
+            consultancy=consultancy,
+            message_id=parsed.message_id,
+            statement_id=parsed.statement_id,
         ).first()
         if existing is not None:
             raise StatementAlreadyImported(existing)
         try:
             with transaction.atomic():
                 statement = BankStatement.objects.create(
+                    consultancy=consultancy,
                     message_id=parsed.message_id,
                     statement_id=parsed.statement_id,
                     account=consultancy.bank_account,
@@ -242,7 +231,9 @@ def import_statement(user: User, consultancy: Consultancy, data: bytes) -> BankS
             # Imported by someone else a moment ago (the unique constraint waited for them).
             raise StatementAlreadyImported(
                 BankStatement.objects.get(
-                    message_id=parsed.message_id, statement_id=parsed.statement_id
+                    consultancy=consultancy,
+                    message_id=parsed.message_id,
+                    statement_id=parsed.statement_id,
                 )
             ) from None
         seen: set[str] = set()
@@ -332,8 +323,8 @@ def _invoice_for(consultancy: Consultancy, credit: camt.Credit) -> tuple[Invoice
 
 
 def consultancy_of(payment: BankPayment) -> Consultancy | None:
-    """The consultancy whose account the payment came into."""
-    return Consultancy.objects.filter(bank_account=payment.statement.account).first()
+    """The consultancy whose statement the payment is on."""
+    return payment.statement.consultancy
 
 
 def resolve_payment(

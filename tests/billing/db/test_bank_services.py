@@ -366,11 +366,29 @@ def test_only_the_consultancys_members_and_operators_import(
     assert statement.imported_by == operator
 
 
-def test_two_consultancies_on_one_account_cannot_import(invoices, sor, ks, sor_member):
+def test_a_statement_is_the_importing_consultancys_even_on_a_shared_account(
+    invoices, sor, ks, sor_member, ks_member
+):
+    # Given two consultancies on one account (a shared company account, say)
     Consultancy.objects.filter(pk=ks.pk).update(bank_account=sor.bank_account)
+    ks.refresh_from_db()
 
-    with pytest.raises(ValidationError, match="samme kontonummer"):
-        bank.import_statement(sor_member, sor, statement_file())
+    # When each imports the same file
+    theirs = bank.import_statement(sor_member, sor, statement_file())
+    other = bank.import_statement(ks_member, ks, statement_file())
+
+    # Then each has its own statement, and KIDs match only the importer's invoices
+    assert (theirs.consultancy, other.consultancy) == (sor, ks)
+    assert (
+        bank.payments_of(Consultancy.objects.filter(pk=sor.pk))
+        .filter(invoice__isnull=False)
+        .exists()
+    )
+    assert (
+        not bank.payments_of(Consultancy.objects.filter(pk=ks.pk))
+        .filter(invoice__isnull=False)
+        .exists()
+    )
 
 
 def test_a_failure_midway_writes_nothing(invoices, sor, sor_member, monkeypatch):

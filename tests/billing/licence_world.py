@@ -8,7 +8,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from billing.models import BankPayment, Invoice, Licence, Order
+from billing.models import BankPayment, Consultancy, Invoice, Licence, Order
 from billing.services import licences
 from samla.accounts.models import User
 from tenants.models import Municipality
@@ -49,3 +49,5 @@ def remove_fuzz_billing(slug: str) -> None:
     invoices.delete()
     Order.objects.filter(municipality__in=municipalities).delete()
     Licence.objects.filter(municipality__in=municipalities).delete()
+    # Samla's own seller, made for the fuzz licence, unless something else invoiced by now.
+    Consultancy.objects.filter(is_platform=True, invoices__isnull=True).delete()

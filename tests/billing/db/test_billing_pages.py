@@ -673,3 +673,8 @@ def test_the_municipalitys_catalogue_and_the_consultancys_packages_have_flat_que
     with django_assert_max_num_queries(9):
         page = seller.get(f"/selskaper/{sor.slug}/")
     assert page.content.decode().count('href="/pakker/') == count
+
+
+def test_the_municipality_home_links_to_the_catalogue_and_the_orders(nordre_land, viewer_a):
+    page = client_for(host_of(nordre_land), viewer_a).get("/").content.decode()
+    assert 'href="/pakker/"' in page and 'href="/bestillinger/"' in page

@@ -3,7 +3,8 @@
 `POST /api/consultancies/{id}/stripe/onboarding/` (the consultancy's members and platform
 operators): the consultancy's connected account is made if it has none, and a one-time
 link to Stripe's onboarding comes back (`{"url": …}`); Stripe sends the user back to the
-consultancy's page. 409 when Stripe is not set up; 502 when Stripe does not answer.
+consultancy's page. 409 when Stripe is not set up, or for Samla itself (the platform
+seller uses the platform's own account); 502 when Stripe does not answer.
 Another consultancy's id is 404, as one that does not exist.
 """
 
@@ -67,6 +68,11 @@ class StripeOnboarding(APIView):
         if not stripe_gateway.enabled():
             return Response(
                 {"detail": str(stripe_gateway.NotConfigured())}, status=status.HTTP_409_CONFLICT
+            )
+        if consultancy.is_platform:
+            return Response(
+                {"detail": _("Samla fakturerer på plattformens egen Stripe-konto.")},
+                status=status.HTTP_409_CONFLICT,
             )
         page = request.build_absolute_uri(consultancy_page(consultancy))
         try:

@@ -106,7 +106,10 @@ def can_invoice(consultancy: Consultancy) -> bool:
 
 
 def create_connected_account(consultancy: Consultancy) -> Consultancy:
-    """The consultancy's Express account (once: an existing id is kept); state NONE→PENDING."""
+    """The consultancy's Express account (once: an existing id is kept); state NONE→PENDING.
+    Samla itself (the platform seller) has none: its invoices are on the platform account."""
+    if consultancy.is_platform:
+        raise ValueError("the platform seller invoices on the platform's own account")
     if consultancy.stripe_account_id:
         return consultancy
     params: dict[str, Any] = {

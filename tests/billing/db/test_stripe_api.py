@@ -9,6 +9,7 @@ import pytest
 from knox.models import AuthToken
 
 from billing.models import Consultancy, StripeAccountState
+from billing.services.licences import platform_seller
 from samla.accounts.models import User
 from tenants.models import Municipality
 from tests.billing.stripe_fake import FakeStripe
@@ -107,4 +108,14 @@ def test_it_is_not_on_a_municipality_host(
     stripe_settings: FakeStripe, sor: Consultancy, sor_member: User, nordre_land: Municipality
 ) -> None:
     assert post(sor_member, sor.pk, host=host_of(nordre_land)).status_code == 404
+    assert not stripe_settings.recorded
+
+
+def test_samla_itself_has_no_connected_account(stripe_settings: FakeStripe, operator: User) -> None:
+    samla = platform_seller()
+
+    response = post(operator, samla.pk)
+
+    assert response.status_code == 409
+    assert "plattformens egen Stripe-konto" in response.json()["detail"]
     assert not stripe_settings.recorded

@@ -18,6 +18,7 @@ from billing.models import (
     StripeAccountState,
     StripeCustomer,
 )
+from billing.services.licences import platform_seller
 from tenants.models import Municipality
 from tests.billing.db.stripe_data import make_credit_note, make_invoice
 from tests.billing.stripe_fake import LOST_ANSWER, FakeStripe
@@ -190,9 +191,7 @@ def test_a_push_that_failed_half_way_is_finished_without_repeating_lines(
 def test_the_platforms_own_invoice_goes_on_the_platform_account(
     stripe_settings: FakeStripe, nordre_land: Municipality
 ) -> None:
-    samla = Consultancy.objects.create(
-        slug="samla", name="Samla AS", org_number="921643217", is_platform=True
-    )
+    samla = platform_seller()
     invoice = make_invoice(samla, nordre_land, 1)
 
     pushed = stripe_gateway.push_invoice(invoice)

@@ -470,11 +470,29 @@ def ensure_municipality_hosts() -> dict[str, list[str]]:
 
     A database made under an earlier base domain (`<slug>.localhost`) gains
     `<slug>.samla.localhost` as its primary host and keeps the old one. Idempotent; returns
-    the hosts added, by slug.
+    the hosts added, by slug. Two queries when every municipality has its hosts already
+    (the usual deploy): the municipalities, then their hosts; only one that lacks a host
+    (or whose primary host is another) is written.
     """
+    municipalities = list(Municipality.objects.without_public().order_by("pk"))
+    wanted = {
+        municipality.pk: municipality_hosts(municipality.slug) for municipality in municipalities
+    }
+    found = {
+        domain: (tenant_id, is_primary)
+        for domain, tenant_id, is_primary in Domain.objects.filter(
+            domain__in=[host for hosts in wanted.values() for host in hosts]
+        ).values_list("domain", "tenant_id", "is_primary")
+    }
     added = {}
-    for municipality in Municipality.objects.without_public().order_by("pk"):
-        hosts = _ensure_hosts(municipality, municipality_hosts(municipality.slug))
-        if hosts:
-            added[municipality.slug] = hosts
+    for municipality in municipalities:
+        hosts = wanted[municipality.pk]
+        in_place = found.get(hosts[0]) == (municipality.pk, True) and all(
+            found.get(host, (None, False))[0] == municipality.pk for host in hosts[1:]
+        )
+        if in_place:
+            continue
+        new_hosts = _ensure_hosts(municipality, hosts)
+        if new_hosts:
+            added[municipality.slug] = new_hosts
     return added

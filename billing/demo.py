@@ -13,9 +13,10 @@ seed's plan from the first leadership gathering in December.
 With the demo's municipalities given (`samla.demo`), the packages are also sold, through
 the same services a user's clicks reach: Larvik's leader orders "Ett lag" for the BTI plan,
 billed as delivered, from the first Monday two months back; Samarbeid Sør's consultant
-records the lines held so far, and the two months behind us are invoiced (EHF), the first
-paid by a bank payment with its KID, the second open. Steinkjer's leader orders KS-Konsulent's
-facilitation up front (one open invoice). Samla's own licence for this year is issued to
+records the lines held so far (Larvik's leader marks them done in the plan), and the two
+months behind us are invoiced (EHF), the first paid by a bank payment with its KID, the
+second open. Steinkjer's leader orders KS-Konsulent's facilitation up front, starting next
+month (one open invoice). Samla's own licence for this year is issued to
 every demo municipality by the demo's operator, Larvik's paid, the others invoiced. No
 Stripe keys are needed: invoices go out as EHF. An order or licence already there is kept.
 """
@@ -38,6 +39,7 @@ from billing.models import (
     Invoice,
     Licence,
     Order,
+    OrderLine,
     OrderStatus,
     Package,
 )
@@ -255,6 +257,14 @@ def months_back(today: datetime.date, count: int) -> datetime.date:
     return first
 
 
+def months_ahead(today: datetime.date, count: int) -> datetime.date:
+    """The first day of the month `count` months after today's."""
+    first = today.replace(day=1)
+    for _step in range(count):
+        first = (first + datetime.timedelta(days=32)).replace(day=1)
+    return first
+
+
 def _leader(municipality: Municipality) -> User | None:
     membership = (
         MunicipalityMembership.objects.filter(
@@ -331,6 +341,33 @@ def pay_by_bank(invoice: Invoice, at: datetime.datetime) -> Invoice:
     )
 
 
+def mark_held_in_plan(order: Order, lines: list[OrderLine]) -> None:
+    """The buyer's leader marks what was held done in the plan (the milestone reached on
+    the day, the activity done), as a municipality keeps its plan up to date."""
+    from tenants.plans import services as plan_services
+    from tenants.plans.models import Activity, Milestone
+
+    leader = _leader(order.municipality)
+    assert leader is not None  # the one who placed the order
+    tenant = order.municipality
+    with tenant_context(tenant):
+        for line in lines:
+            if line.plan_milestone_id is not None:
+                milestone = Milestone.objects.get(pk=line.plan_milestone_id)
+                plan_services.update_milestone(
+                    tenant,
+                    milestone,
+                    leader,
+                    {"status": "done", "done_on": line.scheduled_on},
+                    version=milestone.version,
+                )
+            if line.plan_activity_id is not None:
+                activity = Activity.objects.get(pk=line.plan_activity_id)
+                plan_services.update_activity(
+                    tenant, activity, leader, {"status": "done"}, version=activity.version
+                )
+
+
 def sell_ett_lag(package: Package, buyer: Municipality, today: datetime.date) -> Order | None:
     """ "Ett lag" ordered as delivered two months back, what is held so far delivered, the
     two months behind us invoiced: the first paid, the second open."""
@@ -349,8 +386,10 @@ def sell_ett_lag(package: Package, buyer: Municipality, today: datetime.date) ->
         )
         if order is None:
             return None
-        for line in order.lines.filter(scheduled_on__lte=today).order_by("scheduled_on", "pk"):
+        held = list(order.lines.filter(scheduled_on__lte=today).order_by("scheduled_on", "pk"))
+        for line in held:
             orders.record_delivery(seller, order, line.pk, line.scheduled_on)
+        mark_held_in_plan(order, held)
         billed = [
             invoices.invoice_deliveries(order, months_back(today, count), seller)
             for count in (2, 1)
@@ -362,13 +401,13 @@ def sell_ett_lag(package: Package, buyer: Municipality, today: datetime.date) ->
 
 
 def sell_facilitation(package: Package, buyer: Municipality, today: datetime.date) -> Order | None:
-    """KS-Konsulent's facilitation ordered up front from last month: one open invoice."""
+    """KS-Konsulent's facilitation ordered up front, starting next month: one open invoice."""
     found = _existing(package, buyer)
     if found is not None:
         return found
     with transaction.atomic():
         return _place_and_confirm(
-            package, buyer, first_monday_of(months_back(today, 1)), BillingMode.UP_FRONT
+            package, buyer, first_monday_of(months_ahead(today, 1)), BillingMode.UP_FRONT
         )
 
 

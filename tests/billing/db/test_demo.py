@@ -157,6 +157,22 @@ def test_ett_lag_is_ordered_delivered_and_invoiced_paid_and_open(
     assert held and all(line.delivered_on == line.scheduled_on for line in held)
     assert {line.delivered_by_id for line in held} == {sor_member.pk}
     assert all(line.delivered_on is None for line in lines if line.scheduled_on > today)
+    # What was held is done in the plan (the milestone reached that day), nothing overdue.
+    from tenants.plans.models import Milestone
+
+    with tenant_context(order.municipality):
+        done = set(
+            Activity.objects.filter(status="done", plan_id=order.plan_id).values_list(
+                "pk", flat=True
+            )
+        )
+        reached = dict(Milestone.objects.filter(status="done").values_list("pk", "done_on"))
+        overdue = Milestone.objects.filter(due__lt=today).exclude(status="done").count()
+    assert done == {line.plan_activity_id for line in held}
+    assert reached == {
+        line.plan_milestone_id: line.scheduled_on for line in held if line.plan_milestone_id
+    }
+    assert reached and overdue == 0
 
     invoices = list(Invoice.objects.filter(order=order).order_by("number"))
     assert [invoice.kind for invoice in invoices] == [InvoiceKind.INVOICE] * 2
@@ -198,6 +214,8 @@ def test_facilitation_up_front_and_the_licences(
     assert order is not None
     assert (order.municipality, order.consultancy.slug) == (buyers["steinkjer"], "ks-konsulent")
     assert (order.billing_mode, order.status) == (BillingMode.UP_FRONT, OrderStatus.CONFIRMED)
+    # Invoiced ahead of a start next month: nothing in the plan is due yet.
+    assert order.start_date > timezone.localdate() and order.start_date.weekday() == 0
     invoice = Invoice.objects.get(order=order)
     assert invoice.status == InvoiceStatus.ISSUED
     assert invoice.lines.count() == order.lines.count() == 6

@@ -678,3 +678,13 @@ def test_the_municipalitys_catalogue_and_the_consultancys_packages_have_flat_que
 def test_the_municipality_home_links_to_the_catalogue_and_the_orders(nordre_land, viewer_a):
     page = client_for(host_of(nordre_land), viewer_a).get("/").content.decode()
     assert 'href="/pakker/"' in page and 'href="/bestillinger/"' in page
+
+
+def test_the_landing_page_links_to_the_catalogue_and_a_members_consultancies(
+    leader_a, sor_member, operator
+):
+    assert client_for(PUBLIC_HOST).get("/").content.decode().count('href="/pakker/"') == 0
+    buyer = client_for(PUBLIC_HOST, leader_a).get("/").content.decode()
+    assert 'href="/pakker/"' in buyer and 'href="/selskaper/"' not in buyer
+    for user in (sor_member, operator):
+        assert 'href="/selskaper/"' in client_for(PUBLIC_HOST, user).get("/").content.decode()

@@ -286,7 +286,7 @@ class PackagesView(GenericAPIView[Package]):
 def filtered(packages: QuerySet[Package], params: Any) -> QuerySet[Package]:
     """The catalogue's filters: `consultancy` (id), `kind` (an item kind), `status`."""
     consultancy = str(params.get("consultancy", ""))
-    if consultancy.isdigit() and int(consultancy) <= MAX_INT:
+    if consultancy.isdecimal() and int(consultancy) <= MAX_INT:
         packages = packages.filter(consultancy_id=int(consultancy))
     elif consultancy:
         packages = packages.none()

@@ -182,7 +182,7 @@ class StatementImport(GenericAPIView[BankStatement]):
     def post(self, request: Request) -> Response:
         user = acting_user(request)
         length = request.META.get("CONTENT_LENGTH") or "0"
-        if not length.isdigit() or int(length) > camt.MAX_BYTES + BODY_ALLOWANCE:
+        if not length.isdecimal() or int(length) > camt.MAX_BYTES + BODY_ALLOWANCE:
             raise ValidationError({"file": _("Filen er for stor (høyst 10 MB).")})
         consultancy_id, data = _uploaded(request)
         consultancy = _consultancy_for(user, consultancy_id)
@@ -250,7 +250,7 @@ class PaymentList(GenericAPIView[BankPayment]):
         payments = services.open_payments(payments, match)
         consultancy = request.query_params.get("consultancy")
         if consultancy:
-            if not consultancy.isdigit() or int(consultancy) > MAX_INT:
+            if not consultancy.isdecimal() or int(consultancy) > MAX_INT:
                 raise ValidationError({"consultancy": _("Må være et heltall.")})
             found = access.managed_consultancies(user).filter(pk=int(consultancy))
             payments = payments & services.payments_of(found)

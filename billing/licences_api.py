@@ -125,7 +125,7 @@ class LicenceList(LicencesView):
             if value:
                 rows = (
                     rows.filter(**{f"{name}_id" if name == "municipality" else name: int(value)})
-                    if value.isdigit() and int(value) <= MAX_INT
+                    if value.isdecimal() and int(value) <= MAX_INT
                     else rows.none()
                 )
         state = request.query_params.get("status")

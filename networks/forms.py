@@ -103,7 +103,7 @@ class RegistrationForm(forms.Form):
             return
         for key, messages in error.message_dict.items():
             parts = key.split(".")
-            if len(parts) == 3 and parts[0] == "participants" and parts[1].isdigit():
+            if len(parts) == 3 and parts[0] == "participants" and parts[1].isdecimal():
                 position = int(parts[1])
                 if position < len(self._sources) and parts[2] in PARTICIPANT_FIELDS:
                     self.add_error(f"{parts[2]}_{self._sources[position]}", messages)

@@ -514,7 +514,7 @@ def submit_evaluation(
         if value in (None, ""):
             continue
         if question.kind == QuestionKind.SCALE:
-            number = int(value) if isinstance(value, str) and value.isdigit() else None
+            number = int(value) if isinstance(value, str) and value.isdecimal() else None
             if number is None or not SCALE_MIN <= number <= SCALE_MAX:
                 errors[key] = [
                     _("Velg et tall fra %(min)d til %(max)d.")

@@ -92,7 +92,7 @@ def _pk(value: object) -> int | None:
         return None
     if isinstance(value, int):
         pk = value
-    elif isinstance(value, str) and value.strip().isdigit():
+    elif isinstance(value, str) and value.strip().isdecimal():
         pk = int(value.strip())
     else:
         return None

@@ -38,7 +38,7 @@ def start_plan_from_choice(
     tenant: Municipality, user: AbstractBaseUser, choice: str, data: Mapping[str, Any]
 ) -> Plan:
     """A plan from the chosen template: a network's (`network-<id>`) or a built-in one."""
-    if choice.startswith(PREFIX) and choice[len(PREFIX) :].isdigit():
+    if choice.startswith(PREFIX) and choice[len(PREFIX) :].isdecimal():
         return services.start_plan_from_network_template(
             tenant, user, int(choice[len(PREFIX) :]), data
         )

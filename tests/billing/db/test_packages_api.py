@@ -52,6 +52,8 @@ def test_the_catalogue_filters_by_consultancy_and_kind(leader_a, sor_member, sor
     assert len(api.get("/api/packages/?kind=website").json()) == 2
     assert api.get("/api/packages/?kind=ukjent").json() == []
     assert api.get("/api/packages/?consultancy=x").json() == []
+    # A digit Python's int() does not read ("²".isdigit() is true): no match, not a 500
+    assert api.get("/api/packages/?consultancy=²").json() == []
 
 
 @pytest.mark.parametrize("count", [3, 30])

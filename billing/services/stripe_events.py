@@ -75,6 +75,7 @@ def verify(payload: bytes, signature: str | None) -> dict[str, Any]:
         and isinstance(event.get("type"), str)
         and isinstance((event.get("data") or {}).get("object"), dict)
         and isinstance(event.get("created"), int)
+        and 0 <= event["created"] < 2**40
     ):
         raise InvalidEvent(_("Varselet mangler id, type eller objekt."))
     return event
@@ -123,7 +124,16 @@ def _insert_once(event: StripeEvent) -> int | None:
 
 
 def apply(event: dict[str, Any]) -> str:
-    """What the event changes in Samla; its outcome in words."""
+    """What the event changes in Samla; its outcome in words. Stripe refusing to read the
+    object (it no longer has it): stored and ignored, as asking again would not help; Stripe
+    unreachable raises (the webhook answers 503 and Stripe sends the event again)."""
+    try:
+        return _apply(event)
+    except stripe.InvalidRequestError as exc:
+        return f"ignored: Stripe answered {exc.http_status} {exc.code or ''}".strip()
+
+
+def _apply(event: dict[str, Any]) -> str:
     kind = event["type"]
     snapshot = event["data"]["object"]
     source = f"{bank.STRIPE_SOURCE}:{event['id']}"

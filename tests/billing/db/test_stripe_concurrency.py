@@ -55,6 +55,7 @@ def seller(stripe_settings: FakeStripe) -> Iterator[Consultancy]:
     try:
         yield stripe_gateway.create_connected_account(consultancy)
     finally:
+        consultancy.refresh_from_db()
         StripeEvent.objects.filter(account=consultancy.stripe_account_id).delete()
         Invoice.objects.filter(consultancy=consultancy).delete()
         StripeCustomer.objects.filter(consultancy=consultancy).delete()

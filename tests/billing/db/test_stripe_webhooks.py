@@ -141,16 +141,17 @@ def test_a_forged_or_stale_event_is_refused_and_nothing_changes(
 
     assert response.status_code == 400
     assert expected in response.json()["detail"]
-    assert not StripeEvent.objects.exists()
+    assert not StripeEvent.objects.filter(event_id=event["id"]).exists()
     assert Invoice.objects.get(pk=pushed.pk).status == InvoiceStatus.ISSUED
 
 
 def test_a_signed_body_that_is_not_an_event_is_refused(stripe_settings: FakeStripe) -> None:
+    stored = StripeEvent.objects.count()
     for body in ("not json", json.dumps([1, 2]), json.dumps({"id": "evt_1", "type": "x"})):
         response = send(body)
         assert response.status_code == 400, body
         assert response.json()["detail"]
-    assert not StripeEvent.objects.exists()
+    assert StripeEvent.objects.count() == stored
 
 
 def test_without_a_webhook_secret_nothing_is_accepted(
@@ -274,7 +275,7 @@ def test_stripe_unreachable_while_applying_is_503_and_nothing_is_stored(
 
     assert response.status_code == 503
     assert "Stripe svarte ikke" in response.json()["detail"]
-    assert not StripeEvent.objects.exists()
+    assert not StripeEvent.objects.filter(event_id=event["id"]).exists()
     assert send(event).status_code == 200  # Stripe sends it again
     assert Invoice.objects.get(pk=pushed.pk).status == InvoiceStatus.PAID
 
@@ -286,4 +287,20 @@ def test_the_webhook_is_on_the_public_host_and_takes_only_post(
 
     assert send(event, host=host_of(nordre_land)).status_code == 404
     assert Client(HTTP_HOST=PUBLIC_HOST).get(URL).status_code == 405
-    assert not StripeEvent.objects.exists()
+    assert not StripeEvent.objects.filter(event_id=event["id"]).exists()
+
+
+def test_an_invoice_stripe_no_longer_has_is_stored_and_ignored(
+    stripe_settings: FakeStripe, pushed: Invoice, connected: Consultancy
+) -> None:
+    snapshot = remote(stripe_settings, pushed)
+    event = stripe_settings.event(
+        "invoice.finalized", snapshot, account=connected.stripe_account_id
+    )
+    del stripe_settings.objects[connected.stripe_account_id][pushed.stripe_invoice_id]
+
+    response = send(event)
+
+    assert response.status_code == 200
+    assert response.json()["outcome"] == "ignored: Stripe answered 404 resource_missing"
+    assert Invoice.objects.get(pk=pushed.pk).stripe_status == "open"

@@ -310,7 +310,16 @@ def upgrade_schemas(
         groups.setdefault(behind[schema_name], []).append(by_schema[schema_name])
     queue: list[tuple[TenantSchema, Plan]] = []
     for missing, members in groups.items():
-        plan = plan_for(members[0], missing)
+        try:
+            plan = plan_for(members[0], missing)
+        except PlanRefused:
+            raise
+        except Exception as error:  # an inconsistent history, a migration that won't load
+            raise PlanRefused(
+                f"Kunne ikke lage migreringsplanen for {len(members)} kommuner, blant dem "
+                f"«{members[0].name}» (skjema {members[0].schema}): {error}. Ingen kommune "
+                "er endret."
+            ) from error
         queue.extend((member, plan) for member in members)
         if log:
             log(f"{len(members)} kommuner mangler {len(missing)} migreringer.")

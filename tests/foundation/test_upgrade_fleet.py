@@ -200,6 +200,29 @@ def test_a_migration_outside_a_transaction_is_refused_before_any_schema(scratch)
         assert not any(FIRST[0] in columns(schema.schema) for schema in scratch)
 
 
+def test_an_inconsistent_history_is_refused_naming_a_municipality(scratch) -> None:
+    # Given a municipality whose record lacks a migration that a recorded one depends on
+    broken = scratch[1]
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    (parent,) = [
+        key for key in loader.graph.node_map[("routines", "0001_initial")].parents
+        if key[0] == "plans"
+    ]  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'DELETE FROM "{broken.schema}".django_migrations'  # noqa: S608
+            " WHERE app = %s AND name = %s",
+            list(parent),
+        )
+    before = [catalogue(schema.schema) for schema in scratch]
+
+    # When the upgrade runs, then it refuses before touching any schema, naming it
+    with pytest.raises(upgrade.PlanRefused) as refused:
+        upgrade.upgrade_schemas(scratch)
+    assert broken.name in str(refused.value) and "Ingen kommune er endret" in str(refused.value)
+    assert [catalogue(schema.schema) for schema in scratch] == before
+
+
 def drop_app_tables(schema: str, app: str) -> None:
     with connection.cursor() as cursor:
         for table in tables_of(schema, app):

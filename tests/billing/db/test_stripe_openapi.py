@@ -16,13 +16,18 @@ from tests.billing.db.stripe_data import make_credit_note, make_invoice
 from tests.billing.stripe_fake import API_KEY, FakeStripe
 from tests.billing.stripe_fake import openapi as described
 from tests.billing.stripe_fake.fixtures import stripe_fake, stripe_settings
+from tests.gates import unavailable
 
 __all__ = ["stripe_fake", "stripe_settings"]
 
-pytestmark = pytest.mark.skipif(
-    described.spec_path() is None,
-    reason="Stripe's trimmed OpenAPI description (../shared/stripe/) is not on this machine",
-)
+
+@pytest.fixture(autouse=True)
+def _description_at_hand() -> None:
+    if described.spec_path() is None:
+        unavailable(
+            "Stripe's trimmed OpenAPI description is not on this machine "
+            "(../shared/stripe/openapi-trimmed.json, or SAMLA_STRIPE_OPENAPI)"
+        )
 
 
 def test_every_request_and_answer_of_the_gateway_is_as_stripe_describes(

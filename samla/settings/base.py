@@ -283,6 +283,17 @@ CELERY_BEAT_SCHEDULE = {
         "task": "billing.stripe_reconcile",
         "schedule": crontab(hour=3, minute=10),
     },
+    # Issued invoices past their due date fall due (billing/tasks/invoicing.py), before
+    # the licences are read from their invoices' state.
+    "billing-invoices-overdue-daily": {
+        "task": "billing.mark_overdue",
+        "schedule": crontab(hour=3, minute=20),
+    },
+    # The 1st: as-delivered orders' deliveries of earlier months invoiced, once.
+    "billing-invoice-deliveries-monthly": {
+        "task": "billing.invoice_deliveries",
+        "schedule": crontab(day_of_month=1, hour=4, minute=0),
+    },
     # Licences paid or lapsed by their invoices' state (after the invoices fall due).
     "billing-licences-nightly": {
         "task": "billing.refresh_licences",

@@ -188,3 +188,16 @@ def test_a_credit_note_is_made_in_stripe_too(
     note = Invoice.objects.get(pk=note.pk)
     assert note.stripe_invoice_id.startswith("cn_")
     assert len(ap.received) == 2
+
+
+def test_beat_runs_both_tasks_and_they_are_registered():
+    from celery.schedules import crontab
+    from django.conf import settings
+
+    from samla.celery import app
+
+    schedule = {e["task"]: e["schedule"] for e in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert schedule["billing.mark_overdue"] == crontab(hour=3, minute=20)
+    assert schedule["billing.invoice_deliveries"] == crontab(day_of_month=1, hour=4, minute=0)
+    for name in ("billing.mark_overdue", "billing.invoice_deliveries", "billing.deliver_invoice"):
+        assert name in app.tasks

@@ -87,12 +87,18 @@ def account_of(consultancy: Consultancy) -> str | None:
     return consultancy.stripe_account_id
 
 
-def _options(account: str | None, key: str | None = None) -> stripe.RequestOptions:
+def _options(
+    account: str | None, key: str | None = None, params: dict[str, Any] | None = None
+) -> stripe.RequestOptions:
+    """The account a request acts on and its idempotency key: Samla's row, and a digest
+    of what is sent. A retry is the same request and gets Stripe's first answer; the same
+    row sent with other details (its Stripe id was never stored, a database restored from
+    a backup) is a new request rather than a key Stripe refuses as reused."""
     options: stripe.RequestOptions = {}
     if account:
         options["stripe_account"] = account
     if key:
-        options["idempotency_key"] = key
+        options["idempotency_key"] = f"{key}-{_digest({'account': account, **(params or {})})}"
     return options
 
 
@@ -123,7 +129,7 @@ def create_connected_account(consultancy: Consultancy) -> Consultancy:
         params["email"] = consultancy.contact_email
     account = client().v1.accounts.create(
         params,  # type: ignore[arg-type]
-        _options(None, f"samla-consultancy-{consultancy.pk}-account"),
+        _options(None, f"samla-consultancy-{consultancy.pk}-account", params),
     )
     with transaction.atomic():
         locked = Consultancy.objects.select_for_update().get(pk=consultancy.pk)
@@ -191,10 +197,8 @@ def customer_for(invoice: Invoice) -> str:
         params,  # type: ignore[arg-type]
         _options(
             account_of(invoice.consultancy),
-            # With a digest of what is sent: a retry is the same request, while details that
-            # changed since an attempt whose customer was never stored are a new request
-            # (Stripe refuses a key reused with other parameters).
-            f"samla-customer-{invoice.consultancy_id}-{invoice.municipality_id}-{_digest(params)}",
+            f"samla-customer-{invoice.consultancy_id}-{invoice.municipality_id}",
+            params,
         ),
     )
     stored, _created = StripeCustomer.objects.get_or_create(
@@ -266,7 +270,7 @@ def push_invoice(invoice: Invoice) -> Invoice:
             params["application_fee_amount"] = ore(invoice.platform_fee)
         created = stripe_client.v1.invoices.create(
             params,  # type: ignore[arg-type]
-            _options(account, f"{key}-create"),
+            _options(account, f"{key}-create", params),
         )
         stripe_id = created.id
         Invoice.objects.filter(pk=invoice.pk).update(
@@ -287,7 +291,7 @@ def push_invoice(invoice: Invoice) -> Invoice:
                 "metadata": {"samla_invoice_line": str(line.pk)},
             }
             item = stripe_client.v1.invoice_items.create(
-                item_params, _options(account, f"{key}-line-{line.pk}")
+                item_params, _options(account, f"{key}-line-{line.pk}", item_params)
             )
             InvoiceLine.objects.filter(pk=line.pk).update(stripe_line_id=item.id)
         if invoice.vat_total:
@@ -299,9 +303,13 @@ def push_invoice(invoice: Invoice) -> Invoice:
                 "description": _("Merverdiavgift"),
                 "metadata": {"samla_invoice": str(invoice.pk), "samla_vat": "true"},
             }
-            stripe_client.v1.invoice_items.create(vat_params, _options(account, f"{key}-vat"))
+            stripe_client.v1.invoice_items.create(
+                vat_params, _options(account, f"{key}-vat", vat_params)
+            )
         remote = stripe_client.v1.invoices.finalize_invoice(
-            stripe_id, {"auto_advance": False}, _options(account, f"{key}-finalize")
+            stripe_id,
+            {"auto_advance": False},
+            _options(account, f"{key}-finalize", {"invoice": stripe_id}),
         )
     return store_remote(invoice, remote.to_dict())
 
@@ -348,7 +356,11 @@ def pay_out_of_band(invoice: Invoice) -> Invoice:
             .v1.invoices.pay(
                 invoice.stripe_invoice_id,
                 {"paid_out_of_band": True},
-                _options(account, f"samla-invoice-{invoice.pk}-paid-out-of-band"),
+                _options(
+                    account,
+                    f"samla-invoice-{invoice.pk}-paid-out-of-band",
+                    {"invoice": invoice.stripe_invoice_id},
+                ),
             )
             .to_dict()
         )
@@ -384,7 +396,7 @@ def credit(credit_note: Invoice) -> Invoice:
         return credit_note
     note = client().v1.credit_notes.create(
         params,  # type: ignore[arg-type]
-        _options(account, f"samla-credit-note-{credit_note.pk}"),
+        _options(account, f"samla-credit-note-{credit_note.pk}", params),
     )
     Invoice.objects.filter(pk=credit_note.pk).update(
         stripe_invoice_id=note.id, stripe_status=note.status or ""

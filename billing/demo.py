@@ -369,8 +369,8 @@ def mark_held_in_plan(order: Order, lines: list[OrderLine]) -> None:
 
 
 def sell_ett_lag(package: Package, buyer: Municipality, today: datetime.date) -> Order | None:
-    """ "Ett lag" ordered as delivered two months back, what is held so far delivered, the
-    two months behind us invoiced: the first paid, the second open."""
+    """The package ordered as delivered from two months back, what is held so far
+    delivered, and the two months behind us invoiced: the first paid, the second open."""
     from billing.services import invoices, orders
 
     found = _existing(package, buyer)

@@ -178,7 +178,7 @@ def _find_invoice(event: dict[str, Any], snapshot: dict[str, Any]) -> Invoice | 
     if found is None:
         # The event may come before push_invoice stored the id: Samla's id is in the metadata.
         samla_id = str((snapshot.get("metadata") or {}).get("samla_invoice", ""))
-        if samla_id.isdigit():
+        if samla_id.isdecimal() and samla_id.isascii():
             found = (
                 Invoice.objects.select_for_update(of=("self",))
                 .select_related("consultancy")

@@ -578,6 +578,8 @@ def _wait_until_up(server: Server, process: subprocess.Popen, timeout: float = 6
 @pytest.fixture(scope="module")
 def server(world: World, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """Samla under gunicorn, on the test database, with throttles and lockout raised."""
+    from tests.billing.world import fuzz_stripe_env
+
     port = _free_port()
     log = tmp_path_factory.mktemp("fuzz") / "server.log"
     env = {
@@ -589,6 +591,8 @@ def server(world: World, tmp_path_factory: pytest.TempPathFactory) -> Iterator[S
         "API_THROTTLE_EXPORT": THROTTLE,
         "AXES_FAILURE_LIMIT": "1000000",
         "LOG_LEVEL": "ERROR",
+        # Stripe set up, against a local fake of its API (the onboarding link answers 2xx).
+        **fuzz_stripe_env(),
     }
     gunicorn = Path(sys.executable).with_name("gunicorn")
     with log.open("wb") as out:

@@ -3,8 +3,9 @@
 The description is a trimmed copy of Stripe's `openapi/spec3.json` (the operations the fake
 serves and the schemas they name; see the file's `info.x-samla-trimmed` for the commit it
 was cut from and what was left out). It is data fetched from github.com/stripe/openapi and
-lives beside the EHF rules in the project's shared folder (`../shared/stripe/`), found
-through `SAMLA_STRIPE_OPENAPI` or that path.
+lives beside the EHF rules in the project's shared folder (`../shared/stripe/`; the
+workplace's rules keep data fetched from a public repository there, never in the
+project's commits), found through `SAMLA_STRIPE_OPENAPI` or that folder.
 
 OpenAPI 3.0's `nullable` is rewritten for JSON Schema; a form-encoded request (all strings)
 is read with the types its schema declares (`"30"` as an integer where one is expected)
@@ -24,9 +25,13 @@ import jsonschema  # type: ignore[import-untyped]
 from tests.billing.stripe_fake import Recorded
 
 ROOT = Path(__file__).resolve().parents[3]
+TRIMMED = Path("shared") / "stripe" / "openapi-trimmed.json"
 CANDIDATES = (
     Path(os.environ.get("SAMLA_STRIPE_OPENAPI", "/nonexistent")),
-    ROOT.parent / "shared" / "stripe" / "openapi-trimmed.json",
+    # The shared folder beside this checkout, or beside any folder above it …
+    *(folder / TRIMMED for folder in ROOT.parents),
+    # … or this workplace's own, for a checkout made elsewhere (CI's fresh clone).
+    Path("/work") / TRIMMED,
 )
 
 

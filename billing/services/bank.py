@@ -43,6 +43,7 @@ from billing.models import (
     InvoiceStatus,
     PaymentMatch,
 )
+from billing.services import licences
 from billing.services.transitions import transition_invoice
 from networks.access import User
 from samla.formats import format_kroner
@@ -138,6 +139,9 @@ def record_payment(
             )
             if not _is_stripe(source) and locked.stripe_invoice_id:
                 transaction.on_commit(_mark_paid_in_stripe(locked.pk))
+            if locked.licence_id is not None:
+                # A paid licence is active at once (a lapsed one back to read and write).
+                licences.refresh_licences(timezone.localdate(), only=locked.licence_id)
             return locked
         # Part of what is owed, or more on an invoice already paid: booked, the state stays.
         locked.amount_paid = total_paid

@@ -164,16 +164,24 @@ def _state_for(licence: Licence, invoice: Invoice | None, today: datetime.date) 
     return licence.status
 
 
-def refresh_licences(today: datetime.date | None = None) -> list[tuple[int, str, str]]:
-    """Bring every licence's state in line with its invoice; what changed, as
-    (licence id, from, to). Run nightly (billing.tasks.licences) and after a payment."""
+def refresh_licences(
+    today: datetime.date | None = None, *, only: int | None = None
+) -> list[tuple[int, str, str]]:
+    """Bring every licence's state (or only the one with id `only`) in line with its
+    invoice; what changed, as (licence id, from, to). Run nightly (billing.tasks.licences)
+    and by `bank.record_payment` when a licence's invoice is paid."""
     today = today or timezone.localdate()
     changed: list[tuple[int, str, str]] = []
     latest: dict[int, Invoice] = {}
-    for invoice in Invoice.objects.filter(licence__isnull=False, kind="invoice").order_by("id"):
+    invoices = Invoice.objects.filter(licence__isnull=False, kind="invoice")
+    licences_to_check = Licence.objects.exclude(status=LicenceStatus.ACTIVE)
+    if only is not None:
+        invoices = invoices.filter(licence_id=only)
+        licences_to_check = licences_to_check.filter(pk=only)
+    for invoice in invoices.order_by("id"):
         assert invoice.licence_id is not None
         latest[invoice.licence_id] = invoice
-    for licence in Licence.objects.exclude(status=LicenceStatus.ACTIVE).order_by("id"):
+    for licence in licences_to_check.order_by("id"):
         state = _state_for(licence, latest.get(licence.pk), today)
         if state != licence.status:
             with transaction.atomic():

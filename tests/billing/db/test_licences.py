@@ -195,3 +195,12 @@ def test_the_api_refuses_everyone_but_operators(leader_a, sor_member, nordre_lan
     # Not on a municipality's host
     assert municipality_api(operator, nordre_land).get("/api/licences/").status_code == 404
     assert Licence.objects.count() == 1
+
+
+def test_a_payment_of_the_licence_invoice_makes_it_active_at_once(operator, nordre_land):
+    from billing.services import bank
+
+    licence, invoice = issue(operator, nordre_land)
+    bank.record_payment(invoice, invoice.gross_total, source="bank:test", at=timezone.now())
+    licence.refresh_from_db()
+    assert licence.status == LicenceStatus.ACTIVE

@@ -21,6 +21,7 @@ invoicing goes by EHF only), `STRIPE_API_BASE` (tests: the local fake),
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from decimal import Decimal
@@ -59,11 +60,17 @@ def enabled() -> bool:
 
 
 def client() -> stripe.StripeClient:
+    """The process's client for the configured key and address (one per process: its HTTP
+    session keeps the connection to Stripe open between calls)."""
     if not enabled():
         raise NotConfigured
-    base = settings.STRIPE_API_BASE
+    return _client(settings.STRIPE_SECRET_KEY, settings.STRIPE_API_BASE)
+
+
+@functools.lru_cache(maxsize=4)
+def _client(key: str, base: str) -> stripe.StripeClient:
     return stripe.StripeClient(
-        settings.STRIPE_SECRET_KEY,
+        key,
         base_addresses={"api": base} if base else None,
         # Samla's tasks retry with backoff; the SDK retries a dropped connection at once.
         max_network_retries=1,

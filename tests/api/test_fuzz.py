@@ -119,6 +119,17 @@ def _start_ids_high(schema: str) -> None:
             cursor.execute("SELECT setval(%s, 100000)", [f'"{schema}"."{name}"'])
 
 
+def _start_billing_ids_high() -> None:
+    """Billing's tables are in the public schema, shared with the whole test session: their
+    ids start at 100 001 from here on (never lower), for the same reason as above."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT setval(format('%I.%I', schemaname, sequencename),"
+            " GREATEST(100000, COALESCE(last_value, 0)))"
+            " FROM pg_sequences WHERE schemaname = 'public' AND sequencename LIKE 'billing\\_%'"
+        )
+
+
 @dataclass
 class World:
     slug: str
@@ -333,6 +344,7 @@ def world(django_db_setup, django_db_blocker) -> Iterator[World]:
             )
             network.municipalities.add(leaver)
             indicator = _fuzz_indicator(municipality, suffix)
+            _start_billing_ids_high()
             consultancy = Consultancy.objects.create(
                 name=f"Fuzz konsulent {suffix}", slug=slug, org_number=org_number()
             )

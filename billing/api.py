@@ -77,7 +77,7 @@ class PackageItemSerializer(serializers.ModelSerializer[PackageItem]):
         ]
         read_only_fields = fields
 
-    def _line(self, item: PackageItem) -> pricing.LinePrice:
+    def _line(self, item: PackageItem) -> pricing.LinePrice[PackageItem]:
         """The item's line of its package's price (computed once for the package)."""
         for line in price_of(item.package).lines:
             if line.item.pk == item.pk:
@@ -162,7 +162,7 @@ _KIND_LABELS = {kind.slug: kind.label for kind in KINDS}
 _UNIT_LABELS = dict(UnitChoice.choices)
 
 
-def _item_data(line: pricing.LinePrice) -> dict[str, Any]:
+def _item_data(line: pricing.LinePrice[PackageItem]) -> dict[str, Any]:
     item = line.item
     return {
         "id": item.pk,

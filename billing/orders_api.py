@@ -17,7 +17,6 @@ decimals as strings), its totals, its status, the actions the user may take now
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal
 from typing import Any, ClassVar
 
 from django.core.exceptions import PermissionDenied
@@ -32,8 +31,8 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from billing import access, money
-from billing.kinds import ItemKind, UnitChoice, VatChoice, vat_category
+from billing import access, pricing
+from billing.kinds import ItemKind, UnitChoice, VatChoice
 from billing.models import (
     Amendment,
     BillingMode,
@@ -107,24 +106,17 @@ class Viewer:
 # Representation -----------------------------------------------------------------------------
 
 
-def line_prices(order: Order) -> tuple[dict[int, tuple[Any, Decimal, Decimal]], money.Totals]:
-    """Each line's VAT category, net and VAT, and the order's totals (EN 16931)."""
-    registered = order.consultancy.vat_registered
-    prices: dict[int, tuple[Any, Decimal, Decimal]] = {}
-    for line in order.lines.all():
-        category = vat_category(line.vat, vat_registered=registered)
-        net = money.line_net(Decimal(line.quantity), Decimal(line.unit_price))
-        prices[line.pk] = (category, net, category.vat_on(net))
-    totals = money.compute_totals((category, net) for category, net, _vat in prices.values())
-    return prices, totals
-
-
-def _prices(order: Order) -> tuple[dict[int, tuple[Any, Decimal, Decimal]], money.Totals]:
-    cached: Any = getattr(order, "_prices", None)
+def _price(order: Order) -> pricing.OrderPrice:
+    """The order's price (`billing.pricing`), computed once per order and serialization."""
+    cached: pricing.OrderPrice | None = getattr(order, "_price", None)
     if cached is None:
-        cached = line_prices(order)
-        order._prices = cached  # type: ignore[attr-defined]
-    return cached  # type: ignore[no-any-return]
+        cached = pricing.price_order(order)
+        order._price = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def _line_price(line: OrderLine) -> pricing.LinePrice[OrderLine]:
+    return next(priced for priced in _price(line.order).lines if priced.item.pk == line.pk)
 
 
 class OrderLineSerializer(serializers.ModelSerializer[OrderLine]):
@@ -164,25 +156,21 @@ class OrderLineSerializer(serializers.ModelSerializer[OrderLine]):
         ]
         read_only_fields = fields
 
-    def _price(self, line: OrderLine) -> tuple[Any, Decimal, Decimal]:
-        return _prices(line.order)[0][line.pk]
-
     @extend_schema_field(_money())
     def get_vat_rate(self, line: OrderLine) -> str:
-        return f"{self._price(line)[0].rate:.2f}"
+        return f"{_line_price(line).category.rate:.2f}"
 
     @extend_schema_field(_money())
     def get_net(self, line: OrderLine) -> str:
-        return f"{self._price(line)[1]:.2f}"
+        return f"{_line_price(line).net:.2f}"
 
     @extend_schema_field(_money())
     def get_vat_amount(self, line: OrderLine) -> str:
-        return f"{self._price(line)[2]:.2f}"
+        return f"{_line_price(line).vat:.2f}"
 
     @extend_schema_field(_money())
     def get_gross(self, line: OrderLine) -> str:
-        _category, net, vat = self._price(line)
-        return f"{net + vat:.2f}"
+        return f"{_line_price(line).gross:.2f}"
 
 
 class OrderEventSerializer(serializers.ModelSerializer[OrderEvent]):
@@ -262,12 +250,8 @@ class OrderSerializer(serializers.ModelSerializer[Order]):
 
     @extend_schema_field(OrderTotalsSerializer)
     def get_totals(self, order: Order) -> dict[str, str]:
-        totals = _prices(order)[1]
-        return {
-            "net": f"{totals.tax_exclusive:.2f}",
-            "vat": f"{totals.vat_total:.2f}",
-            "gross": f"{totals.tax_inclusive:.2f}",
-        }
+        price = _price(order)
+        return {"net": f"{price.net:.2f}", "vat": f"{price.vat:.2f}", "gross": f"{price.gross:.2f}"}
 
     @extend_schema_field(OrderActionSerializer(many=True))
     def get_actions(self, order: Order) -> list[dict[str, str]]:

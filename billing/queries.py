@@ -30,8 +30,6 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, TruncMonth
 
-from billing import money
-from billing.kinds import vat_category
 from billing.models import (
     Consultancy,
     Invoice,
@@ -164,61 +162,3 @@ def order_page(orders: QuerySet[Order], order_id: int) -> Order | None:
         .filter(pk=order_id)
         .first()
     )
-
-
-@dataclass(frozen=True)
-class PricedLine:
-    line_id: int
-    name: str
-    kind_label: str
-    quantity: Decimal
-    unit_label: str
-    unit_price: Decimal
-    category: money.VatCategory
-    net: Decimal
-    vat: Decimal
-    scheduled_on: datetime.date | None
-    delivered_on: datetime.date | None
-
-
-@dataclass(frozen=True)
-class Price:
-    lines: tuple[PricedLine, ...]
-    totals: money.Totals
-
-    @property
-    def net(self) -> Decimal:
-        return self.totals.tax_exclusive
-
-    @property
-    def vat(self) -> Decimal:
-        return self.totals.vat_total
-
-    @property
-    def gross(self) -> Decimal:
-        return self.totals.tax_inclusive
-
-
-def order_price(lines: Iterable[OrderLine], consultancy: Consultancy) -> Price:
-    """The order's lines priced as `billing.pricing` prices a package (VAT per category)."""
-    priced = []
-    for line in lines:
-        category = vat_category(line.vat, vat_registered=consultancy.vat_registered)
-        net = money.line_net(Decimal(line.quantity), Decimal(line.unit_price))
-        priced.append(
-            PricedLine(
-                line_id=line.pk,
-                name=line.name,
-                kind_label=str(line.get_kind_display()),
-                quantity=Decimal(line.quantity),
-                unit_label=str(line.get_unit_display()),
-                unit_price=Decimal(line.unit_price),
-                category=category,
-                net=net,
-                vat=category.vat_on(net),
-                scheduled_on=line.scheduled_on,
-                delivered_on=line.delivered_on,
-            )
-        )
-    totals = money.compute_totals((line.category, line.net) for line in priced)
-    return Price(lines=tuple(priced), totals=totals)

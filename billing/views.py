@@ -43,7 +43,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from billing import access, forms, queries, stripe_gateway
+from billing import access, forms, pricing, queries, stripe_gateway
 from billing.api import filtered, price_of
 from billing.kinds import KINDS
 from billing.models import (
@@ -54,7 +54,6 @@ from billing.models import (
     Package,
     PackageStatus,
 )
-from billing.pricing import PackagePrice
 from billing.services import invoices as invoice_services
 from billing.services import orders as order_services
 from billing.services import packages as services
@@ -412,7 +411,7 @@ def _order_form_page(
     package: Package,
     form: forms.OrderForm,
     *,
-    summary: PackagePrice | None = None,
+    summary: pricing.PackagePrice | None = None,
     status: int = 200,
 ) -> HttpResponse:
     context = {
@@ -592,7 +591,7 @@ def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "order": order,
         "lines": lines,
-        "price": queries.order_price(lines, order.consultancy),
+        "price": pricing.price_items(lines, order.consultancy),
         "invoices": list(order.invoices.all()),
         "events": [
             {"event": event, "label": _action_label(event.action)} for event in order.events.all()

@@ -103,6 +103,8 @@ TENANT_LIMIT_SET_CALLS = True
 SAMLA_TEMPLATE_SCHEMA = os.environ.get("SAMLA_TEMPLATE_SCHEMA", "samla_template")
 
 MIDDLEWARE = [
+    # Outermost: the request id and the logging context (samla/logging.py) cover all below.
+    "samla.logging.RequestContextMiddleware",
     # Outermost, so that it also sees what the tenant router answers for an unknown host.
     "samla.api.errors.ApiErrorsAsJson",
     "tenants.middleware.MunicipalityMiddleware",
@@ -423,12 +425,24 @@ SAMLA_ACCESS_POINT_TIMEOUT = float(os.environ.get("SAMLA_ACCESS_POINT_TIMEOUT", 
 # A failed send is tried again after this many seconds, doubled per try (at most 6 hours).
 SAMLA_ACCESS_POINT_RETRY_SECONDS = int(os.environ.get("SAMLA_ACCESS_POINT_RETRY_SECONDS", "60"))
 
+# LOG_FORMAT=json (production): one JSON line per record with the request id, host,
+# tenant schema and user id, and one access line per request (samla/logging.py).
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_context": {"()": "samla.logging.RequestContextFilter"}},
+    "formatters": {"json": {"()": "samla.logging.JsonFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_context"],
+            **({"formatter": "json"} if LOG_FORMAT == "json" else {}),
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
+        "samla.request": {"level": "INFO" if LOG_FORMAT == "json" else "WARNING"},
         "axes": {"level": "WARNING"},
         "pgserver": {"level": "WARNING"},
         # Wagtail's search and reference-index tasks, one line per save otherwise.

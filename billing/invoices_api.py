@@ -391,9 +391,16 @@ class InvoiceCredit(InvoicesView):
             ),
         },
     )
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        # Before the method is dispatched: a guessed id is 404 whatever the method.
+        self.invoice = access.get_invoice_for(
+            acting_user(request), kwargs["pk"], host_municipality(request)
+        )
+
     def post(self, request: Request, pk: int) -> Response:
         user = acting_user(request)
-        invoice = access.get_invoice_for(user, pk, host_municipality(request))
+        invoice = self.invoice
         self.require_seller(invoice.consultancy_id)
         given = CreditSerializer(data=request.data)
         given.is_valid(raise_exception=True)
@@ -425,9 +432,16 @@ class OrderInvoices(InvoicesView):
             ),
         },
     )
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        # Before the method is dispatched: a guessed id is 404 whatever the method.
+        self.order: Order = access.get_order_for(
+            acting_user(request), kwargs["pk"], host_municipality(request)
+        )
+
     def post(self, request: Request, pk: int) -> Response:
         user = acting_user(request)
-        order: Order = access.get_order_for(user, pk, host_municipality(request))
+        order = self.order
         self.require_seller(order.consultancy_id)
         given = MonthSerializer(data=request.data)
         given.is_valid(raise_exception=True)

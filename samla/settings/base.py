@@ -251,6 +251,12 @@ SPECTACULAR_SETTINGS = {
         "RoutineLevelEnum": "tenants.routines.models.RoutineLevel",
         "RoutineStatusEnum": "tenants.routines.models.RoutineStatus",
         "GoalLevelEnum": "tenants.plans.models.GoalLevel",
+        "OrderStatusEnum": "billing.models.OrderStatus",
+        "InvoiceStatusEnum": "billing.models.InvoiceStatus",
+        "InvoiceKindEnum": "billing.models.InvoiceKind",
+        "ItemKindEnum": "billing.kinds.ItemKind",
+        "PackageStatusEnum": "billing.models.PackageStatus",
+        "LicenceStatusEnum": "billing.models.LicenceStatus",
     },
 }
 

@@ -380,6 +380,13 @@ class InvoiceCredit(InvoicesView):
     conflict_methods: ClassVar[frozenset[str]] = frozenset({"POST"})
     serializer_class = InvoiceDetailSerializer
 
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        # Before the method is dispatched: a guessed id is 404 whatever the method.
+        self.invoice = access.get_invoice_for(
+            acting_user(request), kwargs["pk"], host_municipality(request)
+        )
+
     @extend_schema(
         summary="Krediter fakturaen (selgeren): en kreditnota for hele beløpet",
         request=CreditSerializer,
@@ -391,13 +398,6 @@ class InvoiceCredit(InvoicesView):
             ),
         },
     )
-    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
-        super().initial(request, *args, **kwargs)
-        # Before the method is dispatched: a guessed id is 404 whatever the method.
-        self.invoice = access.get_invoice_for(
-            acting_user(request), kwargs["pk"], host_municipality(request)
-        )
-
     def post(self, request: Request, pk: int) -> Response:
         user = acting_user(request)
         invoice = self.invoice
@@ -422,6 +422,13 @@ class OrderInvoices(InvoicesView):
     creates: ClassVar[bool] = True
     serializer_class = InvoiceDetailSerializer
 
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        # Before the method is dispatched: a guessed id is 404 whatever the method.
+        self.order: Order = access.get_order_for(
+            acting_user(request), kwargs["pk"], host_municipality(request)
+        )
+
     @extend_schema(
         summary="Fakturer leveransene i en måned (selgeren)",
         request=MonthSerializer,
@@ -432,13 +439,6 @@ class OrderInvoices(InvoicesView):
             ),
         },
     )
-    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
-        super().initial(request, *args, **kwargs)
-        # Before the method is dispatched: a guessed id is 404 whatever the method.
-        self.order: Order = access.get_order_for(
-            acting_user(request), kwargs["pk"], host_municipality(request)
-        )
-
     def post(self, request: Request, pk: int) -> Response:
         user = acting_user(request)
         order = self.order

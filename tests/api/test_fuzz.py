@@ -53,6 +53,8 @@ CHECKS = (
 PHASES = "examples,coverage,fuzzing"
 # Revoking the run's own token would answer 401 to everything after it.
 EXCLUDED_PATHS = r"revoke"
+# Actions after which a row is closed for updates (see real_examples).
+CLOSING_ACTIONS = ("/cancel/", "/complete/")
 THROTTLE = "100000/min"
 
 HERE = Path(__file__).resolve().parent
@@ -788,10 +790,12 @@ def real_examples(schema: dict, found: Found, world: World) -> dict[str, list[di
         chosen = {}
         # Prefer ids kept from an action under this path (a report kept from `submit/`, a
         # membership kept from `leave/`): they are still in a state an update can change.
+        # (Not an order kept from being cancelled or completed: it is confirmed, and only a
+        # draft order can be changed.)
         protected = {
             value
             for owner, owned in world.reserved.items()
-            if owner != path and owner.startswith(path)
+            if owner != path and owner.startswith(path) and not owner.endswith(CLOSING_ACTIONS)
             for value in owned
         }
         for name in names:

@@ -116,7 +116,13 @@ def _price(order: Order) -> pricing.OrderPrice:
 
 
 def _line_price(line: OrderLine) -> pricing.LinePrice[OrderLine]:
-    return next(priced for priced in _price(line.order).lines if priced.item.pk == line.pk)
+    """The line's price in its order's (looked up by id, built once per order)."""
+    order = line.order
+    by_line: dict[int, pricing.LinePrice[OrderLine]] | None = getattr(order, "_line_prices", None)
+    if by_line is None:
+        by_line = {priced.item.pk: priced for priced in _price(order).lines}
+        order._line_prices = by_line  # type: ignore[attr-defined]
+    return by_line[line.pk]
 
 
 class OrderLineSerializer(serializers.ModelSerializer[OrderLine]):

@@ -1,4 +1,4 @@
-"""`samla municipality create|list|check`: the operator's tool for municipalities."""
+"""`samla municipality …`: the operator's tool for municipalities (more actions in tenants/cli/)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,14 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from samla.tasks import run_for_municipality
 from samla.urls_helpers import municipality_url
+from tenants.cli import backup as backup_cli
+from tenants.cli import lifecycle as lifecycle_cli
 from tenants.models import Municipality
 from tenants.services import provision_municipality
 from tenants.tasks import check_schema
+
+# The modules that add subcommands (tenants/cli/): backup and restore; export and deletion.
+MORE_ACTIONS = (backup_cli, lifecycle_cli)
 
 
 class Command(BaseCommand):
@@ -30,9 +35,15 @@ class Command(BaseCommand):
         sub.add_parser("list", help="List kommunene.")
         check = sub.add_parser("check", help="Kontroller skjemaet til en kommune mot malen.")
         check.add_argument("slug")
+        for module in MORE_ACTIONS:
+            module.add_parsers(sub)
 
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]
+        for module in MORE_ACTIONS:
+            if action in module.ACTIONS:
+                module.handle(self, action, options)
+                return
         if action == "create":
             try:
                 municipality = provision_municipality(

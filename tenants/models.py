@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
-from django.db import models
+from django.db import connection, models, transaction
 from django.utils.translation import gettext_lazy as _
 from django_tenants.models import DomainMixin, TenantMixin
 
@@ -39,6 +40,25 @@ class Municipality(TenantMixin):
     )
     county: models.CharField[str, str] = models.CharField(_("fylke"), max_length=100, blank=True)
     created_at: models.DateTimeField[Any, Any] = models.DateTimeField(auto_now_add=True)
+    # Leaving Samla (tenants/lifecycle.py): the last export of everything it owns; when it
+    # was deleted (its hosts answer 404 from then on) and by whom; when its schema may be
+    # dropped (the retention period); when it was (the row stays as a tombstone for the
+    # invoices the bookkeeping period keeps).
+    exported_at: models.DateTimeField[Any, Any] = models.DateTimeField(
+        _("sist eksportert"), null=True, blank=True
+    )
+    deleted_at: models.DateTimeField[Any, Any] = models.DateTimeField(
+        _("slettet"), null=True, blank=True
+    )
+    deleted_by: models.ForeignKey[Any, Any] = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    purge_after: models.DateTimeField[Any, Any] = models.DateTimeField(
+        _("skjemaet slettes etter"), null=True, blank=True
+    )
+    purged_at: models.DateTimeField[Any, Any] = models.DateTimeField(
+        _("skjemaet slettet"), null=True, blank=True
+    )
 
     objects = MunicipalityQuerySet.as_manager()
 
@@ -60,6 +80,29 @@ class Municipality(TenantMixin):
         from django_tenants.utils import get_public_schema_name
 
         return bool(self.schema_name == get_public_schema_name())
+
+
+class Installation(models.Model):
+    """This Samla installation (one database): its identity, written once, never changed.
+
+    Backup archives carry it, so that an archive from another installation is refused.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return str(self.id)
+
+    @classmethod
+    def current(cls) -> Installation:
+        """The installation's row, made on first use (one row, whoever asks first)."""
+        found = cls.objects.order_by("created_at").first()
+        if found is None:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute("LOCK TABLE tenants_installation IN EXCLUSIVE MODE")
+                found = cls.objects.order_by("created_at").first() or cls.objects.create()
+        return found
 
 
 class Domain(DomainMixin):

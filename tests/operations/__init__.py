@@ -1,0 +1,1 @@
+"""Operations: the production processes, backups, leaving Samla, metrics and faults."""

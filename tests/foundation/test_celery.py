@@ -301,8 +301,10 @@ def real_worker(django_db_setup, tmp_path_factory) -> Iterator[Worker]:
             "CELERY_TEST_BROKER_URL is not set, so no real worker can run "
             "(.ci/run sets it when Redis answers on 127.0.0.1:6379)"
         )
-    # This process only sends and waits: it is no worker, whatever an earlier test in the
-    # session set up in-process (Celery then refuses result.get() "within a task").
+    # This process only sends and waits: it is no worker. Celery keeps "inside a task" in a
+    # process-wide flag that eager runs set and restore (`denied_join_result`); two threads
+    # running eager tasks at once (the concurrency tests) restore each other's value and can
+    # leave it set, after which every result.get() here is refused "within a task".
     from celery._state import _set_task_join_will_block  # type: ignore[attr-defined]
 
     _set_task_join_will_block(False)

@@ -23,6 +23,7 @@ from rest_framework.response import Response
 
 from billing import access, pricing
 from billing.kinds import KINDS, ItemKind, UnitChoice, VatChoice
+from billing.line_serializers import PRICE_FIELDS, TOTAL_FIELDS, PricedLineSerializer, money
 from billing.models import Package, PackageItem, PackageStatus
 from billing.services import packages as services
 from samla.accounts.access import acting_user
@@ -30,10 +31,6 @@ from samla.api.schema import SamlaAutoSchema
 
 TAG = "packages"
 MAX_INT = 2**31 - 1
-
-
-def _money() -> serializers.DecimalField:
-    return serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
 
 
 def price_of(package: Package) -> pricing.PackagePrice:
@@ -45,17 +42,7 @@ def price_of(package: Package) -> pricing.PackagePrice:
     return cached
 
 
-class PackageItemSerializer(serializers.ModelSerializer[PackageItem]):
-    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
-    quantity = serializers.DecimalField(max_digits=12, decimal_places=4, read_only=True)
-    unit_price = serializers.DecimalField(
-        max_digits=12, decimal_places=2, read_only=True, help_text=_("NOK eks. mva")
-    )
-    vat_rate = serializers.SerializerMethodField(help_text=_("Mva-sats i prosent"))
-    net = serializers.SerializerMethodField(help_text=_("Antall × enhetspris, eks. mva"))
-    vat_amount = serializers.SerializerMethodField(help_text=_("Linjens mva"))
-    gross = serializers.SerializerMethodField(help_text=_("Linjens beløp inkl. mva"))
-
+class PackageItemSerializer(PricedLineSerializer):
     class Meta:
         model = PackageItem
         fields = [
@@ -65,46 +52,24 @@ class PackageItemSerializer(serializers.ModelSerializer[PackageItem]):
             "kind_label",
             "name",
             "description",
-            "quantity",
-            "unit",
-            "unit_price",
-            "vat",
-            "vat_rate",
+            *PRICE_FIELDS,
             "schedule_week",
-            "net",
-            "vat_amount",
-            "gross",
+            *TOTAL_FIELDS,
         ]
         read_only_fields = fields
 
-    def _line(self, item: PackageItem) -> pricing.LinePrice[PackageItem]:
+    def line_price(self, item: PackageItem) -> pricing.LinePrice[PackageItem]:
         """The item's line of its package's price (computed once for the package)."""
         for line in price_of(item.package).lines:
             if line.item.pk == item.pk:
                 return line
         return pricing.line_price(item, item.package.consultancy)
 
-    @extend_schema_field(_money())
-    def get_vat_rate(self, item: PackageItem) -> str:
-        return f"{self._line(item).category.rate:.2f}"
-
-    @extend_schema_field(_money())
-    def get_net(self, item: PackageItem) -> str:
-        return f"{self._line(item).net:.2f}"
-
-    @extend_schema_field(_money())
-    def get_vat_amount(self, item: PackageItem) -> str:
-        return f"{self._line(item).vat:.2f}"
-
-    @extend_schema_field(_money())
-    def get_gross(self, item: PackageItem) -> str:
-        return f"{self._line(item).gross:.2f}"
-
 
 class TotalsSerializer(serializers.Serializer[pricing.PackagePrice]):
-    net = _money()
-    vat = _money()
-    gross = _money()
+    net = money()
+    vat = money()
+    gross = money()
 
 
 class PackageSerializer(serializers.ModelSerializer[Package]):

@@ -33,6 +33,7 @@ from rest_framework.response import Response
 
 from billing import access, pricing
 from billing.kinds import ItemKind, UnitChoice, VatChoice
+from billing.line_serializers import PRICE_FIELDS, TOTAL_FIELDS, PricedLineSerializer, money
 from billing.models import (
     Amendment,
     BillingMode,
@@ -55,10 +56,6 @@ MAX_INT = 2**31 - 1
 # What each side may do from the registry's actions (start_delivery follows a delivery).
 BUYER_ACTIONS = frozenset({"confirm", "cancel", "amend"})
 SELLER_ACTIONS = frozenset({"deliver", "complete", "cancel", "amend"})
-
-
-def _money() -> serializers.DecimalField:
-    return serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
 
 
 # Who the user is on this host, read once per request ---------------------------------------
@@ -125,16 +122,7 @@ def _line_price(line: OrderLine) -> pricing.LinePrice[OrderLine]:
     return by_line[line.pk]
 
 
-class OrderLineSerializer(serializers.ModelSerializer[OrderLine]):
-    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
-    quantity = serializers.DecimalField(max_digits=12, decimal_places=4, read_only=True)
-    unit_price = serializers.DecimalField(
-        max_digits=12, decimal_places=2, read_only=True, help_text=gettext_lazy("NOK eks. mva")
-    )
-    vat_rate = serializers.SerializerMethodField(help_text=gettext_lazy("Mva-sats i prosent"))
-    net = serializers.SerializerMethodField(help_text=gettext_lazy("Antall × enhetspris"))
-    vat_amount = serializers.SerializerMethodField(help_text=gettext_lazy("Linjens mva"))
-    gross = serializers.SerializerMethodField(help_text=gettext_lazy("Linjens beløp inkl. mva"))
+class OrderLineSerializer(PricedLineSerializer):
     delivered_by = serializers.IntegerField(
         source="delivered_by_id", read_only=True, allow_null=True
     )
@@ -148,35 +136,16 @@ class OrderLineSerializer(serializers.ModelSerializer[OrderLine]):
             "kind_label",
             "name",
             "description",
-            "quantity",
-            "unit",
-            "unit_price",
-            "vat",
-            "vat_rate",
-            "net",
-            "vat_amount",
-            "gross",
+            *PRICE_FIELDS,
+            *TOTAL_FIELDS,
             "scheduled_on",
             "delivered_on",
             "delivered_by",
         ]
         read_only_fields = fields
 
-    @extend_schema_field(_money())
-    def get_vat_rate(self, line: OrderLine) -> str:
-        return f"{_line_price(line).category.rate:.2f}"
-
-    @extend_schema_field(_money())
-    def get_net(self, line: OrderLine) -> str:
-        return f"{_line_price(line).net:.2f}"
-
-    @extend_schema_field(_money())
-    def get_vat_amount(self, line: OrderLine) -> str:
-        return f"{_line_price(line).vat:.2f}"
-
-    @extend_schema_field(_money())
-    def get_gross(self, line: OrderLine) -> str:
-        return f"{_line_price(line).gross:.2f}"
+    def line_price(self, line: OrderLine) -> pricing.LinePrice[OrderLine]:
+        return _line_price(line)
 
 
 class OrderEventSerializer(serializers.ModelSerializer[OrderEvent]):
@@ -199,9 +168,9 @@ class OrderActionSerializer(serializers.Serializer[dict[str, str]]):
 
 
 class OrderTotalsSerializer(serializers.Serializer[dict[str, str]]):
-    net = _money()
-    vat = _money()
-    gross = _money()
+    net = money()
+    vat = money()
+    gross = money()
 
 
 class OrderSerializer(serializers.ModelSerializer[Order]):

@@ -449,6 +449,7 @@ class FakeStripe:
             "amount_due": 0,
             "amount_paid": 0,
             "amount_remaining": 0,
+            "amount_shipping": 0,
             "application_fee_amount": None
             if fee is None
             else _int(params, "application_fee_amount"),
@@ -662,6 +663,7 @@ class FakeStripe:
             "id": self._new_id("cn"),
             "object": "credit_note",
             "amount": amount,
+            "amount_shipping": 0,
             "created": int(time.time()),
             "currency": invoice["currency"],
             "customer": invoice["customer"],

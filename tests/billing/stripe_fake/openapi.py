@@ -7,6 +7,14 @@ lives beside the EHF rules in the project's shared folder (`../shared/stripe/`; 
 workplace's rules keep data fetched from a public repository there, never in the
 project's commits), found through `SAMLA_STRIPE_OPENAPI` or that folder.
 
+To make it again: fetch `github:stripe/openapi` with the search tool's `fetch` (a bare git
+directory), write out the description (`git --git-dir=<it> show <commit>:openapi/spec3.json
+> spec3.json`; snapshots lack files of 4 MiB and more, so take the newest commit whose
+`spec3.json`, or `spec3.yaml` with `--source-path openapi/spec3.yaml`, is there), and run
+`.venv/bin/python -m tests.billing.stripe_fake.trim_openapi spec3.json
+../shared/stripe/openapi-trimmed.json --commit <commit>` (it keeps the operations the
+fake's router serves and the schemas they reference).
+
 OpenAPI 3.0's `nullable` is rewritten for JSON Schema; a form-encoded request (all strings)
 is read with the types its schema declares (`"30"` as an integer where one is expected)
 before it is checked, as Stripe reads it.

@@ -144,7 +144,7 @@ class LicenceList(LicencesView):
         given.is_valid(raise_exception=True)
         data = dict(given.validated_data)
         municipality = (
-            Municipality.objects.without_public().filter(pk=data.pop("municipality")).first()
+            Municipality.objects.live().filter(pk=data.pop("municipality")).first()
         )
         if municipality is None:
             raise serializers.ValidationError({"municipality": [_("Fant ikke kommunen.")]})

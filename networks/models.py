@@ -71,8 +71,8 @@ class LearningNetwork(models.Model):
 
 class NetworkMembershipQuerySet(models.QuerySet["NetworkMembership"]):
     def current(self) -> NetworkMembershipQuerySet:
-        """Memberships that have not ended."""
-        return self.filter(left_on__isnull=True)
+        """Memberships that have not ended, of municipalities still in service."""
+        return self.filter(left_on__isnull=True, municipality__deleted_at__isnull=True)
 
 
 class NetworkMembership(models.Model):

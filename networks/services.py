@@ -41,7 +41,7 @@ def _municipality(municipality_id: object) -> Municipality:
         pk = int(str(municipality_id))
     except (TypeError, ValueError):
         raise ValidationError({"municipality": [_("Oppgi kommunens id (et heltall).")]}) from None
-    found = Municipality.objects.without_public().filter(pk=pk).first()
+    found = Municipality.objects.live().filter(pk=pk).first()
     if found is None:
         raise ValidationError(
             {"municipality": [_("Kommunen med id %(id)s finnes ikke.") % {"id": pk}]}

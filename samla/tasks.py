@@ -4,10 +4,13 @@ A task sent with `send_for_municipality` carries the municipality's schema both 
 tenant-schemas-celery header (which switches the worker's connection) and as its first
 argument; `MunicipalityTask` refuses to run unless the two agree and are not the public
 schema. A missing header would otherwise silently run the task in the public schema.
+A task for a municipality that was deleted (or purged) after it was sent does nothing:
+the municipality is out of service, and a purged one has no schema left.
 """
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from celery.result import AsyncResult, EagerResult
@@ -18,6 +21,8 @@ from tenant_schemas_celery.task import TenantTask
 from samla.celery import app
 from tenants.db import connection
 from tenants.models import Municipality
+
+logger = logging.getLogger(__name__)
 
 
 class TenantRequired(RuntimeError):
@@ -31,6 +36,9 @@ class MunicipalityTask(TenantTask):
         current = connection.schema_name
         if current == get_public_schema_name() or current != schema_name:
             raise TenantRequired(f"{self.name} must run in schema {schema_name!r}, not {current!r}")
+        if not Municipality.objects.live().filter(schema_name=schema_name).exists():
+            logger.info("%s skipped: %s is deleted", self.name, schema_name)
+            return None
         return super().__call__(schema_name, *args, **kwargs)
 
 

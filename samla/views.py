@@ -12,7 +12,7 @@ from tenants.models import Municipality
 
 
 def landing(request: HttpRequest) -> HttpResponse:
-    municipalities = Municipality.objects.without_public().order_by("name")
+    municipalities = Municipality.objects.live().order_by("name")
     networks = LearningNetwork.objects.annotate(
         member_count=Count("memberships", filter=Q(memberships__left_on__isnull=True))
     ).order_by("name")

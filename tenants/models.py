@@ -17,6 +17,11 @@ class MunicipalityQuerySet(models.QuerySet["Municipality"]):
         """Real municipalities: not the row django-tenants keeps for the public schema."""
         return self.exclude(schema_name="public")
 
+    def live(self) -> MunicipalityQuerySet:
+        """Municipalities in service: not the public row, not deleted, not purged (their
+        hosts answer 404; a purged one has no schema). Nightly fan-outs use this."""
+        return self.without_public().filter(deleted_at__isnull=True, purged_at__isnull=True)
+
 
 class Municipality(TenantMixin):
     """One municipality: one PostgreSQL schema, one workspace, one host."""

@@ -474,7 +474,9 @@ def ensure_municipality_hosts() -> dict[str, list[str]]:
     (the usual deploy): the municipalities, then their hosts; only one that lacks a host
     (or whose primary host is another) is written.
     """
-    municipalities = list(Municipality.objects.without_public().order_by("pk"))
+    municipalities = list(
+        Municipality.objects.without_public().filter(purged_at__isnull=True).order_by("pk")
+    )
     wanted = {
         municipality.pk: municipality_hosts(municipality.slug) for municipality in municipalities
     }

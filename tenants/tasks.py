@@ -1,9 +1,11 @@
-"""Tasks that run inside one municipality's schema."""
+"""Tasks of the municipality registry: a schema check inside one municipality's schema, and
+the daily purge of deleted municipalities past their retention period."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from samla.celery import app
 from samla.tasks import municipality_task
 from tenants.db import connection
 from tenants.models import SchemaCheck
@@ -24,3 +26,13 @@ def check_schema(schema_name: str) -> dict[str, Any]:
         municipality=connection.tenant, schema_name=schema_name, missing_tables=missing
     )
     return {"id": check.pk, "schema": schema_name, "missing_tables": missing}
+
+
+@app.task(name="tenants.purge_due_municipalities")
+def purge_due_municipalities() -> dict[str, Any]:
+    """Daily: drop the schemas of deleted municipalities whose retention period has passed
+    (tenants/lifecycle.py); runs in the public schema, one transaction per municipality."""
+    from tenants.lifecycle import purge_due_municipalities as purge_due
+
+    connection.set_schema_to_public()
+    return {"purged": purge_due()}

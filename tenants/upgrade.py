@@ -135,7 +135,7 @@ def municipality_schemas() -> list[TenantSchema]:
             SELECT m.schema_name, m.name,
                    to_regclass(quote_ident(m.schema_name) || '.django_migrations') IS NOT NULL
             FROM tenants_municipality m
-            WHERE m.schema_name <> 'public'
+            WHERE m.schema_name <> 'public' AND m.purged_at IS NULL
             ORDER BY m.schema_name
             """
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -28,6 +29,14 @@ class User(AbstractUser):
     class Meta:
         verbose_name = _("bruker")
         verbose_name_plural = _("brukere")
+
+    def delete(self, using: Any = None, keep_parents: bool = False) -> tuple[int, dict[str, int]]:
+        """Erase instead (samla/accounts/erasure.py): the row stays, as history in municipal
+        schemas and audit rows refer to it; the person's data goes. Nothing is deleted."""
+        from samla.accounts.erasure import erase_user
+
+        erase_user(self)
+        return 0, {}
 
     @property
     def display_name(self) -> str:

@@ -71,7 +71,7 @@ def dispatch_review_notices(
     then hand the rest to the next run of this task."""
     on = on or timezone.localdate().isoformat()
     batch = list(
-        Municipality.objects.without_public().filter(pk__gt=after_id).order_by("pk")[:batch_size]
+        Municipality.objects.live().filter(pk__gt=after_id).order_by("pk")[:batch_size]
     )
     task_ids = [_send(municipality, on) for municipality in batch]
     following = None

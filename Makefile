@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install assets demo test test-fast migrations-check lint format worker browser-deps clean
+.PHONY: install assets demo stack test test-fast migrations-check lint format worker browser-deps ops-deps clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,11 +23,25 @@ demo: assets
 	DJANGO_SETTINGS_MODULE=samla.settings.dev $(BIN)/samla demo_data
 	DJANGO_SETTINGS_MODULE=samla.settings.dev $(BIN)/samla runserver 127.0.0.1:8000
 
+# What production runs (Procfile: gunicorn, a Celery worker, beat) under honcho, after one
+# `samla upgrade`: against DATABASE_URL and CELERY_BROKER_URL when set, else the embedded
+# PostgreSQL and redis://127.0.0.1:6379/0; settings samla.settings.stack (production's,
+# without TLS) unless DJANGO_SETTINGS_MODULE says otherwise; PORT 8000 (samla/stack.py).
+stack: assets
+	$(BIN)/python -m samla.stack
+
 # Debian's Chromium for the browser tests, installed when missing (needs root or sudo).
 browser-deps:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; }
+
+# Debian's PgBouncer for the operations tests (tests/operations/test_stack.py), installed
+# when missing (needs root or sudo).
+ops-deps:
+	@command -v pgbouncer >/dev/null 2>&1 || test -x /usr/sbin/pgbouncer || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq pgbouncer; }
 
 lint: install
 	$(BIN)/ruff check .
@@ -41,7 +55,7 @@ format: install
 migrations-check: install
 	DJANGO_SETTINGS_MODULE=samla.settings.test $(BIN)/samla makemigrations --check --dry-run --verbosity 0
 
-test: assets browser-deps lint migrations-check
+test: assets browser-deps ops-deps lint migrations-check
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 # The local loop: the same checks as `make test`, and every test except the groups that

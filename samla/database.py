@@ -42,7 +42,17 @@ def database_config() -> dict[str, Any]:
     """The `default` database for Django, always through django-tenants' backend."""
     url = os.environ.get("DATABASE_URL") or start_embedded_postgres()
     config: dict[str, Any] = dict(
-        dj_database_url.parse(url, conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "0")))
+        dj_database_url.parse(
+            url,
+            conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "0")),
+            # A kept connection that died (the server restarted) is replaced, not reused.
+            conn_health_checks=True,
+        )
+    )
+    # Give up connecting after this long: a request fails fast (503, samla/unavailable.py)
+    # while the database is down instead of hanging on the kernel's TCP timeout.
+    config.setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", int(os.environ.get("DB_CONNECT_TIMEOUT", "3"))
     )
     # pgserver's URI names the socket directory as ?host=…; dj-database-url keeps it
     # in OPTIONS, but psycopg wants it as HOST.

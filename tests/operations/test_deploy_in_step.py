@@ -1,4 +1,5 @@
-"""deploy/ runs what the Procfile says: the container image and the compose file start each
+"""deploy/ runs what the Procfile says: the container image, the compose file and the
+Kubernetes manifests start each
 process type with `honcho start <type>` from the same Procfile, and run before them what
 `make stack` runs first (`samla upgrade`); a process type added to the Procfile without a
 service, or a service running its own command line, fails here."""
@@ -94,6 +95,24 @@ def test_image_ships_the_procfile_and_serves_web_on_the_published_port():
     web = _compose()["services"]["web"]
     assert [port.split(":")[-1] for port in web["ports"]] == [env["PORT"]]
     assert re.search(rf"^EXPOSE {env['PORT']}$", dockerfile, re.M)
+
+
+def test_kubernetes_runs_each_procfile_process_in_its_own_deployment():
+    documents = list(yaml.safe_load_all((ROOT / "deploy" / "k8s" / "samla.yaml").read_text()))
+    run: dict[str, str] = {}
+    for document in documents:
+        if document["kind"] not in ("Deployment", "Job"):
+            continue
+        (container,) = document["spec"]["template"]["spec"]["containers"]
+        command = container.get("command")
+        if document["kind"] == "Job":
+            assert command == UPGRADE
+            continue
+        command = command or json.loads(re.findall(r"^CMD (.+)$", _dockerfile(), re.M)[-1])
+        assert command[: len(HONCHO)] == HONCHO, f"{container['name']} runs {command}"
+        (process,) = command[len(HONCHO) :]
+        run[container["name"]] = process
+    assert sorted(run.values()) == sorted(_procfile())
 
 
 @pytest.mark.parametrize("process", ["web", "worker", "beat"])

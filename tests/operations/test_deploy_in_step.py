@@ -1,8 +1,8 @@
 """deploy/ runs what the Procfile says: the container image, the compose file and the
-Kubernetes manifests start each
-process type with `honcho start <type>` from the same Procfile, and run before them what
-`make stack` runs first (`samla upgrade`); a process type added to the Procfile without a
-service, or a service running its own command line, fails here."""
+Kubernetes manifests start each process type with `honcho start <type>` from the same
+Procfile, and run before them what `make stack` runs first (`samla upgrade`); a process
+type added to the Procfile without a service, or a service running its own command line,
+fails here."""
 
 from __future__ import annotations
 

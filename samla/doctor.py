@@ -4,7 +4,9 @@ Each check gives a level (OK, ADVARSEL, FEIL) and a figure: the database answers
 version), the broker answers (or is not configured and tasks run eagerly), the template
 schema has every migration the code has, how many municipality schemas are behind (the
 one-query detection of `tenants/upgrade.py`), the oldest roll-up (the municipality whose
-latest `networks.ProgressSnapshot` is the oldest) and failed tasks in the last day.
+latest `networks.ProgressSnapshot` is the oldest; deleted municipalities are left out)
+and the tasks that failed in the last day (`samla.TaskFailure`, written by
+`samla/task_failures.py`), with the one that failed most often.
 
 A check that cannot run (the database is down) says so as FEIL instead of raising, so the
 operator always gets every line. The command exits non-zero when any line is FEIL.
@@ -30,6 +32,8 @@ ERROR = "FEIL"
 ROLLUP_MAX_AGE = timedelta(hours=36)
 # Behind schemas named on the line (the rest are counted).
 NAMED_AT_MOST = 5
+FAILED_TASKS = "feilede oppgaver siste døgn"
+FAILED_TASKS_WINDOW = timedelta(hours=24)
 
 
 @dataclass(frozen=True)
@@ -116,6 +120,7 @@ def check_rollup(now: datetime | None = None) -> Check:
     now = timezone.now() if now is None else now
     latest = list(
         Municipality.objects.without_public()
+        .filter(deleted_at__isnull=True)
         .annotate(latest=Max("progress_snapshots__computed_at"))
         .values_list("name", "latest")
     )
@@ -136,13 +141,19 @@ def check_rollup(now: datetime | None = None) -> Check:
     return Check("sammenstilling", level, "; ".join(parts))
 
 
-def check_failed_tasks() -> Check:
-    # Celery runs without a result backend here and nothing stores a task's failure in the
-    # database: the worker's log (and the metrics, where enabled) is the only record.
+def check_failed_tasks(now: datetime | None = None) -> Check:
+    """Tasks that failed in the last 24 hours (`samla.TaskFailure`), and the most frequent."""
+    from samla.task_failures import failures_since
+
+    now = timezone.now() if now is None else now
+    summary = failures_since(now - FAILED_TASKS_WINDOW)
+    if summary.count == 0:
+        return Check(FAILED_TASKS, OK, "ingen")
     return Check(
-        "feilede oppgaver siste døgn",
+        FAILED_TASKS,
         WARNING,
-        "registreres ikke i databasen: se arbeiderens logg",
+        f"{summary.count} (oftest {summary.most_frequent}: {summary.most_frequent_count}); "
+        "se `samla.TaskFailure` og arbeiderens logg",
     )
 
 
@@ -160,7 +171,7 @@ NAMES = [
     "malskjema",
     "kommuneskjemaer",
     "sammenstilling",
-    "feilede oppgaver siste døgn",
+    FAILED_TASKS,
 ]
 
 

@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 
 from samla.logging import JsonFormatter, RequestContextFilter
-from tests.conftest import client_for, host_of
+from samla.tasks import municipality_task, run_for_municipality
+from tests.conftest import PUBLIC_HOST, client_for, host_of
 
 
 @pytest.fixture
@@ -79,4 +80,65 @@ def test_outside_a_request_the_fields_are_empty() -> None:
     RequestContextFilter().filter(record)
     entry = json.loads(JsonFormatter().format(record))
     assert entry["message"] == "ok"
-    assert [entry[k] for k in ("request_id", "host", "tenant_schema", "user_id")] == [None] * 4
+    fields = ("request_id", "host", "tenant_schema", "user_id", "task_name", "task_id")
+    assert [entry[k] for k in fields] == [None] * 6
+
+
+@pytest.fixture
+def json_records() -> Iterator[StringIO]:
+    """Every record (the root logger's), formatted as in production."""
+    stream = StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.addFilter(RequestContextFilter())
+    handler.setFormatter(JsonFormatter())
+    loggers = [logging.getLogger(), logging.getLogger("samla.request")]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.INFO)
+    loggers[0].addHandler(handler)
+    try:
+        yield stream
+    finally:
+        loggers[0].removeHandler(handler)
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.setLevel(level)
+
+
+@municipality_task(name="tests.logs_a_line")
+def logs_a_line(schema_name: str) -> str:
+    logging.getLogger("samla.tests").warning("inside the task")
+    return "ok"
+
+
+def test_a_task_line_carries_the_task_and_its_schema(json_records, nesseby) -> None:
+    run_for_municipality(nesseby, logs_a_line)
+    [entry] = [e for e in lines(json_records) if e["message"] == "inside the task"]
+    assert entry["task_name"] == "tests.logs_a_line"
+    assert len(entry["task_id"]) == 36
+    assert entry["tenant_schema"] == "nesseby"
+    assert entry["request_id"] is None and entry["user_id"] is None
+    # and outside the task, nothing of it remains
+    logging.getLogger("samla.tests").warning("after")
+    [after] = [e for e in lines(json_records) if e["message"] == "after"]
+    assert after["task_name"] is None and after["tenant_schema"] is None
+
+
+def test_codes_in_the_path_never_reach_the_log(json_records) -> None:
+    client = client_for(PUBLIC_HOST)
+    for path in ("/svar/HEMMELIGKODE7/", "/evaluering/HEMMELIGKODE8/"):
+        response = client.get(path)
+        assert response.status_code in (404, 429)
+    text = json_records.getvalue()
+    assert "HEMMELIGKODE" not in text
+    access = [e["message"] for e in lines(json_records) if e["logger"] == "samla.request"]
+    assert access[0].startswith("GET /svar/<code>/ ")
+    assert access[1].startswith("GET /evaluering/<code>/ ")
+    # Django's own "Not Found: <path>" line is masked the same way
+    assert any(e["message"] == "Not Found: /svar/<code>/" for e in lines(json_records))
+
+
+def test_every_request_line_has_the_user_on_the_public_host(json_log, leader_a) -> None:
+    client_for(PUBLIC_HOST, leader_a).get("/healthz")
+    [entry] = lines(json_log)
+    assert entry["user_id"] == leader_a.pk
+    assert entry["host"] == PUBLIC_HOST and entry["tenant_schema"] == "public"

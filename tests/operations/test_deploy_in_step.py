@@ -54,7 +54,7 @@ def _command(service: dict[str, Any]) -> list[str] | None:
 def test_procfile_has_web_worker_and_beat():
     processes = _procfile()
     assert list(processes) == ["web", "worker", "beat"]
-    assert processes["web"].startswith("gunicorn samla.wsgi ")
+    assert processes["web"].startswith("gunicorn -c samla/gunicorn_conf.py samla.wsgi ")
     # The web process honours the environment the load benchmark and the image set.
     for variable in ("PORT", "WEB_CONCURRENCY", "SAMLA_BIND"):
         assert f"${{{variable}" in processes["web"]

@@ -15,9 +15,11 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+import requests
+from prometheus_client.parser import text_string_to_metric_families
 
 from networks.models import ProgressSnapshot
-from samla.stack import running_stack
+from samla.stack import free_port, running_stack
 from tests.gates import unavailable
 from tests.operations.stack import (
     Browser,
@@ -82,6 +84,21 @@ def _pgbouncer_pools(bouncer: Server) -> list[dict[str, Any]]:
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
+def _sample(text: str, name: str, **labels: str) -> float:
+    """The value of the sample `name` with exactly these labels (0 when there is none)."""
+    for family in text_string_to_metric_families(text):
+        for sample in family.samples:
+            if sample.name == name and sample.labels == labels:
+                return float(sample.value)
+    return 0.0
+
+
+def _metrics(port: str) -> str:
+    answer = requests.get(f"http://127.0.0.1:{port}/metrics", timeout=10)
+    assert answer.status_code == 200
+    return answer.text
+
+
 @pytest.mark.worker
 @pytest.mark.parametrize("through", ["direct", "pgbouncer-session"])
 def test_milestone_reached_through_the_web_is_rolled_up_by_the_worker(through, tmp_path):
@@ -107,6 +124,9 @@ def test_milestone_reached_through_the_web_is_rolled_up_by_the_worker(through, t
             "CELERY_WORKER_CONCURRENCY": "1",
             "SAMLA_BEAT_SCHEDULE": str(tmp_path / "beat-schedule"),
             "PORT": "",
+            # Each process serves its metrics on a port of its own (samla/gunicorn_conf.py)
+            "SAMLA_METRICS_PORT": str(free_port()),
+            "SAMLA_WORKER_METRICS_PORT": str(free_port()),
         }
         stack = cleanup.enter_context(running_stack(env, tmp_path / "stack.log"))
         provisioned = json.loads(
@@ -158,6 +178,24 @@ def test_milestone_reached_through_the_web_is_rolled_up_by_the_worker(through, t
         for process in ("web.1", "worker.1", "beat.1"):
             assert f"{process} started" in log
             assert f"{process} stopped" not in log, log[-4000:]
+        # and the operators' metrics listeners saw the request and the task
+        web_metrics = _metrics(env["SAMLA_METRICS_PORT"])
+        patch_count = _sample(
+            web_metrics,
+            "samla_http_request_duration_seconds_count",
+            route="plans:milestone-detail",
+            method="PATCH",
+            status="2xx",
+        )
+        assert patch_count == 1, web_metrics
+        worker_metrics = _metrics(env["SAMLA_WORKER_METRICS_PORT"])
+        refresh_count = _sample(
+            worker_metrics,
+            "samla_task_duration_seconds_count",
+            task="networks.refresh_progress",
+            state="SUCCESS",
+        )
+        assert refresh_count >= 1, worker_metrics
         if through == "pgbouncer-session":
             # and every connection went through PgBouncer's session-mode pool
             pools = [p for p in _pgbouncer_pools(reached) if p["database"] == database]

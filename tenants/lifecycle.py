@@ -279,3 +279,57 @@ def purge_due_municipalities(now: datetime.datetime | None = None) -> list[str]:
             continue
         purged.append(municipality.slug)
     return purged
+
+
+# The Bookkeeping Act (bokføringsloven § 13) keeps the records of a financial year (the
+# calendar year) for five years after it ends.
+BOOKKEEPING_YEARS = 5
+
+
+def bookkeeping_kept_until(municipality: Municipality) -> datetime.date | None:
+    """The last day the municipality's bookkeeping rows must be kept; None without any.
+
+    The latest year any of them belongs to: an invoice's date (or when it was made, for a
+    draft), an order's last change or end, a licence's year.
+    """
+    from billing.models import Invoice, Licence, Order
+
+    years = [
+        *(
+            (issued or made.date()).year
+            for issued, made in Invoice.objects.filter(municipality=municipality).values_list(
+                "issue_date", "created_at"
+            )
+        ),
+        *(
+            max(changed.date(), ends).year
+            for changed, ends in Order.objects.filter(municipality=municipality).values_list(
+                "updated_at", "end_date"
+            )
+        ),
+        *Licence.objects.filter(municipality=municipality).values_list("year", flat=True),
+    ]
+    if not years:
+        return None
+    return datetime.date(max(years) + BOOKKEEPING_YEARS, 12, 31)
+
+
+def remove_expired_tombstones(today: datetime.date | None = None) -> list[str]:
+    """Remove purged municipalities whose bookkeeping period has ended: their bookkeeping
+    rows (children first) and the tombstone row itself, one transaction each; their slugs.
+
+    A tombstone without bookkeeping rows goes at once: nothing holds it any more.
+    """
+    today = today or timezone.localdate()
+    removed: list[str] = []
+    for tombstone in Municipality.objects.without_public().filter(purged_at__isnull=False):
+        kept_until = bookkeeping_kept_until(tombstone)
+        if kept_until is not None and kept_until >= today:
+            continue
+        with transaction.atomic():
+            for owned in reversed(OWNED_PUBLIC_MODELS):
+                owned.rows(tombstone).delete()
+            tombstone.delete()
+        logger.info("Tombstone removed", extra={"municipality": tombstone.slug})
+        removed.append(tombstone.slug)
+    return removed

@@ -30,9 +30,13 @@ def check_schema(schema_name: str) -> dict[str, Any]:
 
 @app.task(name="tenants.purge_due_municipalities")
 def purge_due_municipalities() -> dict[str, Any]:
-    """Daily: drop the schemas of deleted municipalities whose retention period has passed
-    (tenants/lifecycle.py); runs in the public schema, one transaction per municipality."""
+    """Daily: drop the schemas of deleted municipalities whose retention period has passed,
+    and remove the tombstones whose bookkeeping period has ended (tenants/lifecycle.py);
+    runs in the public schema, one transaction per municipality."""
     from tenants.lifecycle import purge_due_municipalities as purge_due
+    from tenants.lifecycle import remove_expired_tombstones
 
     connection.set_schema_to_public()
-    return {"purged": purge_due()}
+    # Tombstones first: one purged today stays at least until tomorrow's run.
+    removed = remove_expired_tombstones()
+    return {"purged": purge_due(), "removed": removed}

@@ -374,14 +374,19 @@ def test_daily_task_purges_only_those_due(leaving, tmp_path):
 
     result = purge_due_municipalities.apply().get()
 
-    assert result == {"purged": ["avreise"]}
+    assert result["purged"] == ["avreise"]
+    assert "avreise" not in result["removed"]
     for municipality in (due, waiting, live):
         municipality.refresh_from_db()
     assert due.purged_at is not None and not schema_exists(due.schema_name)
     assert waiting.purged_at is None and schema_exists(waiting.schema_name)
     assert live.deleted_at is None and schema_exists(live.schema_name)
     assert Domain.objects.filter(tenant=waiting).exists()
-    assert purge_due_municipalities.apply().get() == {"purged": []}
+    # The next day nothing is due; the tombstone, holding no bookkeeping rows, goes
+    again = purge_due_municipalities.apply().get()
+    assert again["purged"] == []
+    assert "avreise" in again["removed"]
+    assert not Municipality.objects.filter(pk=due.pk).exists()
 
 
 def test_the_purge_runs_daily_in_beat(settings):

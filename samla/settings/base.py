@@ -101,10 +101,16 @@ PUBLIC_SCHEMA_NAME = "public"
 TENANT_LIMIT_SET_CALLS = True
 # The schema every new municipality is cloned from; kept migrated by `samla migrate`.
 SAMLA_TEMPLATE_SCHEMA = os.environ.get("SAMLA_TEMPLATE_SCHEMA", "samla_template")
+# Days a deleted municipality's schema and rows are kept before the purge drops them
+# (tenants/lifecycle.py); its hosts answer 404 from the deletion on.
+SAMLA_DELETION_RETENTION_DAYS = int(os.environ.get("SAMLA_DELETION_RETENTION_DAYS", "30"))
 
 MIDDLEWARE = [
     # Outermost: the request id and the logging context (samla/logging.py) cover all below.
     "samla.logging.RequestContextMiddleware",
+    # Right inside it: a database that cannot be reached answers 503 with Retry-After, from
+    # wherever below the error came, the tenant router's host lookup first (samla/unavailable.py).
+    "samla.unavailable.DatabaseUnavailableMiddleware",
     # Outermost, so that it also sees what the tenant router answers for an unknown host.
     "samla.api.errors.ApiErrorsAsJson",
     "tenants.middleware.MunicipalityMiddleware",
@@ -268,6 +274,18 @@ CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND") or None
 CELERY_TASK_ACKS_LATE = True
+# A task whose pool process dies mid-way (killed, out of memory) goes back on the queue
+# instead of being acknowledged as failed; every task's effects are safe to run twice
+# (tests/operations/test_worker_killed.py, docs/operations.md).
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# Redis gives a message that was taken but never acknowledged (the whole worker died, not
+# only a pool process) to a worker again after `visibility_timeout` seconds. It must be
+# longer than the longest countdown a task is sent with (billing's resend: 6 hours), or a
+# waiting message would be delivered twice. A worker that shuts down puts its
+# unacknowledged messages back at once; only a SIGKILLed worker or a lost machine waits.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", str(7 * 60 * 60))),
+}
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TENANT_CACHE_SECONDS = 30
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
@@ -280,6 +298,11 @@ CELERY_BEAT_SCHEDULE = {
     "routine-review-notices-daily": {
         "task": "routines.dispatch_review_notices",
         "schedule": crontab(hour=6, minute=30),
+    },
+    # Task failures older than SAMLA_TASK_FAILURE_DAYS removed (samla/task_failures.py).
+    "task-failures-prune-daily": {
+        "task": "samla.prune_task_failures",
+        "schedule": crontab(hour=4, minute=50),
     },
     # Wagtail's groups from the role rows; repairs what changes with the date alone.
     "cms-roles-nightly": {
@@ -311,6 +334,11 @@ CELERY_BEAT_SCHEDULE = {
     "billing-resend-unsent-daily": {
         "task": "billing.resend_unsent",
         "schedule": crontab(hour=7, minute=5),
+    },
+    # Deleted municipalities past their retention period purged (tenants/lifecycle.py).
+    "municipalities-purge-daily": {
+        "task": "tenants.purge_due_municipalities",
+        "schedule": crontab(hour=4, minute=40),
     },
 }
 
@@ -430,6 +458,15 @@ SAMLA_ACCESS_POINT_KEY = os.environ.get("SAMLA_ACCESS_POINT_KEY", "")
 SAMLA_ACCESS_POINT_TIMEOUT = float(os.environ.get("SAMLA_ACCESS_POINT_TIMEOUT", "20"))
 # A failed send is tried again after this many seconds, doubled per try (at most 6 hours).
 SAMLA_ACCESS_POINT_RETRY_SECONDS = int(os.environ.get("SAMLA_ACCESS_POINT_RETRY_SECONDS", "60"))
+
+# Prometheus metrics (samla/metrics.py, docs/operations.md): served on a listener of their
+# own, never on the public or a municipality's host, started by gunicorn's master
+# (samla/gunicorn_conf.py) and by the Celery worker's main process when the port is set.
+SAMLA_METRICS_ADDR = os.environ.get("SAMLA_METRICS_ADDR", "127.0.0.1")
+SAMLA_METRICS_PORT = int(os.environ.get("SAMLA_METRICS_PORT", "0")) or None
+SAMLA_WORKER_METRICS_PORT = int(os.environ.get("SAMLA_WORKER_METRICS_PORT", "0")) or None
+# Failed tasks are recorded (samla.TaskFailure) and kept this many days.
+SAMLA_TASK_FAILURE_DAYS = int(os.environ.get("SAMLA_TASK_FAILURE_DAYS", "30"))
 
 # LOG_FORMAT=json (production): one JSON line per record with the request id, host,
 # tenant schema and user id, and one access line per request (samla/logging.py).

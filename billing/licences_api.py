@@ -143,9 +143,7 @@ class LicenceList(LicencesView):
         given = LicenceCreateSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         data = dict(given.validated_data)
-        municipality = (
-            Municipality.objects.live().filter(pk=data.pop("municipality")).first()
-        )
+        municipality = Municipality.objects.live().filter(pk=data.pop("municipality")).first()
         if municipality is None:
             raise serializers.ValidationError({"municipality": [_("Fant ikke kommunen.")]})
         licence, _invoice = services.issue_licence(acting_user(request), municipality, data)

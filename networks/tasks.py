@@ -33,9 +33,7 @@ def refresh_progress(schema_name: str) -> dict[str, Any]:
 def dispatch_progress_refresh(after_id: int = 0, batch_size: int = BATCH_SIZE) -> dict[str, Any]:
     """Send the refresh for the next `batch_size` municipalities after `after_id`, then
     hand the rest to the next run of this task."""
-    batch = list(
-        Municipality.objects.live().filter(pk__gt=after_id).order_by("pk")[:batch_size]
-    )
+    batch = list(Municipality.objects.live().filter(pk__gt=after_id).order_by("pk")[:batch_size])
     for municipality in batch:
         send_for_municipality(municipality, refresh_progress)
     following = None

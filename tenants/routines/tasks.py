@@ -70,9 +70,7 @@ def dispatch_review_notices(
     """Send the notices task for the next `batch_size` municipalities after `after_id`,
     then hand the rest to the next run of this task."""
     on = on or timezone.localdate().isoformat()
-    batch = list(
-        Municipality.objects.live().filter(pk__gt=after_id).order_by("pk")[:batch_size]
-    )
+    batch = list(Municipality.objects.live().filter(pk__gt=after_id).order_by("pk")[:batch_size])
     task_ids = [_send(municipality, on) for municipality in batch]
     following = None
     next_task_id = None

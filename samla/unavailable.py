@@ -46,7 +46,7 @@ def _note_database_error(sender: Any, request: HttpRequest | None = None, **kwar
     exc = sys.exc_info()[1]
     if request is not None and is_database_unavailable(exc):
         setattr(request, _MARK, True)
-        logger.warning("Databasen svarer ikke: %s", type(exc).__name__)
+        logger.warning("Database unavailable: %s", type(exc).__name__)
 
 
 got_request_exception.connect(_note_database_error, dispatch_uid="samla.unavailable")

@@ -156,15 +156,21 @@ def _task_failed(sender: Any = None, **_: Any) -> None:
 
 
 def rollup_latest() -> list[tuple[str, Any]]:
-    """(slug, latest computed_at or None) of every municipality not deleted: one query."""
-    from django.db.models import Max
+    """(slug, latest computed_at or None) of every municipality in service: one query.
 
+    The latest row is found per municipality through the (municipality, date) unique
+    index, one probe each, however many years of rows there are; a refresh rewrites the
+    day's row, so the latest day's row is the latest computed.
+    """
+    from django.db.models import OuterRef, Subquery
+
+    from networks.models import ProgressSnapshot
     from tenants.models import Municipality
 
+    latest = ProgressSnapshot.objects.filter(municipality=OuterRef("pk")).order_by("-date")
     return list(
-        Municipality.objects.without_public()
-        .filter(deleted_at__isnull=True)
-        .annotate(latest=Max("progress_snapshots__computed_at"))
+        Municipality.objects.live()
+        .annotate(latest=Subquery(latest.values("computed_at")[:1]))
         .order_by("slug")
         .values_list("slug", "latest")
     )

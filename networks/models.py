@@ -212,3 +212,18 @@ class ProgressSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.municipality} {self.date:%Y-%m-%d}"
+
+
+def municipalities_with_latest_rollup() -> models.QuerySet[Municipality]:
+    """Municipalities in service, each annotated `latest_rollup`: when its latest roll-up
+    row was computed (None without any). One query; the latest row is found through the
+    (municipality, date) unique index, one probe each, however many years of rows there
+    are (a refresh rewrites the day's row, so the latest day's row is the latest computed).
+    Read by the doctor and the metrics."""
+    from tenants.models import Municipality
+
+    latest = ProgressSnapshot.objects.filter(municipality=models.OuterRef("pk")).order_by("-date")
+    found: models.QuerySet[Municipality] = Municipality.objects.live().annotate(
+        latest_rollup=models.Subquery(latest.values("computed_at")[:1])
+    )
+    return found

@@ -18,7 +18,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Max
 from django.utils import timezone
 
 from samla.health import broker_state
@@ -115,15 +114,10 @@ def _age(moment: datetime, now: datetime) -> str:
 
 
 def check_rollup(now: datetime | None = None) -> Check:
-    from tenants.models import Municipality
+    from networks.models import municipalities_with_latest_rollup
 
     now = timezone.now() if now is None else now
-    latest = list(
-        Municipality.objects.without_public()
-        .filter(deleted_at__isnull=True)
-        .annotate(latest=Max("progress_snapshots__computed_at"))
-        .values_list("name", "latest")
-    )
+    latest = list(municipalities_with_latest_rollup().values_list("name", "latest_rollup"))
     if not latest:
         return Check("sammenstilling", OK, "ingen kommuner")
     without = [name for name, moment in latest if moment is None]

@@ -156,23 +156,11 @@ def _task_failed(sender: Any = None, **_: Any) -> None:
 
 
 def rollup_latest() -> list[tuple[str, Any]]:
-    """(slug, latest computed_at or None) of every municipality in service: one query.
+    """(slug, latest computed_at or None) of every municipality in service: one query."""
+    from networks.models import municipalities_with_latest_rollup
 
-    The latest row is found per municipality through the (municipality, date) unique
-    index, one probe each, however many years of rows there are; a refresh rewrites the
-    day's row, so the latest day's row is the latest computed.
-    """
-    from django.db.models import OuterRef, Subquery
-
-    from networks.models import ProgressSnapshot
-    from tenants.models import Municipality
-
-    latest = ProgressSnapshot.objects.filter(municipality=OuterRef("pk")).order_by("-date")
     return list(
-        Municipality.objects.live()
-        .annotate(latest=Subquery(latest.values("computed_at")[:1]))
-        .order_by("slug")
-        .values_list("slug", "latest")
+        municipalities_with_latest_rollup().order_by("slug").values_list("slug", "latest_rollup")
     )
 
 

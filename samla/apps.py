@@ -6,3 +6,8 @@ from django.apps import AppConfig
 class SamlaConfig(AppConfig):
     name = "samla"
     verbose_name = "Samla"
+
+    def ready(self) -> None:
+        from samla.api import messages
+
+        messages.install()

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from samla.urls_helpers import municipality_url
 from tenants.backup import BackupError, backup_municipality, restore_municipality
-from tenants.models import Municipality
+from tenants.cli import municipality_by_slug
 
 ACTIONS: frozenset[str] = frozenset({"backup", "restore"})
 
@@ -51,13 +51,7 @@ def handle(command: BaseCommand, action: str, options: dict[str, Any]) -> None:
 
     try:
         if action == "backup":
-            municipality = (
-                Municipality.objects.without_public().filter(slug=options["slug"]).first()
-            )
-            if municipality is None:
-                raise CommandError(
-                    _("Fant ingen kommune med kortnavnet «%(slug)s».") % {"slug": options["slug"]}
-                )
+            municipality = municipality_by_slug(options["slug"])
             path = backup_municipality(
                 municipality, Path(options["output"]) if options["output"] else None, report=say
             )

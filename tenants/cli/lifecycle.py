@@ -18,9 +18,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from samla.accounts.models import User
 from tenants import lifecycle
-from tenants.models import Municipality
+from tenants.cli import municipality_by_slug, user_by_username
 
 ACTIONS: frozenset[str] = frozenset({"export", "export-fields", "delete", "undelete", "purge"})
 
@@ -63,22 +62,6 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     purge.add_argument("--yes", action="store_true", help="Ikke spør om bekreftelse.")
 
 
-def _municipality(slug: str) -> Municipality:
-    found = Municipality.objects.without_public().filter(slug=slug).first()
-    if found is None:
-        raise CommandError(_("Fant ingen kommune med kortnavnet «%(slug)s».") % {"slug": slug})
-    return found
-
-
-def _actor(username: str | None) -> User | None:
-    if not username:
-        return None
-    found = User.objects.filter(username=username).first()
-    if found is None:
-        raise CommandError(_("Fant ingen bruker «%(name)s».") % {"name": username})
-    return found
-
-
 def _confirm(command: BaseCommand, options: dict[str, Any], question: str) -> None:
     """Ask on a terminal unless --yes; without a terminal (scripts, tests) --yes is implied."""
     if options.get("yes") or not sys.stdin.isatty():
@@ -117,7 +100,7 @@ def handle(command: BaseCommand, action: str, options: dict[str, Any]) -> None:
     if action == "export-fields":
         _export_fields(command, options["write"])
         return
-    municipality = _municipality(options["slug"])
+    municipality = municipality_by_slug(options["slug"])
     if action == "export":
         from tenants import export
 
@@ -128,7 +111,7 @@ def handle(command: BaseCommand, action: str, options: dict[str, Any]) -> None:
             raise _refused(exc) from exc
         command.stdout.write(command.style.SUCCESS(_("Eksportert til %(path)s") % {"path": path}))
     elif action == "delete":
-        actor = _actor(options["actor"])
+        actor = user_by_username(options["actor"])
         days = options["retention_days"]
         retention = None if days is None else datetime.timedelta(days=days)
         _confirm(
@@ -151,14 +134,14 @@ def handle(command: BaseCommand, action: str, options: dict[str, Any]) -> None:
         )
     elif action == "undelete":
         try:
-            lifecycle.undelete_municipality(municipality, actor=_actor(options["actor"]))
+            lifecycle.undelete_municipality(municipality, actor=user_by_username(options["actor"]))
         except ValidationError as exc:
             raise _refused(exc) from exc
         command.stdout.write(
             command.style.SUCCESS(_("%(name)s er gjenopprettet.") % {"name": municipality.name})
         )
     elif action == "purge":
-        actor = _actor(options["actor"])
+        actor = user_by_username(options["actor"])
         if not options["now"] and municipality.deleted_at is None:
             raise CommandError(
                 _(

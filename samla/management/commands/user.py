@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from samla.accounts.erasure import erase_user
-from samla.accounts.models import User
+from tenants.cli import user_by_username
 
 
 class Command(BaseCommand):
@@ -28,14 +28,10 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         username = options["username"]
-        user = User.objects.filter(username=username).first()
+        user = user_by_username(username)
         if user is None:
-            raise CommandError(_("Fant ingen bruker «%(name)s».") % {"name": username})
-        actor = None
-        if options["actor"]:
-            actor = User.objects.filter(username=options["actor"]).first()
-            if actor is None:
-                raise CommandError(_("Fant ingen bruker «%(name)s».") % {"name": options["actor"]})
+            raise CommandError(_("Oppgi brukernavnet."))
+        actor = user_by_username(options["actor"])
         if not options["yes"] and sys.stdin.isatty():
             self.stdout.write(
                 _("Slette personopplysningene til %(name)s? Dette kan ikke angres. [ja/nei] ")

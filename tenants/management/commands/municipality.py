@@ -11,6 +11,7 @@ from samla.tasks import run_for_municipality
 from samla.urls_helpers import municipality_url
 from tenants.cli import backup as backup_cli
 from tenants.cli import lifecycle as lifecycle_cli
+from tenants.cli import municipality_by_slug
 from tenants.models import Municipality
 from tenants.services import provision_municipality
 from tenants.tasks import check_schema
@@ -70,9 +71,7 @@ class Command(BaseCommand):
                     f"{municipality_url(m)}"
                 )
         elif action == "check":
-            found = Municipality.objects.without_public().filter(slug=options["slug"]).first()
-            if found is None:
-                raise CommandError(f"Fant ingen kommune med kortnavnet «{options['slug']}».")
+            found = municipality_by_slug(options["slug"])
             result = run_for_municipality(found, check_schema)
             missing = result["missing_tables"]
             if missing:

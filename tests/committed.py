@@ -9,6 +9,11 @@ here and remove it, its schema and its users afterwards, also when the test fail
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from django.core.cache import cache
 
 from samla.accounts.models import User
 from tenants.db import connection
@@ -16,6 +21,18 @@ from tenants.models import Municipality
 from tenants.services import provision_municipality
 from tenants.validators import schema_name_for
 from tests.numbers import org_number
+
+
+@contextmanager
+def committed_data(django_db_blocker: Any) -> Iterator[None]:
+    """What a test module's `_public_schema_and_clean_cache` does instead of the suite's
+    per-test transaction: the database unblocked, the public schema, an empty cache; rows
+    are committed, so other connections and processes see them."""
+    with django_db_blocker.unblock():
+        connection.set_schema_to_public()
+        cache.clear()
+        yield
+        connection.set_schema_to_public()
 
 
 def scratch_slug(prefix: str) -> str:

@@ -31,7 +31,6 @@ from typing import Any
 
 import openpyxl
 import pytest
-from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.utils import timezone
@@ -60,7 +59,7 @@ from tenants.plans.documents.word import render_docx
 from tenants.plans.models import Plan
 from tenants.plans.seed_plans import SEEDS, build_seed_plan
 from tenants.upgrade import TenantSchema, expected_migrations, find_behind
-from tests.committed import provision_scratch, remove_scratch, scratch_slug
+from tests.committed import committed_data, provision_scratch, remove_scratch, scratch_slug
 from tests.gates import unavailable
 from tests.numbers import org_number
 
@@ -71,12 +70,9 @@ OTHER = "nesseby"  # a seed municipality of the session: it must not change
 @pytest.fixture(autouse=True)
 def _public_schema_and_clean_cache(django_db_setup, django_db_blocker) -> Iterator[None]:
     """Replaces the suite's per-test transaction: pg_dump and pg_restore see committed rows."""
-    with django_db_blocker.unblock():
-        connection.set_schema_to_public()
-        cache.clear()
+    with committed_data(django_db_blocker):
         require_client_tools()
         yield
-        connection.set_schema_to_public()
 
 
 def require_client_tools() -> None:

@@ -16,7 +16,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 from prometheus_client import REGISTRY, CollectorRegistry
 from prometheus_client.parser import text_string_to_metric_families
@@ -25,6 +24,7 @@ from networks.models import ProgressSnapshot
 from samla.metrics import RollupAgeCollector, exposition, start_exporter
 from tenants.db import connection
 from tenants.models import Municipality
+from tests.committed import committed_data
 from tests.conftest import PUBLIC_HOST, client_for, host_of
 from tests.foundation.test_celery import REPO, database_url
 
@@ -148,11 +148,8 @@ class TestGunicorn:
 
     @pytest.fixture(autouse=True)
     def _public_schema_and_clean_cache(self, django_db_setup, django_db_blocker) -> Iterator[None]:
-        with django_db_blocker.unblock():
-            connection.set_schema_to_public()
-            cache.clear()
+        with committed_data(django_db_blocker):
             yield
-            connection.set_schema_to_public()
 
     @pytest.fixture
     def gunicorn(self, tmp_path: Path) -> Iterator[tuple[int, int, Path]]:

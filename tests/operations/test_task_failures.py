@@ -10,7 +10,6 @@ from datetime import timedelta
 import pytest
 from celery import Celery
 from django.conf import settings
-from django.core.cache import cache
 from django.utils import timezone
 from prometheus_client import REGISTRY
 
@@ -18,8 +17,8 @@ from samla.celery import app
 from samla.models import TaskFailure
 from samla.task_failures import prune_task_failures, record_failure, safe_message
 from samla.tasks import TenantRequired
-from tenants.db import connection
 from tenants.tasks import check_schema
+from tests.committed import committed_data
 from tests.foundation.test_celery import Worker, eager, real_worker  # noqa: F401 (fixtures)
 
 
@@ -88,12 +87,9 @@ class TestRealWorker:
 
     @pytest.fixture(autouse=True)
     def _public_schema_and_clean_cache(self, django_db_setup, django_db_blocker) -> Iterator[None]:
-        with django_db_blocker.unblock():
-            connection.set_schema_to_public()
-            cache.clear()
+        with committed_data(django_db_blocker):
             TaskFailure.objects.all().delete()
             yield
-            connection.set_schema_to_public()
             TaskFailure.objects.all().delete()
 
     def test_a_worker_records_a_task_that_failed(self, real_worker: Worker) -> None:  # noqa: F811

@@ -37,7 +37,6 @@ from typing import Any, cast
 
 import psycopg
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
@@ -52,6 +51,7 @@ from tenants.models import Municipality
 from tenants.routines.models import Notice, NoticeKind, Routine, RoutineStatus, Unit
 from tenants.routines.seeds import build_nordre_land_routines
 from tenants.routines.tasks import send_review_notices
+from tests.committed import committed_data
 from tests.foundation.test_celery import (
     BROKER_URL,
     REPO,
@@ -180,11 +180,8 @@ def prefork_worker(django_db_setup, tmp_path_factory) -> Iterator[PreforkWorker]
 @pytest.fixture(autouse=True)
 def _public_schema_and_clean_cache(django_db_setup, django_db_blocker) -> Iterator[None]:
     """No per-test transaction: the worker sees committed rows only."""
-    with django_db_blocker.unblock():
-        connection.set_schema_to_public()
-        cache.clear()
+    with committed_data(django_db_blocker):
         yield
-        connection.set_schema_to_public()
 
 
 @pytest.fixture

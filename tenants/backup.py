@@ -62,7 +62,8 @@ from samla.urls_helpers import municipality_hosts
 from tenants.db import connection
 from tenants.models import Domain, Installation, Municipality
 from tenants.ownership import OWNED_PUBLIC_MODELS, Owned
-from tenants.services import validate_new_municipality
+from tenants.services import drop_schema, validate_new_municipality
+from tenants.services import quote_identifier as _quote
 from tenants.upgrade import TenantSchema, expected_migrations, find_behind, upgrade_schemas
 from tenants.validators import schema_name_for, validate_org_number
 
@@ -215,10 +216,6 @@ def _run(args: list[str], env: dict[str, str], what: str) -> str:
             }
         )
     return result.stdout
-
-
-def _quote(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 # Backup ---------------------------------------------------------------------------------
@@ -694,15 +691,9 @@ def _restore_schema(tools: ClientTools, archive: Archive, target_schema: str, sa
                     f"ALTER SCHEMA {_quote(source_schema)} RENAME TO {_quote(target_schema)}"
                 )
         except Exception:
-            _drop_schema(source_schema)
+            drop_schema(source_schema)
             raise
         say(_("Skjemaet heter nå %(schema)s.") % {"schema": target_schema})
-
-
-def _drop_schema(schema: str) -> None:
-    connection.set_schema_to_public()
-    with connection.cursor() as cursor:
-        cursor.execute(f"DROP SCHEMA IF EXISTS {_quote(schema)} CASCADE")
 
 
 @dataclass
@@ -890,7 +881,7 @@ def restore_municipality(
                 outcome = _restore_rows(archive.rows, municipality, target.same_identity)
                 _ensure_hosts(municipality)
         except BaseException:
-            _drop_schema(target.schema)
+            drop_schema(target.schema)
             raise
     for label, count in sorted(outcome.restored.items()):
         say(_("  %(label)s: %(count)s rader gjenopprettet") % {"label": label, "count": count})

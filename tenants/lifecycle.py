@@ -30,6 +30,7 @@ from samla.accounts.models import IntegrationToken, User
 from tenants.db import connection
 from tenants.models import Municipality
 from tenants.ownership import OWNED_PUBLIC_MODELS
+from tenants.services import drop_schema
 
 logger = logging.getLogger(__name__)
 
@@ -218,8 +219,7 @@ def purge_municipality(
             # Checks deferred to the commit (Django's foreign keys) must not be pending on
             # tables about to go: run them now.
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            quoted = schema.replace('"', '""')
-            cursor.execute(f'DROP SCHEMA IF EXISTS "{quoted}" CASCADE')
+        drop_schema(schema)
         # The service accounts behind its integration tokens can reach nothing any more.
         User.objects.filter(
             pk__in=IntegrationToken.objects.filter(municipality=found).values("service_user")

@@ -108,8 +108,19 @@ def _ensure_clone_function() -> None:
             cursor.execute(CLONE_SCHEMA_FUNCTION.format(db_user=db_user))
 
 
-def _quote(name: str) -> str:
+def quote_identifier(name: str) -> str:
+    """A schema or table name quoted for SQL (the name is ours, never user input alone)."""
     return '"' + name.replace('"', '""') + '"'
+
+
+def drop_schema(schema: str) -> None:
+    """DROP SCHEMA … CASCADE, from the public schema (in the caller's transaction)."""
+    connection.set_schema_to_public()
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP SCHEMA IF EXISTS {_quote(schema)} CASCADE")
+
+
+_quote = quote_identifier
 
 
 # Why the direct copy cannot reproduce the template, one row per reason (none: it can).
